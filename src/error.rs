@@ -1,0 +1,208 @@
+//! The one error type the library returns, and the one function that renders every error:
+//!
+//! ```text
+//! error: division by zero
+//!  --> script.mps:3:9
+//!   |
+//! 3 | print(1 / 0)
+//!   |         ^
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::syntax::{SourceMap, Span};
+
+/// What kind of failure an [`Error`] is; decides the exit status of the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The source does not parse; nothing was run. Exit status 2.
+    Syntax,
+    /// An error raised while running. Exit status 1.
+    Runtime,
+    /// A configured limit (operations, call depth) was exceeded. Exit status 1.
+    Limit,
+    /// The script called `exit(code)`. Exit status `code`.
+    Exit(i32),
+    /// The run was interrupted by Ctrl-C (SIGINT). Exit status 130.
+    Interrupted,
+    /// A file could not be read, or the command line was wrong. Exit status 2.
+    Usage,
+}
+
+/// Where in the source an error is, resolved to human terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name (`<eval>`, `<stdin>`, `<repl:3>` for sources without a file).
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+    /// The whole source line the error is on.
+    pub source_line: String,
+    /// How many characters of the line to mark (at least 1).
+    pub width: usize,
+}
+
+impl Location {
+    /// Resolves a span with the sources it points into; `None` if the source is unknown.
+    pub fn of(span: Span, sources: &SourceMap) -> Option<Location> {
+        let source = sources.get(span.source)?;
+        let start = source.line_col(span.start);
+        let source_line = source.line_text(start.line).to_string();
+        let end = source.line_col(span.end.max(span.start));
+        let width = if end.line == start.line {
+            end.col.saturating_sub(start.col)
+        } else {
+            source_line.chars().count().saturating_sub(start.col - 1)
+        };
+        Some(Location {
+            file: source.name().clone(),
+            line: start.line,
+            col: start.col,
+            source_line,
+            width: width.max(1),
+        })
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// An error from parsing or running a script.
+///
+/// `Display` renders the full diagnostic: the message, `--> FILE:LINE:COL`, the source line and
+/// a caret under the place it is about.
+///
+/// ```
+/// let mut engine = mpscript::Engine::new();
+/// let err = engine.eval("let x = 1 +").unwrap_err();
+/// assert_eq!(err.kind(), mpscript::ErrorKind::Syntax);
+/// assert!(err.to_string().contains("<eval>:1:"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    location: Option<Location>,
+    notes: Vec<String>,
+}
+
+impl Error {
+    /// An error with no source location (a missing file, a bad command line).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            location: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// An error located at `span`, resolved with `sources`.
+    pub fn at(kind: ErrorKind, message: impl Into<String>, span: Span, sources: &SourceMap) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            location: Location::of(span, sources),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds a line shown after the source excerpt (`= note`).
+    pub fn with_note(mut self, note: impl Into<String>) -> Error {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message alone, without location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Replaces the headline (used to say which process an error happened in).
+    pub fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.message = message.into();
+        self
+    }
+
+    /// The exit status the command line uses for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Syntax | ErrorKind::Usage => 2,
+            ErrorKind::Runtime | ErrorKind::Limit => 1,
+            ErrorKind::Exit(code) => code,
+            ErrorKind::Interrupted => 130,
+        }
+    }
+
+    /// One line: `FILE:LINE:COL: message`, or the message alone when there is no location.
+    pub fn short(&self) -> String {
+        match &self.location {
+            Some(loc) => format!("{loc}: {}", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(loc) = &self.location {
+            let gutter = loc.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let line = loc.source_line.replace('\t', " ");
+            let caret_pad = " ".repeat(loc.col - 1);
+            let available = line.chars().count().saturating_sub(loc.col - 1).max(1);
+            let carets = "^".repeat(loc.width.min(available));
+            write!(f, "\n{pad}--> {loc}\n{pad} |\n{} | {line}\n{pad} | {caret_pad}{carets}", loc.line)?;
+        }
+        for note in &self.notes {
+            write!(f, "\n  = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::SourceMap;
+
+    #[test]
+    fn renders_caret_under_span() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("t.mps", "let a = 1\nprint(1 / 0)\n");
+        let span = Span::new(id, 16, 21);
+        let err = Error::at(ErrorKind::Runtime, "division by zero", span, &sources);
+        assert_eq!(
+            err.to_string(),
+            "error: division by zero\n --> t.mps:2:7\n  |\n2 | print(1 / 0)\n  |       ^^^^^"
+        );
+        assert_eq!(err.short(), "t.mps:2:7: division by zero");
+        assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn error_stays_small() {
+        assert!(std::mem::size_of::<Error>() <= 128);
+    }
+}

@@ -1,0 +1,265 @@
+//! The typed syntax tree. Every node carries the [`Span`] of the source it came from, so any
+//! later error can point back at the text. Nothing here knows about pest; `parser.rs` builds it.
+
+use std::rc::Rc;
+
+pub use super::format_spec::{Align, FormatSpec};
+pub use super::source::{Span, Spanned};
+
+/// A whole parsed source: a script file, a `-c` one-liner, or one REPL input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// A name as written in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: Rc<str>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `let name = value`
+    Let { name: Ident, value: Expr },
+    /// `target = value`, `target += value`, ...
+    Assign {
+        target: Target,
+        op: AssignOp,
+        value: Expr,
+    },
+    /// `fn name(params) { body }`
+    Fn(Rc<FnDef>),
+    /// An expression evaluated for its effect (its value is what the REPL echoes).
+    Expr(Expr),
+    /// `if c { } else if c { } else { }`: one arm per condition.
+    If {
+        arms: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    While { cond: Expr, body: Block },
+    /// `for var in iterable { body }`
+    For {
+        var: Ident,
+        iterable: Expr,
+        body: Block,
+    },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Throw(Expr),
+    /// `try { body } catch err { handler }`; the name after `catch` is optional.
+    Try {
+        body: Block,
+        err: Option<Ident>,
+        handler: Block,
+    },
+    /// `with lock { body }`
+    With { lock: Expr, body: Block },
+    /// `close pool`
+    Close(Expr),
+    /// `join x`
+    Join(Expr),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignOp {
+    Set,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// What an assignment writes to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Name(Ident),
+    /// `object[index] = value`
+    Index { object: Expr, index: Expr },
+}
+
+/// A function, named (`fn f(a) {}`) or anonymous (`fn (a) {}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnDef {
+    pub name: Option<Ident>,
+    pub params: Vec<Param>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub default: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    /// `f"a{x}b{y:.2f}"`
+    FString(Vec<FPart>),
+    List(Vec<Expr>),
+    /// `{k: v, ...}` in source order.
+    Map(Vec<(Expr, Expr)>),
+    Name(Rc<str>),
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `callee(args)` where the callee is not a field access.
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    /// `object.name(args)`
+    Method {
+        object: Box<Expr>,
+        name: Ident,
+        args: Vec<Arg>,
+    },
+    /// `object.name`
+    Field {
+        object: Box<Expr>,
+        name: Ident,
+    },
+    /// `object[index]`
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `fn (params) { body }`
+    Fn(Rc<FnDef>),
+    /// `spawn CALL`: `call` is always an `ExprKind::Call` or `ExprKind::Method`.
+    Spawn(Box<Expr>),
+    /// `pool(args)`
+    Pool(Vec<Arg>),
+    /// `apply_async pool, CALL, name = value...`: `call` is a `Call` or `Method`.
+    ApplyAsync {
+        pool: Box<Expr>,
+        call: Box<Expr>,
+        options: Vec<Arg>,
+    },
+}
+
+/// One argument of a call: positional (`name` is `None`) or `name = value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    pub name: Option<Ident>,
+    pub value: Expr,
+}
+
+/// A piece of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FPart {
+    /// Literal text, with escapes and `{{`/`}}` already resolved.
+    Lit(Rc<str>),
+    /// `{expr}` or `{expr:spec}`.
+    Expr {
+        expr: Expr,
+        spec: Option<FormatSpec>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `not x`
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+}
+
+impl BinaryOp {
+    /// The operator as the user writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::FloorDiv => "//",
+            BinaryOp::Mod => "%",
+        }
+    }
+}
+
+impl UnaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "not",
+        }
+    }
+}
+
+impl AssignOp {
+    /// The binary operator a compound assignment applies (`+=` applies `+`).
+    pub fn binary(self) -> Option<BinaryOp> {
+        match self {
+            AssignOp::Set => None,
+            AssignOp::Add => Some(BinaryOp::Add),
+            AssignOp::Sub => Some(BinaryOp::Sub),
+            AssignOp::Mul => Some(BinaryOp::Mul),
+            AssignOp::Div => Some(BinaryOp::Div),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Syntax: source text → typed AST. Nothing outside this module touches pest.
+//!
+//! ```
+//! use mpscript::syntax::{parse, SourceMap};
+//! let mut sources = SourceMap::new();
+//! let id = sources.add("<doc>", "let x = 1 + 2 * 3");
+//! let program = parse(id, "let x = 1 + 2 * 3").unwrap();
+//! assert_eq!(program.stmts.len(), 1);
+//! ```
+
+pub mod ast;
+mod format_spec;
+mod parser;
+mod prescan;
+mod source;
+
+pub use format_spec::{Align, FormatSpec};
+pub use parser::{parse, SyntaxError, MAX_EXPR_DEPTH, MAX_NESTING};
+pub use source::{LineCol, Source, SourceId, SourceMap, Span, Spanned};
