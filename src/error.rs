@@ -104,7 +104,12 @@ impl Error {
     }
 
     /// An error located at `span`, resolved with `sources`.
-    pub fn at(kind: ErrorKind, message: impl Into<String>, span: Span, sources: &SourceMap) -> Error {
+    pub fn at(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        span: Span,
+        sources: &SourceMap,
+    ) -> Error {
         Error {
             kind,
             message: message.into(),
@@ -171,7 +176,11 @@ impl fmt::Display for Error {
             let caret_pad = " ".repeat(loc.col - 1);
             let available = line.chars().count().saturating_sub(loc.col - 1).max(1);
             let carets = "^".repeat(loc.width.min(available));
-            write!(f, "\n{pad}--> {loc}\n{pad} |\n{} | {line}\n{pad} | {caret_pad}{carets}", loc.line)?;
+            write!(
+                f,
+                "\n{pad}--> {loc}\n{pad} |\n{} | {line}\n{pad} | {caret_pad}{carets}",
+                loc.line
+            )?;
         }
         for note in &self.notes {
             write!(f, "\n  = {note}")?;

@@ -35,7 +35,10 @@ pub struct Stmt {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `let name = value`
-    Let { name: Ident, value: Expr },
+    Let {
+        name: Ident,
+        value: Expr,
+    },
     /// `target = value`, `target += value`, ...
     Assign {
         target: Target,
@@ -51,7 +54,10 @@ pub enum StmtKind {
         arms: Vec<(Expr, Block)>,
         otherwise: Option<Block>,
     },
-    While { cond: Expr, body: Block },
+    While {
+        cond: Expr,
+        body: Block,
+    },
     /// `for var in iterable { body }`
     For {
         var: Ident,
@@ -69,7 +75,10 @@ pub enum StmtKind {
         handler: Block,
     },
     /// `with lock { body }`
-    With { lock: Expr, body: Block },
+    With {
+        lock: Expr,
+        body: Block,
+    },
     /// `close pool`
     Close(Expr),
     /// `join x`
@@ -90,7 +99,10 @@ pub enum AssignOp {
 pub enum Target {
     Name(Ident),
     /// `object[index] = value`
-    Index { object: Expr, index: Expr },
+    Index {
+        object: Expr,
+        index: Expr,
+    },
 }
 
 /// A function, named (`fn f(a) {}`) or anonymous (`fn (a) {}`).

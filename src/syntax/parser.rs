@@ -14,5 +14,9 @@ pub struct SyntaxError {
 
 pub fn parse(source: SourceId, text: &str) -> Result<Program, SyntaxError> {
     let _ = text;
-    Err(SyntaxError { message: "parser not written yet".into(), span: Span::new(source, 0, 0), at_end: false })
+    Err(SyntaxError {
+        message: "parser not written yet".into(),
+        span: Span::new(source, 0, 0),
+        at_end: false,
+    })
 }

@@ -1,0 +1,147 @@
+//! Command-line parsing and dispatch. All language work happens in the library.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mpscript::{Engine, Error, ErrorKind};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mpscript",
+    version,
+    about = "A small, fast scripting language for orchestrating processes",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    /// Run CODE given on the command line; arguments after it reach the script as args().
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+
+    /// How child processes start.
+    #[arg(long, value_enum, global = true, default_value_t = StartMethod::default_for_platform())]
+    start_method: StartMethod,
+
+    /// Never show progress bars.
+    #[arg(long, global = true)]
+    no_progress: bool,
+
+    /// Arguments for a `-c` one-liner.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, requires = "code")]
+    code_args: Vec<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a script (`-` reads it from standard input).
+    Run {
+        file: PathBuf,
+        /// Arguments the script reads with args().
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Parse and resolve a script without running it.
+    Check { file: PathBuf },
+    /// Start an interactive session.
+    Repl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum StartMethod {
+    Fork,
+    Spawn,
+}
+
+impl StartMethod {
+    fn default_for_platform() -> StartMethod {
+        if cfg!(unix) {
+            StartMethod::Fork
+        } else {
+            StartMethod::Spawn
+        }
+    }
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let mut engine = Engine::new();
+    match (&cli.code, cli.command) {
+        (Some(code), _) => {
+            engine.set_args(cli.code_args.clone());
+            finish(engine.eval_named("<command line>", code))
+        }
+        (None, Some(Command::Run { file, args })) => {
+            engine.set_args(args);
+            let result = if file.as_os_str() == "-" {
+                read_stdin().and_then(|text| engine.eval_named("<stdin>", &text))
+            } else {
+                engine.run_file(&file)
+            };
+            finish(result)
+        }
+        (None, Some(Command::Check { file })) => {
+            let result = mpscript_read(&file)
+                .and_then(|text| engine.check(&file.display().to_string(), &text));
+            match result {
+                Ok(()) => 0,
+                Err(e) => report(&e),
+            }
+        }
+        (None, Some(Command::Repl)) | (None, None) => repl(&mut engine),
+    }
+}
+
+fn mpscript_read(file: &std::path::Path) -> Result<String, Error> {
+    if file.as_os_str() == "-" {
+        return read_stdin();
+    }
+    mpscript::engine_read_script(file)
+}
+
+fn read_stdin() -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(ErrorKind::Usage, format!("<stdin>: cannot read: {e}")))?;
+    mpscript::script_text("<stdin>", bytes)
+}
+
+fn finish(result: Result<mpscript::Value, Error>) -> i32 {
+    match result {
+        Ok(_) => 0,
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints an error the way every error is printed, and gives its exit status.
+fn report(error: &Error) -> i32 {
+    match error.kind() {
+        ErrorKind::Exit(_) | ErrorKind::Interrupted => {}
+        _ => eprintln!("{error}"),
+    }
+    error.exit_code()
+}
+
+/// A minimal session until the rustyline REPL lands: reads statements from standard input.
+fn repl(engine: &mut Engine) -> i32 {
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "mpscript {} (type statements; Ctrl-D to leave)",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    match read_stdin() {
+        Ok(text) => finish(engine.eval_named("<stdin>", &text)),
+        Err(e) => report(&e),
+    }
+}

@@ -1,0 +1,210 @@
+//! The embedding API: everything the CLI, the REPL and host programs use.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind};
+use crate::interp::Interp;
+use crate::interp::native::RegisterFn;
+use crate::interp::value::{Function, Value};
+
+/// An interpreter with its globals, sources and settings. State persists across calls to
+/// [`Engine::eval`], as in a REPL session.
+///
+/// ```
+/// let mut engine = mpscript::Engine::new();
+/// engine.eval("let total = 0").unwrap();
+/// engine.eval("for i in range(4) { total += i }").unwrap();
+/// assert_eq!(engine.eval("total").unwrap(), mpscript::Value::Int(6));
+/// ```
+pub struct Engine {
+    interp: Interp,
+    evals: usize,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// A new engine printing to the process's standard output.
+    pub fn new() -> Engine {
+        Engine {
+            interp: Interp::new(Box::new(crate::output::Stdout)),
+            evals: 0,
+        }
+    }
+
+    /// Runs code and returns the value of its last top-level expression statement (or nil).
+    /// Errors name the source `<eval>`.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// assert_eq!(engine.eval("1 + 2 * 3").unwrap(), mpscript::Value::Int(7));
+    /// let err = engine.eval("1 / 0").unwrap_err();
+    /// assert_eq!(err.short(), "<eval>:1:1: division by zero");
+    /// ```
+    pub fn eval(&mut self, code: &str) -> Result<Value, Error> {
+        self.evals += 1;
+        self.interp.eval_source("<eval>", code)
+    }
+
+    /// Runs code under a given source name (used in error locations).
+    pub fn eval_named(&mut self, name: &str, code: &str) -> Result<Value, Error> {
+        self.interp.eval_source(name, code)
+    }
+
+    /// Parses and resolves code without running it.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// assert!(engine.check("ok.mps", "let x = 1").is_ok());
+    /// assert_eq!(engine.check("bad.mps", "break").unwrap_err().kind(), mpscript::ErrorKind::Syntax);
+    /// ```
+    pub fn check(&mut self, name: &str, code: &str) -> Result<(), Error> {
+        self.interp.compile(name, code).map(|_| ())
+    }
+
+    /// Reads and runs a script file.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// let err = engine.run_file("no/such/file.mps").unwrap_err();
+    /// assert_eq!(err.kind(), mpscript::ErrorKind::Usage);
+    /// ```
+    pub fn run_file(&mut self, path: impl AsRef<Path>) -> Result<Value, Error> {
+        let path = path.as_ref();
+        let text = read_script(path)?;
+        self.interp.eval_source(&path.display().to_string(), &text)
+    }
+
+    /// Makes a Rust closure of 0 to 4 arguments callable from scripts. Parameters may be
+    /// `i64`, `f64`, `bool`, `String`, `Vec<Value>` or `Value`; the result any of those, `()`,
+    /// or a `Result` whose error becomes a catchable script error.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.register_fn("greet", |name: String| format!("hi {name}"));
+    /// assert_eq!(engine.eval(r#"greet("ann")"#).unwrap(), mpscript::Value::from("hi ann"));
+    /// ```
+    pub fn register_fn<Args, F: RegisterFn<Args>>(&mut self, name: &str, f: F) -> &mut Engine {
+        let native = std::rc::Rc::new(f.into_native(name));
+        self.interp
+            .set_global(name, Value::Function(Function::Native(native)));
+        self
+    }
+
+    /// Defines a global variable visible to scripts.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_global("n", 5i64);
+    /// assert_eq!(engine.eval("n * 2").unwrap(), mpscript::Value::Int(10));
+    /// ```
+    pub fn set_global(&mut self, name: &str, value: impl Into<Value>) -> &mut Engine {
+        self.interp.set_global(name, value.into());
+        self
+    }
+
+    /// The value of a global, if defined.
+    pub fn get_global(&self, name: &str) -> Option<Value> {
+        self.interp.global(name)
+    }
+
+    /// Sends everything scripts print to `out` instead of standard output.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// #[derive(Clone, Default)]
+    /// struct Sink(Arc<Mutex<Vec<u8>>>);
+    /// impl std::io::Write for Sink {
+    ///     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    ///     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// }
+    /// let sink = Sink::default();
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_output(sink.clone());
+    /// engine.eval(r#"print("hello", 42)"#).unwrap();
+    /// assert_eq!(String::from_utf8(sink.0.lock().unwrap().clone()).unwrap(), "hello 42\n");
+    /// ```
+    pub fn set_output(&mut self, out: impl Write + Send + 'static) -> &mut Engine {
+        self.interp.set_output(Box::new(out));
+        self
+    }
+
+    /// Caps loop iterations plus function calls per run; past it, the run fails with a clear
+    /// error.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_max_operations(1000);
+    /// let err = engine.eval("while true { }").unwrap_err();
+    /// assert!(err.message().contains("operation limit"));
+    /// ```
+    pub fn set_max_operations(&mut self, max: u64) -> &mut Engine {
+        self.interp.limits_mut().max_operations = Some(max);
+        self
+    }
+
+    /// Caps the nesting of script function calls ("recursion too deep" past it).
+    pub fn set_max_call_depth(&mut self, depth: usize) -> &mut Engine {
+        self.interp.limits_mut().max_call_depth = depth;
+        self
+    }
+
+    /// The list `args()` returns to scripts.
+    pub fn set_args(&mut self, args: Vec<String>) -> &mut Engine {
+        self.interp.set_args(args);
+        self
+    }
+
+    /// Names of the globals defined so far (builtins included).
+    pub fn global_names(&self) -> Vec<String> {
+        self.interp
+            .global_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
+    }
+}
+
+/// Reads a script, with one-line errors for the ways a path can fail to be a script.
+pub fn read_script(path: &Path) -> Result<String, Error> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{shown}: is a directory, not a script"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        Error::new(ErrorKind::Usage, format!("{shown}: cannot read: {reason}"))
+    })?;
+    script_text(&shown.to_string(), bytes)
+}
+
+/// Checks that bytes are a text script: UTF-8 without NUL bytes.
+pub fn script_text(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{name}: not a text file (NUL byte at offset {at})"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{name}: not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}

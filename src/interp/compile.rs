@@ -1,0 +1,531 @@
+//! The resolver: turns the AST into the slot-addressed IR of `ir.rs`.
+//!
+//! Scoping rules: `let` and `fn` at the outermost level of a program declare globals; anywhere
+//! else they declare locals of the enclosing block. A name that is neither local nor captured is
+//! a global — possibly one declared later (functions may call functions defined below them),
+//! so an unknown name is reported when it is used, not here. `fn` declarations are hoisted to
+//! the top of their block so that nested functions can call each other.
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, Place, StmtKind};
+use super::value::Value;
+use crate::syntax::Span;
+use crate::syntax::ast;
+
+/// The global name table. It outlives one compilation so that a REPL session, or a child
+/// re-compiling its parent's sources, assigns the same slot to the same name.
+#[derive(Debug, Default, Clone)]
+pub struct Globals {
+    slots: HashMap<Rc<str>, u32>,
+    names: Vec<Rc<str>>,
+}
+
+impl Globals {
+    pub fn slot(&mut self, name: &Rc<str>) -> u32 {
+        if let Some(&slot) = self.slots.get(name) {
+            return slot;
+        }
+        let slot = self.names.len() as u32;
+        self.slots.insert(name.clone(), slot);
+        self.names.push(name.clone());
+        slot
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<u32> {
+        self.slots.get(name).copied()
+    }
+
+    pub fn name(&self, slot: u32) -> &Rc<str> {
+        &self.names[slot as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// A static error: the program is well-formed but cannot mean anything (`break` outside a loop).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompileError {
+    pub message: String,
+    pub span: Span,
+}
+
+type CResult<T> = Result<T, CompileError>;
+
+/// Compiles a whole program into the proto of its top-level code (named `<main>`).
+pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult<Rc<FnProto>> {
+    let mut compiler = Compiler {
+        globals,
+        fns: vec![FnState::new(true)],
+    };
+    let body = compiler.block_stmts(&program.stmts)?;
+    let state = compiler.fns.pop().expect("main function state");
+    Ok(Rc::new(state.finish(
+        "<main>".into(),
+        Box::new([]),
+        body,
+        program.span,
+    )))
+}
+
+struct Compiler<'g> {
+    globals: &'g mut Globals,
+    fns: Vec<FnState>,
+}
+
+struct FnState {
+    is_main: bool,
+    scopes: Vec<Vec<(Rc<str>, u32)>>,
+    local_names: Vec<Rc<str>>,
+    captures: Vec<Capture>,
+    capture_names: Vec<Rc<str>>,
+    globals_used: BTreeSet<u32>,
+    loop_depth: u32,
+}
+
+impl FnState {
+    fn new(is_main: bool) -> FnState {
+        FnState {
+            is_main,
+            scopes: Vec::new(),
+            local_names: Vec::new(),
+            captures: Vec::new(),
+            capture_names: Vec::new(),
+            globals_used: BTreeSet::new(),
+            loop_depth: 0,
+        }
+    }
+
+    fn find_local(&self, name: &str) -> Option<u32> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter().rev())
+            .find(|(n, _)| &**n == name)
+            .map(|&(_, slot)| slot)
+    }
+
+    fn add_capture(&mut self, name: &Rc<str>, capture: Capture) -> u32 {
+        if let Some(i) = self.captures.iter().position(|c| *c == capture) {
+            return i as u32;
+        }
+        self.captures.push(capture);
+        self.capture_names.push(name.clone());
+        self.captures.len() as u32 - 1
+    }
+
+    fn finish(
+        self,
+        name: Rc<str>,
+        params: Box<[ir::Param]>,
+        body: ir::Block,
+        span: Span,
+    ) -> FnProto {
+        FnProto {
+            name,
+            params,
+            n_locals: self.local_names.len() as u32,
+            local_names: self.local_names.into(),
+            captures: self.captures.into(),
+            capture_names: self.capture_names.into(),
+            globals_used: self.globals_used.into_iter().collect(),
+            body,
+            span,
+        }
+    }
+}
+
+impl Compiler<'_> {
+    fn state(&mut self) -> &mut FnState {
+        self.fns.last_mut().expect("a function is being compiled")
+    }
+
+    /// True where `let`/`fn` declare globals: the outermost block of the main program.
+    fn at_global_level(&self) -> bool {
+        let state = self.fns.last().expect("a function is being compiled");
+        state.is_main && state.scopes.len() == 1
+    }
+
+    fn declare(&mut self, name: &Rc<str>) -> Place {
+        if self.at_global_level() {
+            return Place::Global(self.globals.slot(name));
+        }
+        let state = self.state();
+        let slot = state.local_names.len() as u32;
+        state.local_names.push(name.clone());
+        state
+            .scopes
+            .last_mut()
+            .expect("a block scope is open")
+            .push((name.clone(), slot));
+        Place::Local(slot)
+    }
+
+    fn resolve(&mut self, name: &Rc<str>) -> Place {
+        let level = self.fns.len() - 1;
+        if let Some(place) = self.resolve_in(level, name) {
+            return place;
+        }
+        let slot = self.globals.slot(name);
+        self.state().globals_used.insert(slot);
+        Place::Global(slot)
+    }
+
+    fn resolve_in(&mut self, level: usize, name: &Rc<str>) -> Option<Place> {
+        if let Some(slot) = self.fns[level].find_local(name) {
+            return Some(Place::Local(slot));
+        }
+        if level == 0 {
+            return None;
+        }
+        let capture = match self.resolve_in(level - 1, name)? {
+            Place::Local(slot) => Capture::Local(slot),
+            Place::Upvalue(index) => Capture::Upvalue(index),
+            Place::Global(_) => return None,
+        };
+        Some(Place::Upvalue(self.fns[level].add_capture(name, capture)))
+    }
+
+    fn block(&mut self, block: &ast::Block) -> CResult<ir::Block> {
+        self.block_stmts(&block.stmts)
+    }
+
+    fn block_stmts(&mut self, stmts: &[ast::Stmt]) -> CResult<ir::Block> {
+        self.state().scopes.push(Vec::new());
+        let result = self.hoisted_block(stmts);
+        self.state().scopes.pop();
+        result
+    }
+
+    fn hoisted_block(&mut self, stmts: &[ast::Stmt]) -> CResult<ir::Block> {
+        let mut fn_places = HashMap::new();
+        for stmt in stmts {
+            if let ast::StmtKind::Fn(def) = &stmt.kind {
+                if let Some(name) = &def.name {
+                    fn_places.insert(name.span, self.declare(&name.name));
+                }
+            }
+        }
+        stmts
+            .iter()
+            .map(|stmt| self.stmt(stmt, &fn_places))
+            .collect()
+    }
+
+    fn stmt(&mut self, stmt: &ast::Stmt, fn_places: &HashMap<Span, Place>) -> CResult<ir::Stmt> {
+        let span = stmt.span;
+        let kind = match &stmt.kind {
+            ast::StmtKind::Let { name, value } => {
+                let value = self.expr(value)?;
+                StmtKind::Let(self.declare(&name.name), value)
+            }
+            ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value)?,
+            ast::StmtKind::Fn(def) => {
+                let name = def.name.as_ref().expect("a declared fn has a name");
+                let place = fn_places[&name.span];
+                StmtKind::FnDecl {
+                    place,
+                    proto: self.function(def)?,
+                }
+            }
+            ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
+            ast::StmtKind::If { arms, otherwise } => StmtKind::If {
+                arms: arms
+                    .iter()
+                    .map(|(cond, body)| Ok((self.expr(cond)?, self.block(body)?)))
+                    .collect::<CResult<_>>()?,
+                otherwise: otherwise.as_ref().map(|b| self.block(b)).transpose()?,
+            },
+            ast::StmtKind::While { cond, body } => {
+                let cond = self.expr(cond)?;
+                StmtKind::While {
+                    cond,
+                    body: self.loop_body(body, None)?.1,
+                }
+            }
+            ast::StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => {
+                let iterable = self.expr(iterable)?;
+                let (var, body) = self.loop_body(body, Some(var))?;
+                StmtKind::For {
+                    var: var.expect("loop variable declared"),
+                    iterable,
+                    body,
+                }
+            }
+            ast::StmtKind::Break | ast::StmtKind::Continue => {
+                let word = if matches!(stmt.kind, ast::StmtKind::Break) {
+                    "break"
+                } else {
+                    "continue"
+                };
+                if self.state().loop_depth == 0 {
+                    return Err(CompileError {
+                        message: format!("`{word}` outside of a loop"),
+                        span,
+                    });
+                }
+                if word == "break" {
+                    StmtKind::Break
+                } else {
+                    StmtKind::Continue
+                }
+            }
+            ast::StmtKind::Return(value) => {
+                if self.fns.len() == 1 {
+                    return Err(CompileError {
+                        message: "`return` outside of a function".into(),
+                        span,
+                    });
+                }
+                StmtKind::Return(value.as_ref().map(|v| self.expr(v)).transpose()?)
+            }
+            ast::StmtKind::Throw(e) => StmtKind::Throw(self.expr(e)?),
+            ast::StmtKind::Try { body, err, handler } => {
+                let body = self.block(body)?;
+                self.state().scopes.push(Vec::new());
+                let err = err.as_ref().map(|e| self.declare(&e.name));
+                let handler = self.hoisted_block(&handler.stmts);
+                self.state().scopes.pop();
+                StmtKind::Try {
+                    body,
+                    err,
+                    handler: handler?,
+                }
+            }
+            ast::StmtKind::With { lock, body } => StmtKind::With {
+                lock: self.expr(lock)?,
+                body: self.block(body)?,
+            },
+            ast::StmtKind::Close(e) => StmtKind::Close(self.expr(e)?),
+            ast::StmtKind::Join(e) => StmtKind::Join(self.expr(e)?),
+        };
+        Ok(ir::Stmt { kind, span })
+    }
+
+    /// A loop body in its own scope, with the loop variable (if any) declared in it.
+    fn loop_body(
+        &mut self,
+        body: &ast::Block,
+        var: Option<&ast::Ident>,
+    ) -> CResult<(Option<Place>, ir::Block)> {
+        self.state().scopes.push(Vec::new());
+        self.state().loop_depth += 1;
+        let place = var.map(|v| self.declare(&v.name));
+        let result = self.block(body);
+        self.state().loop_depth -= 1;
+        self.state().scopes.pop();
+        Ok((place, result?))
+    }
+
+    fn assign(
+        &mut self,
+        target: &ast::Target,
+        op: ast::AssignOp,
+        value: &ast::Expr,
+    ) -> CResult<StmtKind> {
+        let value = self.expr(value)?;
+        Ok(match target {
+            ast::Target::Name(name) => StmtKind::Assign {
+                place: self.resolve(&name.name),
+                name: name.name.clone(),
+                op: op.binary(),
+                value,
+            },
+            ast::Target::Index { object, index } => StmtKind::AssignIndex {
+                object: self.expr(object)?,
+                index: self.expr(index)?,
+                op: op.binary(),
+                value,
+            },
+        })
+    }
+
+    fn function(&mut self, def: &ast::FnDef) -> CResult<Rc<FnProto>> {
+        self.fns.push(FnState::new(false));
+        let result = self.function_body(def);
+        let state = self.fns.pop().expect("function state");
+        let (params, body) = result?;
+        let used: Vec<u32> = state.globals_used.iter().copied().collect();
+        self.state().globals_used.extend(used);
+        let name = def
+            .name
+            .as_ref()
+            .map_or_else(|| Rc::from("<anonymous>"), |n| n.name.clone());
+        Ok(Rc::new(state.finish(name, params, body, def.span)))
+    }
+
+    fn function_body(&mut self, def: &ast::FnDef) -> CResult<(Box<[ir::Param]>, ir::Block)> {
+        self.state().scopes.push(Vec::new());
+        for (i, param) in def.params.iter().enumerate() {
+            if def.params[..i]
+                .iter()
+                .any(|p| p.name.name == param.name.name)
+            {
+                return Err(CompileError {
+                    message: format!("duplicate parameter `{}`", param.name.name),
+                    span: param.name.span,
+                });
+            }
+            self.declare(&param.name.name);
+        }
+        let params = def
+            .params
+            .iter()
+            .map(|p| {
+                Ok(ir::Param {
+                    name: p.name.name.clone(),
+                    default: p.default.as_ref().map(|d| self.expr(d)).transpose()?,
+                })
+            })
+            .collect::<CResult<_>>()?;
+        let body = self.block(&def.body)?;
+        Ok((params, body))
+    }
+
+    fn exprs(&mut self, exprs: &[ast::Expr]) -> CResult<Box<[ir::Expr]>> {
+        exprs.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn args(&mut self, args: &[ast::Arg]) -> CResult<Args> {
+        let mut positional = Vec::new();
+        let mut named: Vec<(Rc<str>, ir::Expr)> = Vec::new();
+        for arg in args {
+            let value = self.expr(&arg.value)?;
+            match &arg.name {
+                None => positional.push(value),
+                Some(name) => {
+                    if named.iter().any(|(n, _)| *n == name.name) {
+                        return Err(CompileError {
+                            message: format!("argument `{}` is given twice", name.name),
+                            span: name.span,
+                        });
+                    }
+                    named.push((name.name.clone(), value));
+                }
+            }
+        }
+        Ok(Args {
+            positional: positional.into(),
+            named: named.into(),
+        })
+    }
+
+    /// The call inside `spawn` or `apply_async`: a method call becomes a field read plus call.
+    fn call_of(&mut self, call: &ast::Expr) -> CResult<Box<Call>> {
+        match &call.kind {
+            ast::ExprKind::Call { callee, args } => Ok(Box::new(Call {
+                callee: self.expr(callee)?,
+                args: self.args(args)?,
+            })),
+            ast::ExprKind::Method { object, name, args } => Ok(Box::new(Call {
+                callee: ir::Expr {
+                    kind: ExprKind::Field {
+                        object: Box::new(self.expr(object)?),
+                        name: name.name.clone(),
+                    },
+                    span: object.span.to(name.span),
+                },
+                args: self.args(args)?,
+            })),
+            _ => Err(CompileError {
+                message: "expected a function call here, like `work(1)`".into(),
+                span: call.span,
+            }),
+        }
+    }
+
+    fn expr(&mut self, expr: &ast::Expr) -> CResult<ir::Expr> {
+        let span = expr.span;
+        let kind = match &expr.kind {
+            ast::ExprKind::Nil => ExprKind::Const(Value::Nil),
+            ast::ExprKind::Bool(b) => ExprKind::Const(Value::Bool(*b)),
+            ast::ExprKind::Int(i) => ExprKind::Const(Value::Int(*i)),
+            ast::ExprKind::Float(f) => ExprKind::Const(Value::Float(*f)),
+            ast::ExprKind::Str(s) => ExprKind::Const(Value::Str(s.clone())),
+            ast::ExprKind::FString(parts) => ExprKind::FString(
+                parts
+                    .iter()
+                    .map(|part| {
+                        Ok(match part {
+                            ast::FPart::Lit(s) => ir::FPart::Lit(s.clone()),
+                            ast::FPart::Expr { expr, spec } => {
+                                ir::FPart::Expr(self.expr(expr)?, spec.clone())
+                            }
+                        })
+                    })
+                    .collect::<CResult<_>>()?,
+            ),
+            ast::ExprKind::List(items) => ExprKind::List(self.exprs(items)?),
+            ast::ExprKind::Map(entries) => ExprKind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Ok((self.expr(k)?, self.expr(v)?)))
+                    .collect::<CResult<_>>()?,
+            ),
+            ast::ExprKind::Name(name) => ExprKind::Var(self.resolve(name)),
+            ast::ExprKind::Unary { op, operand } => {
+                let operand = Box::new(self.expr(operand)?);
+                match op {
+                    ast::UnaryOp::Neg => match operand.kind {
+                        ExprKind::Const(Value::Int(i)) if i != i64::MIN => {
+                            ExprKind::Const(Value::Int(-i))
+                        }
+                        ExprKind::Const(Value::Float(f)) => ExprKind::Const(Value::Float(-f)),
+                        _ => ExprKind::Neg(operand),
+                    },
+                    ast::UnaryOp::Not => ExprKind::Not(operand),
+                }
+            }
+            ast::ExprKind::Binary { op, lhs, rhs } => {
+                let lhs = Box::new(self.expr(lhs)?);
+                let rhs = Box::new(self.expr(rhs)?);
+                match op {
+                    ast::BinaryOp::And => ExprKind::And(lhs, rhs),
+                    ast::BinaryOp::Or => ExprKind::Or(lhs, rhs),
+                    op => ExprKind::Binary(*op, lhs, rhs),
+                }
+            }
+            ast::ExprKind::Call { callee, args } => ExprKind::Call(Box::new(Call {
+                callee: self.expr(callee)?,
+                args: self.args(args)?,
+            })),
+            ast::ExprKind::Method { object, name, args } => ExprKind::Method {
+                object: Box::new(self.expr(object)?),
+                name: name.name.clone(),
+                args: self.args(args)?,
+            },
+            ast::ExprKind::Field { object, name } => ExprKind::Field {
+                object: Box::new(self.expr(object)?),
+                name: name.name.clone(),
+            },
+            ast::ExprKind::Index { object, index } => ExprKind::Index {
+                object: Box::new(self.expr(object)?),
+                index: Box::new(self.expr(index)?),
+            },
+            ast::ExprKind::Fn(def) => ExprKind::Closure(self.function(def)?),
+            ast::ExprKind::Spawn(call) => ExprKind::Spawn(self.call_of(call)?),
+            ast::ExprKind::Pool(args) => ExprKind::Pool(self.args(args)?),
+            ast::ExprKind::ApplyAsync {
+                pool,
+                call,
+                options,
+            } => ExprKind::ApplyAsync {
+                pool: Box::new(self.expr(pool)?),
+                call: self.call_of(call)?,
+                options: self.args(options)?,
+            },
+        };
+        Ok(ir::Expr { kind, span })
+    }
+}

@@ -1,0 +1,733 @@
+//! The tree-walking evaluator over the resolved IR.
+//!
+//! Locals live on one value stack (`Interp::stack`), a frame being a window `base..base+n`.
+//! A local captured by a closure is moved into a shared cell the first time a closure captures
+//! it ("lazy boxing"), so plain locals never pay for closures that might exist.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::builtins::Builtin;
+use super::ir::{self, Args, Capture, ExprKind, FnProto, Place, StmtKind};
+use super::ops;
+use super::value::{Closure, Function, Value};
+use super::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+use crate::syntax::ast::BinaryOp;
+
+/// Arguments passed as `name = value`, in call order.
+pub type NamedArgs = Vec<(Rc<str>, Value)>;
+
+/// One variable slot of a frame or of the globals.
+#[derive(Clone, Default)]
+pub enum Slot {
+    /// Declared but not yet given a value (a hoisted `fn`, a global used before its `let`).
+    #[default]
+    Uninit,
+    Val(Value),
+    /// A variable shared with closures that captured it.
+    Cell(Rc<RefCell<Value>>),
+}
+
+/// What a statement did besides its effects.
+pub enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// The running function: where its locals start and what it captured.
+pub struct Frame<'a> {
+    pub base: usize,
+    pub captures: &'a [Rc<RefCell<Value>>],
+    pub proto: &'a FnProto,
+}
+
+/// Stack kept free before entering a script function; deeper calls continue on a new segment.
+const STACK_RED_ZONE: usize = 1024 * 1024;
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
+impl Interp {
+    /// Runs a compiled top-level program; returns the value of its last expression statement.
+    pub(crate) fn run_main(&mut self, proto: &Rc<FnProto>) -> RtResult<Value> {
+        let base = self.stack.len();
+        self.stack
+            .resize(base + proto.n_locals as usize, Slot::Uninit);
+        let frame = Frame {
+            base,
+            captures: &[],
+            proto,
+        };
+        let mut last = Value::Nil;
+        let mut result = Ok(());
+        for stmt in proto.body.iter() {
+            let step = match &stmt.kind {
+                StmtKind::Expr(e) => self.eval(&frame, e).map(|v| last = v),
+                _ => self.exec(&frame, stmt).map(|_| last = Value::Nil),
+            };
+            if let Err(e) = step {
+                result = Err(e);
+                break;
+            }
+        }
+        self.stack.truncate(base);
+        result.map(|_| last)
+    }
+
+    fn exec_block(&mut self, f: &Frame, block: &[ir::Stmt]) -> RtResult<Flow> {
+        for stmt in block {
+            match self.exec(f, stmt)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
+            StmtKind::Expr(e) => {
+                self.eval(f, e)?;
+            }
+            StmtKind::Let(place, value) => {
+                let v = self.eval(f, value)?;
+                self.bind(f, *place, v);
+            }
+            StmtKind::Assign {
+                place,
+                name,
+                op,
+                value,
+            } => {
+                let mut v = self.eval(f, value)?;
+                if let Some(op) = op {
+                    let old = self.read(f, *place, stmt.span)?;
+                    v = self.binary(*op, &old, &v, stmt.span)?;
+                }
+                self.assign(f, *place, name, v, stmt.span)?;
+            }
+            StmtKind::AssignIndex {
+                object,
+                index,
+                op,
+                value,
+            } => {
+                let object = self.eval(f, object)?;
+                let index = self.eval(f, index)?;
+                let mut v = self.eval(f, value)?;
+                if let Some(op) = op {
+                    let old = self.index(&object, &index, stmt.span)?;
+                    v = self.binary(*op, &old, &v, stmt.span)?;
+                }
+                self.set_index(&object, index, v, stmt.span)?;
+            }
+            StmtKind::FnDecl { place, proto } => {
+                self.bind(f, *place, Value::Nil);
+                let closure = self.make_closure(f, proto);
+                self.assign(f, *place, &proto.name, closure, stmt.span)?;
+            }
+            StmtKind::If { arms, otherwise } => {
+                for (cond, body) in arms.iter() {
+                    if self.eval(f, cond)?.truthy() {
+                        return self.exec_block(f, body);
+                    }
+                }
+                if let Some(body) = otherwise {
+                    return self.exec_block(f, body);
+                }
+            }
+            StmtKind::While { cond, body } => {
+                while self.eval(f, cond)?.truthy() {
+                    self.tick(stmt.span)?;
+                    match self.exec_block(f, body)? {
+                        Flow::Break => break,
+                        Flow::Return(v) => return Ok(Flow::Return(v)),
+                        Flow::Normal | Flow::Continue => {}
+                    }
+                }
+            }
+            StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => return self.exec_for(f, *var, iterable, body, stmt.span),
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Return(value) => {
+                let v = match value {
+                    Some(e) => self.eval(f, e)?,
+                    None => Value::Nil,
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Throw(e) => {
+                let v = self.eval(f, e)?;
+                return Err(RtError::new(v.to_display(), stmt.span));
+            }
+            StmtKind::Try { body, err, handler } => {
+                let depth = self.depth;
+                let stack_len = self.stack.len();
+                match self.exec_block(f, body) {
+                    Err(e) if e.catchable() => {
+                        self.depth = depth;
+                        self.stack.truncate(stack_len);
+                        if let Some(place) = err {
+                            self.bind(f, *place, Value::Str(e.message.into()));
+                        }
+                        return self.exec_block(f, handler);
+                    }
+                    other => return other,
+                }
+            }
+            StmtKind::With { lock, body } => {
+                let lock = self.eval(f, lock)?;
+                return self.exec_with(f, lock, body, stmt.span);
+            }
+            StmtKind::Close(e) => {
+                let v = self.eval(f, e)?;
+                self.close(v, stmt.span)?;
+            }
+            StmtKind::Join(e) => {
+                let v = self.eval(f, e)?;
+                self.join(v, stmt.span)?;
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_for(
+        &mut self,
+        f: &Frame,
+        var: Place,
+        iterable: &ir::Expr,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        // `for i in range(...)` counts without building the list.
+        if let ExprKind::Call(call) = &iterable.kind {
+            if call.args.named.is_empty() {
+                if let Value::Function(Function::Builtin(Builtin::Range)) =
+                    self.eval(f, &call.callee)?
+                {
+                    let args = self.eval_all(f, &call.args.positional)?;
+                    let (start, stop, step) = super::builtins::range_bounds(&args)
+                        .map_err(|m| RtError::new(m, iterable.span))?;
+                    let mut i = start;
+                    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                        self.tick(span)?;
+                        self.bind(f, var, Value::Int(i));
+                        match self.exec_block(f, body)? {
+                            Flow::Break => break,
+                            Flow::Return(v) => return Ok(Flow::Return(v)),
+                            Flow::Normal | Flow::Continue => {}
+                        }
+                        let Some(next) = i.checked_add(step) else {
+                            break;
+                        };
+                        i = next;
+                    }
+                    return Ok(Flow::Normal);
+                }
+            }
+        }
+        let seq = self.eval(f, iterable)?;
+        let items = match &seq {
+            Value::List(_) => seq,
+            Value::Str(s) => Value::list(
+                s.chars()
+                    .map(|c| Value::Str(c.to_string().into()))
+                    .collect(),
+            ),
+            // Iterate over a snapshot of the keys, so the body may change the map.
+            Value::Map(m) => Value::list(m.borrow().keys().map(|k| k.to_value()).collect()),
+            other => {
+                return Err(RtError::new(
+                    format!("cannot iterate over a {}", other.type_name()),
+                    iterable.span,
+                ));
+            }
+        };
+        let Value::List(list) = &items else {
+            return Ok(Flow::Normal);
+        };
+        let mut index = 0;
+        // Read the list fresh at every step: the body may push to or pop from it.
+        loop {
+            let next = list.borrow().get(index).cloned();
+            let Some(item) = next else { break };
+            index += 1;
+            self.tick(span)?;
+            self.bind(f, var, item);
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_with(
+        &mut self,
+        f: &Frame,
+        lock: Value,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        self.call_method(lock.clone(), "acquire", Vec::new(), Vec::new(), span)?;
+        let result = self.exec_block(f, body);
+        let released = self.call_method(lock, "release", Vec::new(), Vec::new(), span);
+        let flow = result?;
+        released?;
+        Ok(flow)
+    }
+
+    pub(crate) fn eval(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
+        match &expr.kind {
+            ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Var(place) => self.read(f, *place, expr.span),
+            ExprKind::Binary(op, lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                let b = self.eval(f, rhs)?;
+                self.binary(*op, &a, &b, expr.span)
+            }
+            ExprKind::Call(call) => self.eval_call(f, call, expr.span),
+            ExprKind::And(lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                if !a.truthy() {
+                    return Ok(a);
+                }
+                self.eval(f, rhs)
+            }
+            ExprKind::Or(lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                if a.truthy() {
+                    return Ok(a);
+                }
+                self.eval(f, rhs)
+            }
+            ExprKind::Not(e) => Ok(Value::Bool(!self.eval(f, e)?.truthy())),
+            ExprKind::Neg(e) => {
+                let v = self.eval(f, e)?;
+                ops::negate(&v).map_err(|m| RtError::new(m, expr.span))
+            }
+            ExprKind::FString(parts) => {
+                let mut out = String::new();
+                for part in parts.iter() {
+                    match part {
+                        ir::FPart::Lit(s) => out.push_str(s),
+                        ir::FPart::Expr(e, spec) => {
+                            let v = self.eval(f, e)?;
+                            match spec {
+                                None => out.push_str(&v.to_display()),
+                                Some(spec) => super::format::apply(spec, &v, &mut out)
+                                    .map_err(|m| RtError::new(m, e.span))?,
+                            }
+                        }
+                    }
+                }
+                Ok(Value::Str(out.into()))
+            }
+            ExprKind::List(items) => Ok(Value::list(self.eval_all(f, items)?)),
+            ExprKind::Map(entries) => {
+                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                for (k, v) in entries.iter() {
+                    let key = self.eval(f, k)?;
+                    let key = key.to_key().map_err(|m| RtError::new(m, k.span))?;
+                    let value = self.eval(f, v)?;
+                    map.insert(key, value);
+                }
+                Ok(Value::map(map))
+            }
+            ExprKind::Method { object, name, args } => {
+                let object = self.eval(f, object)?;
+                let (positional, named) = self.eval_args(f, args)?;
+                self.call_method(object, name, positional, named, expr.span)
+            }
+            ExprKind::Field { object, name } => {
+                let object = self.eval(f, object)?;
+                self.field(&object, name, expr.span)
+            }
+            ExprKind::Index { object, index } => {
+                let object = self.eval(f, object)?;
+                let index = self.eval(f, index)?;
+                self.index(&object, &index, expr.span)
+            }
+            ExprKind::Closure(proto) => Ok(self.make_closure(f, proto)),
+            ExprKind::Spawn(call) => {
+                let callee = self.eval(f, &call.callee)?;
+                let (positional, named) = self.eval_args(f, &call.args)?;
+                self.spawn(callee, positional, named, expr.span)
+            }
+            ExprKind::Pool(args) => {
+                let (positional, named) = self.eval_args(f, args)?;
+                self.new_pool(positional, named, expr.span)
+            }
+            ExprKind::ApplyAsync {
+                pool,
+                call,
+                options,
+            } => {
+                let pool = self.eval(f, pool)?;
+                let callee = self.eval(f, &call.callee)?;
+                let (positional, named) = self.eval_args(f, &call.args)?;
+                let (_, options) = self.eval_args(f, options)?;
+                self.apply_async(pool, callee, positional, named, options, expr.span)
+            }
+        }
+    }
+
+    pub(crate) fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: &Value,
+        b: &Value,
+        span: Span,
+    ) -> RtResult<Value> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            let fast = match op {
+                BinaryOp::Lt => Some(Value::Bool(x < y)),
+                BinaryOp::Le => Some(Value::Bool(x <= y)),
+                BinaryOp::Gt => Some(Value::Bool(x > y)),
+                BinaryOp::Ge => Some(Value::Bool(x >= y)),
+                BinaryOp::Eq => Some(Value::Bool(x == y)),
+                BinaryOp::Ne => Some(Value::Bool(x != y)),
+                BinaryOp::Add => x.checked_add(*y).map(Value::Int),
+                BinaryOp::Sub => x.checked_sub(*y).map(Value::Int),
+                _ => None,
+            };
+            if let Some(v) = fast {
+                return Ok(v);
+            }
+        }
+        ops::binary(op, a, b).map_err(|m| RtError::new(m, span))
+    }
+
+    fn eval_all(&mut self, f: &Frame, exprs: &[ir::Expr]) -> RtResult<Vec<Value>> {
+        let mut out = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            out.push(self.eval(f, e)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn eval_args(
+        &mut self,
+        f: &Frame,
+        args: &Args,
+    ) -> RtResult<(Vec<Value>, NamedArgs)> {
+        let positional = self.eval_all(f, &args.positional)?;
+        let mut named = Vec::with_capacity(args.named.len());
+        for (name, e) in args.named.iter() {
+            named.push((name.clone(), self.eval(f, e)?));
+        }
+        Ok((positional, named))
+    }
+
+    fn eval_call(&mut self, f: &Frame, call: &ir::Call, span: Span) -> RtResult<Value> {
+        let callee = self.eval(f, &call.callee)?;
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                // Arguments go straight into the callee's frame: no temporary vector.
+                let base = self.stack.len();
+                for arg in call.args.positional.iter() {
+                    match self.eval(f, arg) {
+                        Ok(v) => self.stack.push(Slot::Val(v)),
+                        Err(e) => {
+                            self.stack.truncate(base);
+                            return Err(e);
+                        }
+                    }
+                }
+                let named = if call.args.named.is_empty() {
+                    Vec::new()
+                } else {
+                    let mut named = Vec::with_capacity(call.args.named.len());
+                    for (name, e) in call.args.named.iter() {
+                        match self.eval(f, e) {
+                            Ok(v) => named.push((name.clone(), v)),
+                            Err(e) => {
+                                self.stack.truncate(base);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    named
+                };
+                self.invoke(&closure, base, call.args.positional.len(), named, span)
+            }
+            other => {
+                let (positional, named) = self.eval_args(f, &call.args)?;
+                self.call_value(other, positional, named, span)
+            }
+        }
+    }
+
+    /// Calls any callable value with evaluated arguments.
+    pub(crate) fn call_value(
+        &mut self,
+        callee: Value,
+        positional: Vec<Value>,
+        named: Vec<(Rc<str>, Value)>,
+        span: Span,
+    ) -> RtResult<Value> {
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                let base = self.stack.len();
+                let n = positional.len();
+                self.stack.extend(positional.into_iter().map(Slot::Val));
+                self.invoke(&closure, base, n, named, span)
+            }
+            Value::Function(Function::Builtin(b)) => self.call_builtin(b, positional, named, span),
+            Value::Function(Function::Native(n)) => {
+                if let Some((name, _)) = named.first() {
+                    return Err(RtError::new(
+                        format!("{}() takes no named argument `{name}`", n.name),
+                        span,
+                    ));
+                }
+                self.tick(span)?;
+                n.call(&positional).map_err(|m| RtError::new(m, span))
+            }
+            other => Err(RtError::new(
+                format!("a {} is not callable", other.type_name()),
+                span,
+            )),
+        }
+    }
+
+    /// Runs a closure whose first `n_positional` arguments are already on the stack at `base`.
+    fn invoke(
+        &mut self,
+        closure: &Rc<Closure>,
+        base: usize,
+        n_positional: usize,
+        named: Vec<(Rc<str>, Value)>,
+        span: Span,
+    ) -> RtResult<Value> {
+        let proto = &*closure.proto;
+        if let Err(e) = self.enter_call(proto, base, n_positional, named, span) {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        let frame = Frame {
+            base,
+            captures: &closure.captures,
+            proto,
+        };
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.fill_defaults(&frame, span)?;
+            self.exec_block(&frame, &proto.body)
+        });
+        self.depth -= 1;
+        self.stack.truncate(base);
+        match result {
+            Ok(Flow::Return(v)) => Ok(v),
+            Ok(_) => Ok(Value::Nil),
+            Err(mut e) => {
+                e.add_trace(&proto.name, span);
+                Err(e)
+            }
+        }
+    }
+
+    fn enter_call(
+        &mut self,
+        proto: &FnProto,
+        base: usize,
+        n_positional: usize,
+        named: Vec<(Rc<str>, Value)>,
+        span: Span,
+    ) -> RtResult<()> {
+        let n_params = proto.params.len();
+        if n_positional > n_params {
+            return Err(RtError::new(
+                format!(
+                    "{}() takes {} argument{} but {} were given",
+                    proto.name,
+                    n_params,
+                    if n_params == 1 { "" } else { "s" },
+                    n_positional
+                ),
+                span,
+            ));
+        }
+        if self.depth >= self.limits.max_call_depth {
+            return Err(RtError::limit(
+                format!(
+                    "recursion too deep: more than {} nested calls (in {}())",
+                    self.limits.max_call_depth, proto.name
+                ),
+                span,
+            ));
+        }
+        self.tick(span)?;
+        self.stack
+            .resize(base + proto.n_locals as usize, Slot::Uninit);
+        for (name, value) in named {
+            let Some(i) = proto.params.iter().position(|p| p.name == name) else {
+                return Err(RtError::new(
+                    format!("{}() has no parameter named `{name}`", proto.name),
+                    span,
+                ));
+            };
+            if i < n_positional {
+                return Err(RtError::new(
+                    format!("{}() got two values for `{name}`", proto.name),
+                    span,
+                ));
+            }
+            self.stack[base + i] = Slot::Val(value);
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn fill_defaults(&mut self, f: &Frame, span: Span) -> RtResult<()> {
+        for (i, param) in f.proto.params.iter().enumerate() {
+            if matches!(self.stack[f.base + i], Slot::Uninit) {
+                let Some(default) = &param.default else {
+                    return Err(RtError::new(
+                        format!("{}() is missing argument `{}`", f.proto.name, param.name),
+                        span,
+                    ));
+                };
+                let v = self.eval(f, default)?;
+                self.stack[f.base + i] = Slot::Val(v);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn make_closure(&mut self, f: &Frame, proto: &Rc<FnProto>) -> Value {
+        let captures = proto
+            .captures
+            .iter()
+            .map(|capture| match *capture {
+                Capture::Upvalue(i) => f.captures[i as usize].clone(),
+                Capture::Local(slot) => self.box_local(f.base + slot as usize),
+            })
+            .collect();
+        Value::Function(Function::Closure(Rc::new(Closure {
+            proto: proto.clone(),
+            captures,
+        })))
+    }
+
+    /// Moves a local into a shared cell (once) and returns the cell.
+    fn box_local(&mut self, index: usize) -> Rc<RefCell<Value>> {
+        let slot = &mut self.stack[index];
+        if let Slot::Cell(cell) = slot {
+            return cell.clone();
+        }
+        let value = match std::mem::take(slot) {
+            Slot::Val(v) => v,
+            _ => Value::Nil,
+        };
+        let cell = Rc::new(RefCell::new(value));
+        *slot = Slot::Cell(cell.clone());
+        cell
+    }
+
+    pub(crate) fn read(&self, f: &Frame, place: Place, span: Span) -> RtResult<Value> {
+        let slot = match place {
+            Place::Local(i) => &self.stack[f.base + i as usize],
+            Place::Upvalue(i) => return Ok(f.captures[i as usize].borrow().clone()),
+            Place::Global(i) => &self.globals[i as usize],
+        };
+        match slot {
+            Slot::Val(v) => Ok(v.clone()),
+            Slot::Cell(c) => Ok(c.borrow().clone()),
+            Slot::Uninit => Err(self.undefined(f, place, span)),
+        }
+    }
+
+    fn undefined(&self, f: &Frame, place: Place, span: Span) -> Box<RtError> {
+        match place {
+            Place::Global(i) => {
+                RtError::new(format!("undefined name `{}`", self.names.name(i)), span)
+            }
+            Place::Local(i) => RtError::new(
+                format!(
+                    "`{}` is used before its declaration runs",
+                    f.proto.local_names[i as usize]
+                ),
+                span,
+            ),
+            Place::Upvalue(i) => RtError::new(
+                format!("`{}` is not defined yet", f.proto.capture_names[i as usize]),
+                span,
+            ),
+        }
+    }
+
+    /// A fresh binding (`let`, a loop variable, a parameter): never writes through a cell.
+    pub(crate) fn bind(&mut self, f: &Frame, place: Place, v: Value) {
+        match place {
+            Place::Local(i) => self.stack[f.base + i as usize] = Slot::Val(v),
+            Place::Global(i) => self.globals[i as usize] = Slot::Val(v),
+            Place::Upvalue(i) => *f.captures[i as usize].borrow_mut() = v,
+        }
+    }
+
+    /// Assignment to an existing variable: writes through to closures that share it.
+    fn assign(
+        &mut self,
+        f: &Frame,
+        place: Place,
+        name: &str,
+        v: Value,
+        span: Span,
+    ) -> RtResult<()> {
+        let slot = match place {
+            Place::Local(i) => &mut self.stack[f.base + i as usize],
+            Place::Global(i) => &mut self.globals[i as usize],
+            Place::Upvalue(i) => {
+                *f.captures[i as usize].borrow_mut() = v;
+                return Ok(());
+            }
+        };
+        match slot {
+            Slot::Cell(c) => *c.borrow_mut() = v,
+            Slot::Val(old) => *old = v,
+            Slot::Uninit => {
+                return Err(RtError::new(
+                    format!(
+                        "cannot assign to `{name}`: it was never declared (use `let {name} = ...`)"
+                    ),
+                    span,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts one unit of work (a loop iteration or a call) and checks limits and Ctrl-C.
+    #[inline]
+    pub(crate) fn tick(&mut self, span: Span) -> RtResult<()> {
+        self.ops += 1;
+        if self.ops >= self.next_check {
+            self.check_limits(span)?;
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn check_limits(&mut self, span: Span) -> RtResult<()> {
+        self.next_check = self.ops + 4096;
+        if let Some(max) = self.limits.max_operations {
+            if self.ops > max {
+                return Err(RtError::limit(
+                    format!("operation limit exceeded: more than {max} operations"),
+                    span,
+                ));
+            }
+            self.next_check = self.next_check.min(max + 1);
+        }
+        if crate::runtime::interrupted() {
+            return Err(RtError::interrupted(span));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,178 @@
+//! The resolved program the evaluator runs: the AST with every name turned into a slot
+//! (a local of the current frame, a captured cell, or a global), so running never looks a name
+//! up by string.
+
+use std::rc::Rc;
+
+use super::value::Value;
+use crate::syntax::Span;
+use crate::syntax::ast::{BinaryOp, FormatSpec};
+
+/// Where a variable lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A slot of the running function's frame.
+    Local(u32),
+    /// The n-th variable captured by the running closure.
+    Upvalue(u32),
+    /// A global (a top-level `let` or `fn`, or a builtin).
+    Global(u32),
+}
+
+/// How a closure fills capture `i` when it is created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// From a local slot of the frame creating the closure.
+    Local(u32),
+    /// From a capture of the closure creating the closure.
+    Upvalue(u32),
+}
+
+/// A compiled function: parameters, body, and how to capture its free variables.
+#[derive(Debug)]
+pub struct FnProto {
+    pub name: Rc<str>,
+    pub params: Box<[Param]>,
+    /// Frame size; parameters occupy the first slots.
+    pub n_locals: u32,
+    /// Names of the frame's slots, for error messages.
+    pub local_names: Box<[Rc<str>]>,
+    pub captures: Box<[Capture]>,
+    /// Names of the captured variables, for error messages and serialization.
+    pub capture_names: Box<[Rc<str>]>,
+    /// Global slots the body refers to directly (what a child started fresh must be sent).
+    pub globals_used: Box<[u32]>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: Rc<str>,
+    pub default: Option<Expr>,
+}
+
+pub type Block = Box<[Stmt]>;
+
+#[derive(Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// `let`: a fresh binding (closures that captured an earlier binding keep theirs).
+    Let(Place, Expr),
+    /// `name = value` or `name op= value`: writes through to the existing binding.
+    Assign {
+        place: Place,
+        name: Rc<str>,
+        op: Option<BinaryOp>,
+        value: Expr,
+    },
+    /// `object[index] = value` or `object[index] op= value`.
+    AssignIndex {
+        object: Expr,
+        index: Expr,
+        op: Option<BinaryOp>,
+        value: Expr,
+    },
+    /// `fn name() {}`: bind first, then create the closure, so it can capture itself.
+    FnDecl {
+        place: Place,
+        proto: Rc<FnProto>,
+    },
+    If {
+        arms: Box<[(Expr, Block)]>,
+        otherwise: Option<Block>,
+    },
+    While {
+        cond: Expr,
+        body: Block,
+    },
+    For {
+        var: Place,
+        iterable: Expr,
+        body: Block,
+    },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Throw(Expr),
+    Try {
+        body: Block,
+        err: Option<Place>,
+        handler: Block,
+    },
+    With {
+        lock: Expr,
+        body: Block,
+    },
+    Close(Expr),
+    Join(Expr),
+}
+
+#[derive(Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum ExprKind {
+    Const(Value),
+    Var(Place),
+    FString(Box<[FPart]>),
+    List(Box<[Expr]>),
+    Map(Box<[(Expr, Expr)]>),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    Call(Box<Call>),
+    Method {
+        object: Box<Expr>,
+        name: Rc<str>,
+        args: Args,
+    },
+    Field {
+        object: Box<Expr>,
+        name: Rc<str>,
+    },
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Closure(Rc<FnProto>),
+    Spawn(Box<Call>),
+    Pool(Args),
+    ApplyAsync {
+        pool: Box<Expr>,
+        call: Box<Call>,
+        options: Args,
+    },
+}
+
+/// A call whose callee is an expression; a method call `o.m(x)` is turned into callee `o.m`
+/// only where a function value is needed (spawn, apply_async).
+#[derive(Debug)]
+pub struct Call {
+    pub callee: Expr,
+    pub args: Args,
+}
+
+/// Positional then named arguments.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub positional: Box<[Expr]>,
+    pub named: Box<[(Rc<str>, Expr)]>,
+}
+
+#[derive(Debug)]
+pub enum FPart {
+    Lit(Rc<str>),
+    Expr(Expr, Option<FormatSpec>),
+}

@@ -1,0 +1,433 @@
+//! Methods (`xs.push(1)`), fields (`p.pid`) and indexing (`xs[0]`, `m["k"] = v`).
+
+use std::rc::Rc;
+
+use super::value::Value;
+use super::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+/// The methods of each value type, for error messages and REPL completion.
+pub const LIST_METHODS: &[&str] = &[
+    "push", "pop", "len", "insert", "extend", "index", "remove", "sort", "reverse", "copy", "clear",
+];
+pub const STR_METHODS: &[&str] = &[
+    "split",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "upper",
+    "lower",
+    "replace",
+    "startswith",
+    "endswith",
+    "join",
+    "find",
+    "len",
+    "isdigit",
+];
+pub const MAP_METHODS: &[&str] = &[
+    "get", "keys", "values", "items", "len", "pop", "copy", "clear",
+];
+
+struct MethodCall<'a> {
+    type_name: &'static str,
+    name: &'a str,
+    args: Vec<Value>,
+    span: Span,
+}
+
+impl MethodCall<'_> {
+    fn err(&self, message: impl std::fmt::Display) -> Box<RtError> {
+        RtError::new(
+            format!("{}.{}(): {message}", self.type_name, self.name),
+            self.span,
+        )
+    }
+
+    fn count(&self, min: usize, max: usize) -> RtResult<()> {
+        let n = self.args.len();
+        if n < min || n > max {
+            let expected = if min == max {
+                format!("{min} argument{}", if min == 1 { "" } else { "s" })
+            } else {
+                format!("{min} to {max} arguments")
+            };
+            return Err(self.err(format!("expected {expected}, got {n}")));
+        }
+        Ok(())
+    }
+
+    fn str_arg(&self, i: usize) -> RtResult<Rc<str>> {
+        match &self.args[i] {
+            Value::Str(s) => Ok(s.clone()),
+            other => Err(self.err(format!("expected a str, got {}", other.type_name()))),
+        }
+    }
+
+    fn no_such_method(&self, known: &[&str]) -> Box<RtError> {
+        RtError::new(
+            format!(
+                "a {} has no method `{}` (it has: {})",
+                self.type_name,
+                self.name,
+                known.join(", ")
+            ),
+            self.span,
+        )
+    }
+}
+
+impl Interp {
+    pub(crate) fn call_method(
+        &mut self,
+        object: Value,
+        name: &str,
+        args: Vec<Value>,
+        named: Vec<(Rc<str>, Value)>,
+        span: Span,
+    ) -> RtResult<Value> {
+        if let Value::Handle(handle) = &object {
+            return self.call_handle_method(handle.clone(), name, args, named, span);
+        }
+        let call = MethodCall {
+            type_name: object.type_name(),
+            name,
+            args,
+            span,
+        };
+        if let Some((bad, _)) = named
+            .iter()
+            .find(|(n, _)| !(name == "sort" && &**n == "reverse"))
+        {
+            return Err(call.err(format!("unexpected argument `{bad}`")));
+        }
+        match &object {
+            Value::List(_) => self.list_method(&object, call, named),
+            Value::Str(s) => str_method(s, call),
+            Value::Map(_) => map_method(&object, call),
+            _ => Err(RtError::new(
+                format!("a {} has no method `{name}`", object.type_name()),
+                span,
+            )),
+        }
+    }
+
+    fn list_method(
+        &mut self,
+        object: &Value,
+        c: MethodCall,
+        named: Vec<(Rc<str>, Value)>,
+    ) -> RtResult<Value> {
+        let Value::List(list) = object else {
+            return Err(c.err("not a list"));
+        };
+        match c.name {
+            "push" => {
+                c.count(1, 1)?;
+                list.borrow_mut().push(c.args[0].clone());
+                Ok(Value::Nil)
+            }
+            "pop" => {
+                c.count(0, 1)?;
+                let mut items = list.borrow_mut();
+                if items.is_empty() {
+                    return Err(c.err("pop from an empty list"));
+                }
+                let i = match c.args.first() {
+                    None => items.len() - 1,
+                    Some(v) => list_index(v, items.len()).map_err(|m| c.err(m))?,
+                };
+                Ok(items.remove(i))
+            }
+            "len" => {
+                c.count(0, 0)?;
+                Ok(Value::Int(list.borrow().len() as i64))
+            }
+            "insert" => {
+                c.count(2, 2)?;
+                let mut items = list.borrow_mut();
+                let len = items.len() as i64;
+                let Value::Int(i) = c.args[0] else {
+                    return Err(c.err("the position must be an int"));
+                };
+                let i = if i < 0 { (i + len).max(0) } else { i.min(len) };
+                items.insert(i as usize, c.args[1].clone());
+                Ok(Value::Nil)
+            }
+            "extend" => {
+                c.count(1, 1)?;
+                let Value::List(other) = &c.args[0] else {
+                    return Err(c.err(format!("expected a list, got {}", c.args[0].type_name())));
+                };
+                let extra = other.borrow().clone();
+                list.borrow_mut().extend(extra);
+                Ok(Value::Nil)
+            }
+            "index" | "remove" => {
+                c.count(1, 1)?;
+                let position = list.borrow().iter().position(|x| x.equals(&c.args[0]));
+                let Some(i) = position else {
+                    return Err(c.err(format!("{} is not in the list", c.args[0].repr())));
+                };
+                if c.name == "remove" {
+                    list.borrow_mut().remove(i);
+                    return Ok(Value::Nil);
+                }
+                Ok(Value::Int(i as i64))
+            }
+            "sort" => {
+                c.count(0, 0)?;
+                let reverse = named.first().is_some_and(|(_, v)| v.truthy());
+                let items = list.borrow().clone();
+                let sorted = self.sort(items, None, reverse, c.span)?;
+                *list.borrow_mut() = sorted;
+                Ok(Value::Nil)
+            }
+            "reverse" => {
+                c.count(0, 0)?;
+                list.borrow_mut().reverse();
+                Ok(Value::Nil)
+            }
+            "copy" => {
+                c.count(0, 0)?;
+                Ok(Value::list(list.borrow().clone()))
+            }
+            "clear" => {
+                c.count(0, 0)?;
+                let old = std::mem::take(&mut *list.borrow_mut());
+                drop(old);
+                Ok(Value::Nil)
+            }
+            _ => Err(c.no_such_method(LIST_METHODS)),
+        }
+    }
+
+    /// `object.name` without a call: the fields of handles.
+    pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
+        if let Value::Handle(handle) = object {
+            return self.handle_field(handle.clone(), name, span);
+        }
+        let methods = match object {
+            Value::List(_) => LIST_METHODS,
+            Value::Str(_) => STR_METHODS,
+            Value::Map(_) => MAP_METHODS,
+            _ => &[],
+        };
+        let hint = if methods.contains(&name) {
+            format!(" (`{name}` is a method: call it, like `.{name}()`)")
+        } else if matches!(object, Value::Map(_)) {
+            format!(" (use [\"{name}\"] to read a key)")
+        } else {
+            String::new()
+        };
+        Err(RtError::new(
+            format!("a {} has no field `{name}`{hint}", object.type_name()),
+            span,
+        ))
+    }
+
+    pub(crate) fn index(&mut self, object: &Value, index: &Value, span: Span) -> RtResult<Value> {
+        match object {
+            Value::List(items) => {
+                let items = items.borrow();
+                let i = list_index(index, items.len()).map_err(|m| RtError::new(m, span))?;
+                Ok(items[i].clone())
+            }
+            Value::Str(s) => {
+                let Value::Int(i) = index else {
+                    return Err(RtError::new(
+                        format!("str indices must be int, not {}", index.type_name()),
+                        span,
+                    ));
+                };
+                let len = s.chars().count() as i64;
+                let j = if *i < 0 { i + len } else { *i };
+                s.chars()
+                    .nth(j.max(0) as usize)
+                    .filter(|_| j >= 0)
+                    .map(|c| Value::Str(c.to_string().into()))
+                    .ok_or_else(|| {
+                        RtError::new(format!("str index {i} out of range for length {len}"), span)
+                    })
+            }
+            Value::Map(entries) => {
+                let key = index.to_key().map_err(|m| RtError::new(m, span))?;
+                entries.borrow().get(&key).cloned().ok_or_else(|| {
+                    RtError::new(format!("key {} not found in map", index.repr()), span)
+                })
+            }
+            other => Err(RtError::new(
+                format!("a {} cannot be indexed", other.type_name()),
+                span,
+            )),
+        }
+    }
+
+    pub(crate) fn set_index(
+        &mut self,
+        object: &Value,
+        index: Value,
+        value: Value,
+        span: Span,
+    ) -> RtResult<()> {
+        match object {
+            Value::List(items) => {
+                let mut items = items.borrow_mut();
+                let i = list_index(&index, items.len()).map_err(|m| RtError::new(m, span))?;
+                items[i] = value;
+                Ok(())
+            }
+            Value::Map(entries) => {
+                let key = index.to_key().map_err(|m| RtError::new(m, span))?;
+                entries.borrow_mut().insert(key, value);
+                Ok(())
+            }
+            Value::Str(_) => Err(RtError::new("a str cannot be changed in place", span)),
+            other => Err(RtError::new(
+                format!("a {} does not support item assignment", other.type_name()),
+                span,
+            )),
+        }
+    }
+}
+
+fn list_index(index: &Value, len: usize) -> Result<usize, String> {
+    let Value::Int(i) = index else {
+        return Err(format!(
+            "list indices must be int, not {}",
+            index.type_name()
+        ));
+    };
+    let j = if *i < 0 { *i + len as i64 } else { *i };
+    if j < 0 || j >= len as i64 {
+        return Err(format!("list index {i} out of range for length {len}"));
+    }
+    Ok(j as usize)
+}
+
+fn str_method(s: &Rc<str>, c: MethodCall) -> RtResult<Value> {
+    let text = |t: String| Ok(Value::Str(t.into()));
+    match c.name {
+        "split" => {
+            c.count(0, 1)?;
+            let parts: Vec<Value> = match c.args.first() {
+                None | Some(Value::Nil) => s.split_whitespace().map(Value::str).collect(),
+                Some(_) => {
+                    let sep = c.str_arg(0)?;
+                    if sep.is_empty() {
+                        return Err(c.err("empty separator"));
+                    }
+                    s.split(&*sep).map(Value::str).collect()
+                }
+            };
+            Ok(Value::list(parts))
+        }
+        "strip" | "lstrip" | "rstrip" | "upper" | "lower" | "isdigit" | "len" => {
+            c.count(0, 0)?;
+            match c.name {
+                "strip" => text(s.trim().to_string()),
+                "lstrip" => text(s.trim_start().to_string()),
+                "rstrip" => text(s.trim_end().to_string()),
+                "upper" => text(s.to_uppercase()),
+                "lower" => text(s.to_lowercase()),
+                "isdigit" => Ok(Value::Bool(
+                    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
+                )),
+                _ => Ok(Value::Int(s.chars().count() as i64)),
+            }
+        }
+        "replace" => {
+            c.count(2, 2)?;
+            let (from, to) = (c.str_arg(0)?, c.str_arg(1)?);
+            if from.is_empty() {
+                return Err(c.err("cannot replace an empty str"));
+            }
+            text(s.replace(&*from, &to))
+        }
+        "startswith" | "endswith" => {
+            c.count(1, 1)?;
+            let affix = c.str_arg(0)?;
+            Ok(Value::Bool(if c.name == "startswith" {
+                s.starts_with(&*affix)
+            } else {
+                s.ends_with(&*affix)
+            }))
+        }
+        "find" => {
+            c.count(1, 1)?;
+            let needle = c.str_arg(0)?;
+            Ok(Value::Int(match s.find(&*needle) {
+                Some(byte) => s[..byte].chars().count() as i64,
+                None => -1,
+            }))
+        }
+        "join" => {
+            c.count(1, 1)?;
+            let Value::List(items) = &c.args[0] else {
+                return Err(c.err(format!("expected a list, got {}", c.args[0].type_name())));
+            };
+            let items = items.borrow();
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                match item {
+                    Value::Str(p) => parts.push(p.clone()),
+                    other => {
+                        return Err(c.err(format!(
+                            "expected a list of str, found {}",
+                            other.type_name()
+                        )));
+                    }
+                }
+            }
+            text(parts.join(&**s))
+        }
+        _ => Err(c.no_such_method(STR_METHODS)),
+    }
+}
+
+fn map_method(object: &Value, c: MethodCall) -> RtResult<Value> {
+    let Value::Map(map) = object else {
+        return Err(c.err("not a map"));
+    };
+    let key = |i: usize| c.args[i].to_key().map_err(|m| c.err(m));
+    match c.name {
+        "get" => {
+            c.count(1, 2)?;
+            let k = key(0)?;
+            let found = map.borrow().get(&k).cloned();
+            Ok(found.unwrap_or_else(|| c.args.get(1).cloned().unwrap_or(Value::Nil)))
+        }
+        "pop" => {
+            c.count(1, 2)?;
+            let k = key(0)?;
+            let removed = map.borrow_mut().shift_remove(&k);
+            match (removed, c.args.get(1)) {
+                (Some(v), _) => Ok(v),
+                (None, Some(default)) => Ok(default.clone()),
+                (None, None) => Err(c.err(format!("key {} not found", c.args[0].repr()))),
+            }
+        }
+        "keys" | "values" | "items" | "len" | "copy" | "clear" => {
+            c.count(0, 0)?;
+            let m = map.borrow();
+            match c.name {
+                "keys" => Ok(Value::list(m.keys().map(|k| k.to_value()).collect())),
+                "values" => Ok(Value::list(m.values().cloned().collect())),
+                "items" => Ok(Value::list(
+                    m.iter()
+                        .map(|(k, v)| Value::list(vec![k.to_value(), v.clone()]))
+                        .collect(),
+                )),
+                "len" => Ok(Value::Int(m.len() as i64)),
+                "copy" => Ok(Value::map(m.clone())),
+                _ => {
+                    drop(m);
+                    let old = std::mem::take(&mut *map.borrow_mut());
+                    drop(old);
+                    Ok(Value::Nil)
+                }
+            }
+        }
+        _ => Err(c.no_such_method(MAP_METHODS)),
+    }
+}

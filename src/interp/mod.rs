@@ -1,0 +1,241 @@
+//! The interpreter: resolver (`compile`), IR (`ir`), evaluator (`eval`), values, operators,
+//! builtins and methods. The process runtime it calls into lives in `crate::runtime`.
+
+pub mod builtins;
+pub mod compile;
+pub mod eval;
+pub mod format;
+pub mod ir;
+pub mod methods;
+pub mod native;
+pub mod ops;
+pub mod value;
+
+use std::io::Write;
+use std::rc::Rc;
+
+use crate::error::{Error, ErrorKind};
+use crate::syntax::{self, SourceId, SourceMap, Span};
+use compile::Globals;
+use eval::Slot;
+use ir::FnProto;
+use value::Value;
+
+/// Limits that turn runaway scripts into errors.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Deepest nesting of script function calls.
+    pub max_call_depth: usize,
+    /// Loop iterations plus calls allowed in one run (`None`: unlimited).
+    pub max_operations: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_call_depth: 10_000,
+            max_operations: None,
+        }
+    }
+}
+
+/// A runtime error on its way up the stack, located by span; becomes an [`Error`] at the edge.
+#[derive(Debug)]
+pub struct RtError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub span: Span,
+    /// Function names and call sites the error passed through, innermost first.
+    pub trace: Vec<(Rc<str>, Span)>,
+}
+
+pub type RtResult<T> = Result<T, Box<RtError>>;
+
+/// How many call sites an error remembers.
+const MAX_TRACE: usize = 8;
+
+impl RtError {
+    pub fn new(message: impl Into<String>, span: Span) -> Box<RtError> {
+        Box::new(RtError {
+            kind: ErrorKind::Runtime,
+            message: message.into(),
+            span,
+            trace: Vec::new(),
+        })
+    }
+
+    pub fn limit(message: impl Into<String>, span: Span) -> Box<RtError> {
+        let mut e = RtError::new(message, span);
+        e.kind = ErrorKind::Limit;
+        e
+    }
+
+    pub fn interrupted(span: Span) -> Box<RtError> {
+        let mut e = RtError::new("interrupted", span);
+        e.kind = ErrorKind::Interrupted;
+        e
+    }
+
+    pub fn exit(code: i32, span: Span) -> Box<RtError> {
+        let mut e = RtError::new(format!("exit({code})"), span);
+        e.kind = ErrorKind::Exit(code);
+        e
+    }
+
+    /// `try`/`catch` catches script errors, not limits, `exit()` or Ctrl-C.
+    pub fn catchable(&self) -> bool {
+        self.kind == ErrorKind::Runtime
+    }
+
+    pub fn add_trace(&mut self, function: &Rc<str>, call_site: Span) {
+        if self.trace.len() < MAX_TRACE {
+            self.trace.push((function.clone(), call_site));
+        }
+    }
+
+    /// Resolves the spans into a user-facing [`Error`].
+    pub fn into_error(self, sources: &SourceMap) -> Error {
+        let mut error = Error::at(self.kind, self.message, self.span, sources);
+        for (function, site) in &self.trace {
+            if let Some(loc) = crate::error::Location::of(*site, sources) {
+                error = error.with_note(format!("in {function}(), called at {loc}"));
+            }
+        }
+        error
+    }
+}
+
+/// Where `print` writes. Each call receives whole lines, written with one `write`.
+pub type Output = Box<dyn Write>;
+
+/// The interpreter state: sources, globals, the value stack, limits and the output sink.
+pub struct Interp {
+    pub(crate) stack: Vec<Slot>,
+    pub(crate) globals: Vec<Slot>,
+    pub(crate) names: Globals,
+    pub(crate) sources: SourceMap,
+    /// The compiled top-level code of every source, kept so functions stay addressable.
+    pub(crate) programs: Vec<Rc<FnProto>>,
+    pub(crate) depth: usize,
+    pub(crate) limits: Limits,
+    pub(crate) ops: u64,
+    pub(crate) next_check: u64,
+    pub(crate) out: Output,
+    pub(crate) rng: builtins::Rng,
+    pub(crate) script_args: Vec<String>,
+}
+
+impl Interp {
+    pub fn new(out: Output) -> Interp {
+        let mut interp = Interp {
+            stack: Vec::with_capacity(1024),
+            globals: Vec::new(),
+            names: Globals::default(),
+            sources: SourceMap::new(),
+            programs: Vec::new(),
+            depth: 0,
+            limits: Limits::default(),
+            ops: 0,
+            next_check: 0,
+            out,
+            rng: builtins::Rng::seeded(),
+            script_args: Vec::new(),
+        };
+        for builtin in builtins::Builtin::ALL {
+            interp.set_global(
+                builtin.name(),
+                Value::Function(value::Function::Builtin(*builtin)),
+            );
+        }
+        interp
+    }
+
+    /// Defines (or redefines) a global variable.
+    pub fn set_global(&mut self, name: &str, value: Value) {
+        let slot = self.names.slot(&Rc::from(name)) as usize;
+        if self.globals.len() <= slot {
+            self.globals.resize(slot + 1, Slot::Uninit);
+        }
+        self.globals[slot] = Slot::Val(value);
+    }
+
+    /// The value of a global, if it is defined.
+    pub fn global(&self, name: &str) -> Option<Value> {
+        let slot = self.names.lookup(name)? as usize;
+        match self.globals.get(slot)? {
+            Slot::Val(v) => Some(v.clone()),
+            Slot::Cell(c) => Some(c.borrow().clone()),
+            Slot::Uninit => None,
+        }
+    }
+
+    /// Names of the defined globals, in definition order.
+    pub fn global_names(&self) -> Vec<Rc<str>> {
+        (0..self.names.len())
+            .filter(|&i| matches!(self.globals.get(i), Some(Slot::Val(_) | Slot::Cell(_))))
+            .map(|i| self.names.name(i as u32).clone())
+            .collect()
+    }
+
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// Parses and resolves a source; nothing runs. Syntax and static errors come back located.
+    pub fn compile(&mut self, name: &str, text: &str) -> Result<Rc<FnProto>, Error> {
+        let id = self.sources.add(name, text);
+        self.compile_source(id)
+    }
+
+    fn compile_source(&mut self, id: SourceId) -> Result<Rc<FnProto>, Error> {
+        let text = self
+            .sources
+            .get(id)
+            .expect("source just added")
+            .text()
+            .clone();
+        let program = syntax::parse(id, &text)
+            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
+        let proto = compile::compile_program(&program, &mut self.names)
+            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
+        if self.globals.len() < self.names.len() {
+            self.globals.resize(self.names.len(), Slot::Uninit);
+        }
+        self.programs.push(proto.clone());
+        Ok(proto)
+    }
+
+    /// Runs compiled top-level code; the value of its last expression statement comes back.
+    pub fn run(&mut self, proto: &Rc<FnProto>) -> Result<Value, Error> {
+        self.depth = 0;
+        let result = self.run_main(proto);
+        let _ = self.out.flush();
+        result.map_err(|e| e.into_error(&self.sources))
+    }
+
+    /// Compiles and runs a source.
+    pub fn eval_source(&mut self, name: &str, text: &str) -> Result<Value, Error> {
+        let proto = self.compile(name, text)?;
+        self.run(&proto)
+    }
+
+    pub fn set_output(&mut self, out: Output) {
+        self.out = out;
+    }
+
+    pub fn set_args(&mut self, args: Vec<String>) {
+        self.script_args = args;
+    }
+
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        &mut self.limits
+    }
+
+    /// Writes text with one write call, as `print` does.
+    pub(crate) fn write_out(&mut self, text: &str, span: Span) -> RtResult<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .and_then(|_| self.out.flush())
+            .map_err(|e| RtError::new(format!("cannot write output: {e}"), span))
+    }
+}

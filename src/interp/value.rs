@@ -1,0 +1,474 @@
+//! Runtime values and how they print.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::builtins::Builtin;
+use super::ir::FnProto;
+use super::native::NativeFn;
+
+/// A value of the language.
+///
+/// Lists and maps are shared by reference (like Python's): cloning a `Value::List` gives another
+/// handle to the same list.
+///
+/// ```
+/// use mpscript::Value;
+/// let v = Value::from(vec![Value::from(1), Value::from("a"), Value::Nil]);
+/// assert_eq!(v.to_string(), r#"[1, "a", nil]"#);
+/// assert_eq!(Value::from(2.0).to_string(), "2.0");
+/// ```
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    List(Rc<List>),
+    Map(Rc<Map>),
+    Function(Function),
+    /// A handle to an operating-system object (process, pool, queue...).
+    Handle(Rc<dyn crate::runtime::Handle>),
+}
+
+/// A map key: maps accept str, int and bool keys.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Bool(bool),
+    Int(i64),
+    Str(Rc<str>),
+}
+
+impl Key {
+    pub fn to_value(&self) -> Value {
+        match self {
+            Key::Bool(b) => Value::Bool(*b),
+            Key::Int(i) => Value::Int(*i),
+            Key::Str(s) => Value::Str(s.clone()),
+        }
+    }
+}
+
+/// Something callable.
+#[derive(Clone)]
+pub enum Function {
+    /// A function written in the script, with the variables it captured.
+    Closure(Rc<Closure>),
+    /// A builtin such as `print`.
+    Builtin(Builtin),
+    /// A function registered by the host program.
+    Native(Rc<NativeFn>),
+}
+
+/// A script function value: its compiled code plus the cells of the variables it captured.
+pub struct Closure {
+    pub proto: Rc<FnProto>,
+    pub captures: Box<[Rc<RefCell<Value>>]>,
+}
+
+impl Function {
+    pub fn name(&self) -> Rc<str> {
+        match self {
+            Function::Closure(c) => c.proto.name.clone(),
+            Function::Builtin(b) => b.name().into(),
+            Function::Native(n) => n.name.clone(),
+        }
+    }
+
+    fn same(&self, other: &Function) -> bool {
+        match (self, other) {
+            (Function::Closure(a), Function::Closure(b)) => Rc::ptr_eq(a, b),
+            (Function::Builtin(a), Function::Builtin(b)) => a == b,
+            (Function::Native(a), Function::Native(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// How deep printing and comparing go before giving up (cyclic or absurdly nested values).
+pub const MAX_VALUE_DEPTH: usize = 500;
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(List(RefCell::new(items))))
+    }
+
+    pub fn map(entries: IndexMap<Key, Value>) -> Value {
+        Value::Map(Rc::new(Map(RefCell::new(entries))))
+    }
+
+    /// The name `type(x)` returns.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Nil => "nil",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Map(_) => "map",
+            Value::Function(_) => "function",
+            Value::Handle(h) => h.type_name(),
+        }
+    }
+
+    /// `nil`, `false`, `0`, `0.0`, `""`, `[]` and `{}` are false; everything else is true.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Map(m) => !m.borrow().is_empty(),
+            Value::Function(_) | Value::Handle(_) => true,
+        }
+    }
+
+    /// The value as `str(x)` and `print` show it: strs as their text, the rest as literals.
+    pub fn to_display(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_string(),
+            other => other.repr(),
+        }
+    }
+
+    /// The literal form, as inside a list: strs quoted.
+    pub fn repr(&self) -> String {
+        let mut out = String::new();
+        write_repr(&mut out, self, 0);
+        out
+    }
+
+    /// Converts to a map key, or says why not.
+    pub fn to_key(&self) -> Result<Key, String> {
+        match self {
+            Value::Bool(b) => Ok(Key::Bool(*b)),
+            Value::Int(i) => Ok(Key::Int(*i)),
+            Value::Str(s) => Ok(Key::Str(s.clone())),
+            other => Err(format!(
+                "map keys must be str, int or bool, not {}",
+                other.type_name()
+            )),
+        }
+    }
+
+    /// Equality as `==` sees it: numbers compare across int and float; lists and maps by content.
+    pub fn equals(&self, other: &Value) -> bool {
+        values_equal(self, other, 0)
+    }
+}
+
+fn values_equal(a: &Value, b: &Value, depth: usize) -> bool {
+    if depth > MAX_VALUE_DEPTH {
+        return false;
+    }
+    match (a, b) {
+        (Value::Nil, Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => int_float_eq(*x, *y),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| values_equal(p, q, depth + 1))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w, depth + 1)))
+        }
+        (Value::Function(x), Value::Function(y)) => x.same(y),
+        (Value::Handle(x), Value::Handle(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+fn int_float_eq(i: i64, f: f64) -> bool {
+    // Compare exactly: converting a large i64 to f64 rounds.
+    f.fract() == 0.0
+        && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+        && f as i64 == i
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.equals(other)
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_display())
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.repr())
+    }
+}
+
+fn write_repr(out: &mut String, value: &Value, depth: usize) {
+    if depth > MAX_VALUE_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match value {
+        Value::Nil => out.push_str("nil"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(x) => out.push_str(&format_float(*x)),
+        Value::Str(s) => write_quoted(out, s),
+        Value::List(items) => {
+            let Ok(items) = items.try_borrow() else {
+                out.push_str("[...]");
+                return;
+            };
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, item, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            let Ok(entries) = entries.try_borrow() else {
+                out.push_str("{...}");
+                return;
+            };
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, &k.to_value(), depth + 1);
+                out.push_str(": ");
+                write_repr(out, v, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::Function(func) => {
+            out.push_str("<function ");
+            out.push_str(&func.name());
+            out.push('>');
+        }
+        Value::Handle(h) => out.push_str(&h.describe()),
+    }
+}
+
+fn write_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A float in its shortest form that reads back, always with a `.` or an exponent (as Python's
+/// `repr`): `2.0`, `0.1`, `1e+16`, `1.5e-05`, `inf`, `nan`.
+pub fn format_float(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    // `{:e}` gives the shortest round-trip digits: "1.2345e3".
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..16).contains(&exp) {
+        let plain = format!("{x}");
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
+    } else {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// The storage of a list value.
+pub struct List(RefCell<Vec<Value>>);
+
+/// The storage of a map value; keeps insertion order.
+pub struct Map(RefCell<IndexMap<Key, Value>>);
+
+impl std::ops::Deref for List {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Map {
+    type Target = RefCell<IndexMap<Key, Value>>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+// Dropping a deeply nested list or map must not recurse once per level (a script can build
+// `x = [x]` a million times): nested containers we hold the last reference to are emptied onto
+// a work list first, so each one drops shallow.
+impl Drop for List {
+    fn drop(&mut self) {
+        let items = std::mem::take(self.0.get_mut());
+        if !items.is_empty() {
+            drop_flat(items);
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        let entries = std::mem::take(self.0.get_mut());
+        if !entries.is_empty() {
+            drop_flat(entries.into_values().collect());
+        }
+    }
+}
+
+fn drop_flat(mut pending: Vec<Value>) {
+    while let Some(value) = pending.pop() {
+        match &value {
+            Value::List(rc) if Rc::strong_count(rc) == 1 => {
+                if let Ok(mut items) = rc.0.try_borrow_mut() {
+                    pending.extend(items.drain(..));
+                }
+            }
+            Value::Map(rc) if Rc::strong_count(rc) == 1 => {
+                if let Ok(mut entries) = rc.0.try_borrow_mut() {
+                    pending.extend(entries.drain(..).map(|(_, v)| v));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Int(v.into())
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Float(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Str(v.into())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Str(v.into())
+    }
+}
+impl From<()> for Value {
+    fn from(_: ()) -> Value {
+        Value::Nil
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Value {
+        Value::list(v.into_iter().map(Into::into).collect())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Nil, Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_like_python_repr() {
+        assert_eq!(format_float(2.0), "2.0");
+        assert_eq!(format_float(0.1), "0.1");
+        assert_eq!(format_float(1e16), "1e+16");
+        assert_eq!(format_float(1e15), "1000000000000000.0");
+        assert_eq!(format_float(1.5e-5), "1.5e-05");
+        assert_eq!(format_float(0.0001), "0.0001");
+        assert_eq!(format_float(-2.5), "-2.5");
+        assert_eq!(format_float(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn value_is_small() {
+        assert!(std::mem::size_of::<Value>() <= 24);
+    }
+
+    #[test]
+    fn deep_nesting_drops_without_overflow() {
+        let mut v = Value::Nil;
+        for _ in 0..1_000_000 {
+            v = Value::list(vec![v]);
+        }
+        assert!(v.repr().contains("..."));
+        drop(v);
+    }
+
+    #[test]
+    fn int_float_equality_is_exact() {
+        assert!(Value::Int(1).equals(&Value::Float(1.0)));
+        assert!(!Value::Int(i64::MAX).equals(&Value::Float(9.223372036854776e18)));
+    }
+}
