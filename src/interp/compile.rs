@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, Place, StmtKind};
 use super::value::Value;
-use crate::syntax::Span;
 use crate::syntax::ast;
+use crate::syntax::{SourceId, Span};
 
 /// The global name table. It outlives one compilation so that a REPL session, or a child
 /// re-compiling its parent's sources, assigns the same slot to the same name.
@@ -59,29 +59,43 @@ pub struct CompileError {
 
 type CResult<T> = Result<T, CompileError>;
 
-/// Compiles a whole program into the proto of its top-level code (named `<main>`).
-pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult<Rc<FnProto>> {
+/// Compiles a whole program. Returns every function it contains, indexed by
+/// [`FnProto::index`]; entry 0 is the top-level code (named `<main>`).
+pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult<Vec<Rc<FnProto>>> {
     let mut compiler = Compiler {
         globals,
-        fns: vec![FnState::new(true)],
+        fns: vec![FnState::new(true, 0)],
+        protos: vec![None],
+        source: program.span.source,
     };
     let body = compiler.block_stmts(&program.stmts)?;
     let state = compiler.fns.pop().expect("main function state");
-    Ok(Rc::new(state.finish(
+    let main = state.finish(
         "<main>".into(),
         Box::new([]),
         body,
         program.span,
-    )))
+        compiler.source,
+    );
+    compiler.protos[0] = Some(Rc::new(main));
+    Ok(compiler
+        .protos
+        .into_iter()
+        .map(|p| p.expect("every started function was finished"))
+        .collect())
 }
 
 struct Compiler<'g> {
     globals: &'g mut Globals,
     fns: Vec<FnState>,
+    /// Functions by index, filled as each one finishes.
+    protos: Vec<Option<Rc<FnProto>>>,
+    source: SourceId,
 }
 
 struct FnState {
     is_main: bool,
+    index: u32,
     scopes: Vec<Vec<(Rc<str>, u32)>>,
     local_names: Vec<Rc<str>>,
     captures: Vec<Capture>,
@@ -91,9 +105,10 @@ struct FnState {
 }
 
 impl FnState {
-    fn new(is_main: bool) -> FnState {
+    fn new(is_main: bool, index: u32) -> FnState {
         FnState {
             is_main,
+            index,
             scopes: Vec::new(),
             local_names: Vec::new(),
             captures: Vec::new(),
@@ -127,9 +142,12 @@ impl FnState {
         params: Box<[ir::Param]>,
         body: ir::Block,
         span: Span,
+        source: SourceId,
     ) -> FnProto {
         FnProto {
             name,
+            source,
+            index: self.index,
             params,
             n_locals: self.local_names.len() as u32,
             local_names: self.local_names.into(),
@@ -352,7 +370,9 @@ impl Compiler<'_> {
     }
 
     fn function(&mut self, def: &ast::FnDef) -> CResult<Rc<FnProto>> {
-        self.fns.push(FnState::new(false));
+        let index = self.protos.len() as u32;
+        self.protos.push(None);
+        self.fns.push(FnState::new(false, index));
         let result = self.function_body(def);
         let state = self.fns.pop().expect("function state");
         let (params, body) = result?;
@@ -362,7 +382,9 @@ impl Compiler<'_> {
             .name
             .as_ref()
             .map_or_else(|| Rc::from("<anonymous>"), |n| n.name.clone());
-        Ok(Rc::new(state.finish(name, params, body, def.span)))
+        let proto = Rc::new(state.finish(name, params, body, def.span, self.source));
+        self.protos[index as usize] = Some(proto.clone());
+        Ok(proto)
     }
 
     fn function_body(&mut self, def: &ast::FnDef) -> CResult<(Box<[ir::Param]>, ir::Block)> {

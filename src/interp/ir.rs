@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use super::value::Value;
-use crate::syntax::Span;
 use crate::syntax::ast::{BinaryOp, FormatSpec};
+use crate::syntax::{SourceId, Span};
 
 /// Where a variable lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +32,10 @@ pub enum Capture {
 #[derive(Debug)]
 pub struct FnProto {
     pub name: Rc<str>,
+    /// Identity that survives crossing to another process: the source it was compiled from
+    /// and its position in that source's compile order (the top-level code is 0).
+    pub source: SourceId,
+    pub index: u32,
     pub params: Box<[Param]>,
     /// Frame size; parameters occupy the first slots.
     pub n_locals: u32,

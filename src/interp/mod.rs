@@ -114,8 +114,9 @@ pub struct Interp {
     pub(crate) globals: Vec<Slot>,
     pub(crate) names: Globals,
     pub(crate) sources: SourceMap,
-    /// The compiled top-level code of every source, kept so functions stay addressable.
-    pub(crate) programs: Vec<Rc<FnProto>>,
+    /// The functions of every source, by source id then index: how a function value that
+    /// crossed from another process finds its code.
+    pub(crate) protos: Vec<Vec<Rc<FnProto>>>,
     pub(crate) depth: usize,
     pub(crate) limits: Limits,
     pub(crate) ops: u64,
@@ -132,7 +133,7 @@ impl Interp {
             globals: Vec::new(),
             names: Globals::default(),
             sources: SourceMap::new(),
-            programs: Vec::new(),
+            protos: Vec::new(),
             depth: 0,
             limits: Limits::default(),
             ops: 0,
@@ -187,22 +188,34 @@ impl Interp {
         self.compile_source(id)
     }
 
-    fn compile_source(&mut self, id: SourceId) -> Result<Rc<FnProto>, Error> {
+    /// Compiles one source of the map. Sources are compiled in id order, each exactly once.
+    pub(crate) fn compile_source(&mut self, id: SourceId) -> Result<Rc<FnProto>, Error> {
         let text = self
             .sources
             .get(id)
-            .expect("source just added")
+            .expect("source was added")
             .text()
             .clone();
-        let program = syntax::parse(id, &text)
-            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
-        let proto = compile::compile_program(&program, &mut self.names)
-            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
+        let compiled = syntax::parse(id, &text)
+            .map_err(|e| (e.message, e.span))
+            .and_then(|program| {
+                compile::compile_program(&program, &mut self.names).map_err(|e| (e.message, e.span))
+            });
         if self.globals.len() < self.names.len() {
             self.globals.resize(self.names.len(), Slot::Uninit);
         }
-        self.programs.push(proto.clone());
-        Ok(proto)
+        let index = id.0 as usize;
+        if self.protos.len() <= index {
+            self.protos.resize(index + 1, Vec::new());
+        }
+        match compiled {
+            Ok(protos) => {
+                let main = protos[0].clone();
+                self.protos[index] = protos;
+                Ok(main)
+            }
+            Err((message, span)) => Err(Error::at(ErrorKind::Syntax, message, span, &self.sources)),
+        }
     }
 
     /// Runs compiled top-level code; the value of its last expression statement comes back.
