@@ -67,7 +67,52 @@ impl Engine {
         self.interp.compile(name, code).map(|_| ())
     }
 
-    /// Reads and runs a script file.
+    /// Runs code as a whole script: afterwards (also after an error) it waits for every child
+    /// process the script started and did not join, as the command line does.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// let v = engine.run("job.mps", "let p = spawn exit(3)\n7").unwrap();
+    /// assert_eq!(v, mpscript::Value::Int(7));
+    /// ```
+    pub fn run(&mut self, name: &str, code: &str) -> Result<Value, Error> {
+        let result = self.eval_named(name, code);
+        self.finish_children(result)
+    }
+
+    /// After a script: waits for its children, or ends them if the script was interrupted.
+    /// Returns the script's result, or `Interrupted` if Ctrl-C came while waiting.
+    pub fn finish_children(&mut self, result: Result<Value, Error>) -> Result<Value, Error> {
+        if matches!(&result, Err(e) if e.kind() == ErrorKind::Interrupted) {
+            self.interp.end_children();
+            return result;
+        }
+        match self.interp.wait_children() {
+            Ok(()) => result,
+            Err(e) => {
+                self.interp.end_children();
+                Err(e)
+            }
+        }
+    }
+
+    /// Ends every child process still running (SIGTERM, then SIGKILL after a short grace).
+    pub fn terminate_children(&mut self) {
+        self.interp.end_children();
+    }
+
+    /// Chooses how `spawn` and pools start processes (default: fork on Unix).
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_start_method(mpscript::StartMethod::Spawn);
+    /// ```
+    pub fn set_start_method(&mut self, method: crate::runtime::StartMethod) -> &mut Engine {
+        self.interp.set_start_method(method);
+        self
+    }
+
+    /// Reads and runs a script file, then waits for the children it left running.
     ///
     /// ```
     /// let mut engine = mpscript::Engine::new();
@@ -77,7 +122,7 @@ impl Engine {
     pub fn run_file(&mut self, path: impl AsRef<Path>) -> Result<Value, Error> {
         let path = path.as_ref();
         let text = read_script(path)?;
-        self.interp.eval_source(&path.display().to_string(), &text)
+        self.run(&path.display().to_string(), &text)
     }
 
     /// Makes a Rust closure of 0 to 4 arguments callable from scripts. Parameters may be
@@ -168,6 +213,35 @@ impl Engine {
             .map(|n| n.to_string())
             .collect()
     }
+}
+
+/// Serves a spawn-method child, if this process is one; otherwise returns at once. A host
+/// program that runs scripts using the spawn start method calls this first thing in `main`.
+///
+/// ```
+/// mpscript::init(); // not a child: returns immediately
+/// ```
+pub fn init() {
+    init_with(|_| {});
+}
+
+/// Like [`init`], with a setup step that registers the host's functions on the child's engine
+/// (the same ones the parent registered), so scripts can call them in children too.
+pub fn init_with(setup: impl FnOnce(&mut Engine)) {
+    if !crate::runtime::child::is_child_process() {
+        return;
+    }
+    let start = match crate::runtime::child::read_start() {
+        Ok(start) => start,
+        Err(message) => {
+            eprintln!("error in process {}: {message}", std::process::id());
+            std::process::exit(1);
+        }
+    };
+    let mut engine = Engine::new();
+    setup(&mut engine);
+    let code = crate::runtime::child::run_child(&mut engine.interp, start);
+    std::process::exit(code);
 }
 
 /// Reads a script, with one-line errors for the ways a path can fail to be a script.

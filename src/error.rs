@@ -90,6 +90,8 @@ pub struct Error {
     message: String,
     location: Option<Location>,
     notes: Vec<String>,
+    /// Set for an error reported by a child process: `(pid, function name)`.
+    process: Option<(u32, String)>,
 }
 
 impl Error {
@@ -100,6 +102,7 @@ impl Error {
             message: message.into(),
             location: None,
             notes: Vec::new(),
+            process: None,
         }
     }
 
@@ -115,12 +118,20 @@ impl Error {
             message: message.into(),
             location: Location::of(span, sources),
             notes: Vec::new(),
+            process: None,
         }
     }
 
     /// Adds a line shown after the source excerpt (`= note`).
     pub fn with_note(mut self, note: impl Into<String>) -> Error {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Marks the error as having happened in child process `pid` running `function`: it then
+    /// renders as `error in process PID (function): message`.
+    pub fn in_process(mut self, pid: u32, function: &str) -> Error {
+        self.process = Some((pid, function.to_string()));
         self
     }
 
@@ -168,7 +179,12 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        match &self.process {
+            Some((pid, function)) => {
+                write!(f, "error in process {pid} ({function}): {}", self.message)?
+            }
+            None => write!(f, "error: {}", self.message)?,
+        }
         if let Some(loc) = &self.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);

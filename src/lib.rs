@@ -19,6 +19,7 @@ pub mod syntax;
 mod engine;
 pub use engine::{read_script as engine_read_script, script_text};
 
-pub use engine::Engine;
+pub use engine::{Engine, init, init_with};
 pub use error::{Error, ErrorKind, Location};
 pub use interp::value::Value;
+pub use runtime::StartMethod;

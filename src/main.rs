@@ -3,5 +3,7 @@
 mod cli;
 
 fn main() {
+    // A spawn-method child runs its call and exits here.
+    mpscript::init();
     std::process::exit(cli::main());
 }

@@ -75,19 +75,23 @@ pub fn main() -> i32 {
         }
     };
     let mut engine = Engine::new();
+    engine.set_start_method(match cli.start_method {
+        StartMethod::Fork => mpscript::StartMethod::Fork,
+        StartMethod::Spawn => mpscript::StartMethod::Spawn,
+    });
     match (&cli.code, cli.command) {
         (Some(code), _) => {
             engine.set_args(cli.code_args.clone());
-            finish(engine.eval_named("<command line>", code))
+            run_script(&mut engine, Ok(("<command line>".into(), code.clone())))
         }
         (None, Some(Command::Run { file, args })) => {
             engine.set_args(args);
-            let result = if file.as_os_str() == "-" {
-                read_stdin().and_then(|text| engine.eval_named("<stdin>", &text))
+            let script = if file.as_os_str() == "-" {
+                read_stdin().map(|text| ("<stdin>".to_string(), text))
             } else {
-                engine.run_file(&file)
+                mpscript::engine_read_script(&file).map(|text| (file.display().to_string(), text))
             };
-            finish(result)
+            run_script(&mut engine, script)
         }
         (None, Some(Command::Check { file })) => {
             let result = mpscript_read(&file)
@@ -114,6 +118,22 @@ fn read_stdin() -> Result<String, Error> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("<stdin>: cannot read: {e}")))?;
     mpscript::script_text("<stdin>", bytes)
+}
+
+/// Runs a script with Ctrl-C handled: the error (if any) is shown first, then the children
+/// the script left running are waited for (or ended, after Ctrl-C).
+fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i32 {
+    let (name, text) = match script {
+        Ok(script) => script,
+        Err(e) => return report(&e),
+    };
+    mpscript::runtime::sys::catch_interrupts();
+    let result = engine.eval_named(&name, &text);
+    let status = finish(result.clone());
+    match engine.finish_children(result) {
+        Err(e) if e.kind() == ErrorKind::Interrupted => 130,
+        _ => status,
+    }
 }
 
 fn finish(result: Result<mpscript::Value, Error>) -> i32 {

@@ -33,6 +33,11 @@ impl Globals {
         slot
     }
 
+    /// All names, in slot order.
+    pub fn names(&self) -> &[Rc<str>] {
+        &self.names
+    }
+
     pub fn lookup(&self, name: &str) -> Option<u32> {
         self.slots.get(name).copied()
     }

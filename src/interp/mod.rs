@@ -124,6 +124,7 @@ pub struct Interp {
     pub(crate) out: Output,
     pub(crate) rng: builtins::Rng,
     pub(crate) script_args: Vec<String>,
+    pub(crate) runtime: crate::runtime::Runtime,
 }
 
 impl Interp {
@@ -141,6 +142,7 @@ impl Interp {
             out,
             rng: builtins::Rng::seeded(),
             script_args: Vec::new(),
+            runtime: crate::runtime::Runtime::default(),
         };
         for builtin in builtins::Builtin::ALL {
             interp.set_global(
@@ -158,6 +160,41 @@ impl Interp {
             self.globals.resize(slot + 1, Slot::Uninit);
         }
         self.globals[slot] = Slot::Val(value);
+    }
+
+    /// Sets a global by slot (a child receiving its parent's globals).
+    pub(crate) fn set_global_slot(&mut self, slot: usize, value: Value) {
+        if self.globals.len() <= slot {
+            self.globals.resize(slot + 1, Slot::Uninit);
+        }
+        self.globals[slot] = Slot::Val(value);
+    }
+
+    /// Takes over another process's global name table (slot order), keeping the values of the
+    /// globals defined here (builtins, host functions) under their names.
+    pub(crate) fn adopt_global_names(&mut self, names: &[String]) {
+        let defined: Vec<(Rc<str>, Slot)> = (0..self.names.len())
+            .filter_map(|i| {
+                let slot = self.globals.get(i)?.clone();
+                (!matches!(slot, Slot::Uninit)).then(|| (self.names.name(i as u32).clone(), slot))
+            })
+            .collect();
+        self.names = Globals::default();
+        for name in names {
+            self.names.slot(&Rc::from(name.as_str()));
+        }
+        self.globals = vec![Slot::Uninit; self.names.len()];
+        for (name, slot) in defined {
+            let i = self.names.slot(&name) as usize;
+            if self.globals.len() <= i {
+                self.globals.resize(i + 1, Slot::Uninit);
+            }
+            self.globals[i] = slot;
+        }
+    }
+
+    pub fn set_start_method(&mut self, method: crate::runtime::StartMethod) {
+        self.runtime.start_method = method;
     }
 
     /// The value of a global, if it is defined.
@@ -242,6 +279,17 @@ impl Interp {
 
     pub fn limits_mut(&mut self) -> &mut Limits {
         &mut self.limits
+    }
+
+    /// Waits for every child started here and not yet joined.
+    pub fn wait_children(&mut self) -> Result<(), Error> {
+        self.join_children(Span::default())
+            .map_err(|e| e.into_error(&self.sources))
+    }
+
+    /// Ends every child still running.
+    pub fn end_children(&mut self) {
+        self.terminate_children();
     }
 
     /// Writes text with one write call, as `print` does.

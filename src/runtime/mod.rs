@@ -1,12 +1,24 @@
-//! The process runtime: child processes, pools, signals and IPC handles.
+//! The process runtime: child processes (`spawn`), start methods, signals, the wire format,
+//! and the handles scripts hold.
+
+pub mod child;
+pub mod ipc;
+pub mod process;
+pub mod sys;
+pub mod wire;
 
 use std::any::Any;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
+use serde::{Deserialize, Serialize};
+
+use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
+use process::{Process, as_process};
+
+pub use sys::{interrupted, set_interrupted};
 
 /// An operating-system object a script holds: a process, a pool, a queue...
 pub trait Handle: Any {
@@ -17,40 +29,41 @@ pub trait Handle: Any {
     fn as_any(&self) -> &dyn Any;
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// True once Ctrl-C (SIGINT) has been received.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
+/// How child processes start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum StartMethod {
+    /// Copy the running interpreter with fork(2): fast; Unix only.
+    #[cfg_attr(unix, default)]
+    Fork,
+    /// Start a fresh copy of the executable and send it the call: works everywhere, and in
+    /// processes with several threads.
+    #[cfg_attr(not(unix), default)]
+    Spawn,
 }
 
-/// Marks the run as interrupted (called from the signal handler's watcher).
-pub fn set_interrupted(value: bool) {
-    INTERRUPTED.store(value, Ordering::Relaxed);
+/// What the runtime tracks for one interpreter.
+#[derive(Default)]
+pub struct Runtime {
+    pub start_method: StartMethod,
+    /// Children started here and not yet waited for by `join`.
+    pub children: Vec<Rc<Process>>,
 }
 
-fn not_yet(what: &str, span: Span) -> Box<RtError> {
-    RtError::new(format!("{what} is not supported yet"), span)
+impl Runtime {
+    /// In a forked child: the parent's children and pools are not ours to manage.
+    fn forget_inherited(&mut self) {
+        self.children.clear();
+    }
 }
 
 impl Interp {
-    pub(crate) fn spawn(
-        &mut self,
-        _callee: Value,
-        _args: Vec<Value>,
-        _named: Vec<(Rc<str>, Value)>,
-        span: Span,
-    ) -> RtResult<Value> {
-        Err(not_yet("`spawn`", span))
-    }
-
     pub(crate) fn new_pool(
         &mut self,
         _args: Vec<Value>,
-        _named: Vec<(Rc<str>, Value)>,
+        _named: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
-        Err(not_yet("`pool`", span))
+        Err(RtError::new("`pool` is not supported yet", span))
     }
 
     pub(crate) fn apply_async(
@@ -58,23 +71,41 @@ impl Interp {
         _pool: Value,
         _callee: Value,
         _args: Vec<Value>,
-        _named: Vec<(Rc<str>, Value)>,
-        _options: Vec<(Rc<str>, Value)>,
+        _named: NamedArgs,
+        _options: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
-        Err(not_yet("`apply_async`", span))
+        Err(RtError::new("`apply_async` is not supported yet", span))
     }
 
     pub(crate) fn close(&mut self, target: Value, span: Span) -> RtResult<()> {
         Err(RtError::new(
-            format!("cannot close a {}", target.type_name()),
+            format!("`close` needs a pool, not a {}", target.type_name()),
             span,
         ))
     }
 
+    /// `join x`: waits for a process, a pool, or every item of a list.
     pub(crate) fn join(&mut self, target: Value, span: Span) -> RtResult<()> {
+        let _ = self.out.flush();
+        if let Some(process) = as_process(&target) {
+            process.wait(None).map_err(|_| RtError::interrupted(span))?;
+            let pid = process.pid;
+            self.runtime.children.retain(|c| c.pid != pid);
+            return Ok(());
+        }
+        if let Value::List(items) = &target {
+            let items = items.borrow().clone();
+            for item in items {
+                self.join(item, span)?;
+            }
+            return Ok(());
+        }
         Err(RtError::new(
-            format!("cannot join a {}", target.type_name()),
+            format!(
+                "`join` needs a process, a pool, or a list of them, not a {}",
+                target.type_name()
+            ),
             span,
         ))
     }
@@ -83,10 +114,22 @@ impl Interp {
         &mut self,
         handle: Rc<dyn Handle>,
         name: &str,
-        _args: Vec<Value>,
-        _named: Vec<(Rc<str>, Value)>,
+        args: Vec<Value>,
+        named: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
+        if let Some((bad, _)) = named.first() {
+            return Err(RtError::new(
+                format!(
+                    "{}.{name}() takes no argument named `{bad}`",
+                    handle.type_name()
+                ),
+                span,
+            ));
+        }
+        if let Some(process) = handle.as_any().downcast_ref::<Process>() {
+            return self.process_method(process, name, args, span);
+        }
         Err(RtError::new(
             format!("a {} has no method `{name}`", handle.type_name()),
             span,
@@ -99,6 +142,9 @@ impl Interp {
         name: &str,
         span: Span,
     ) -> RtResult<Value> {
+        if let Some(process) = handle.as_any().downcast_ref::<Process>() {
+            return self.process_field(process, name, span);
+        }
         Err(RtError::new(
             format!("a {} has no field `{name}`", handle.type_name()),
             span,

@@ -1,0 +1,170 @@
+//! The spawn start method: a child is a fresh copy of the current executable, started with a
+//! marker argument, that reads what it must run (sources, globals, the call) from its standard
+//! input in the wire format, runs it, and exits with the call's status.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+
+use serde::{Deserialize, Serialize};
+
+use super::StartMethod;
+use super::wire::{self, Decoder, Encoder, Packet};
+use crate::interp::eval::{NamedArgs, Slot};
+use crate::interp::value::{Function, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::{SourceId, Span};
+
+/// The first argument that marks a process as a spawn-method child.
+pub const CHILD_ARG: &str = "--mpscript-child-process";
+
+/// Everything a spawn-method child needs.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct ChildStart {
+    pub parent: i32,
+    pub sources: Vec<(String, String)>,
+    /// The parent's global names in slot order, so recompiling gives the same slots.
+    pub names: Vec<String>,
+    /// The callee, the positional arguments, the named arguments, then the globals.
+    pub packet: Packet,
+    pub n_args: usize,
+    pub named: Vec<String>,
+    pub global_slots: Vec<u32>,
+    pub script_args: Vec<String>,
+    pub span: (u32, u32, u32),
+}
+
+/// Starts a spawn-method child running `callee(args)`; returns its pid.
+pub fn spawn_exec(
+    interp: &mut Interp,
+    callee: &Value,
+    args: &[Value],
+    named: &NamedArgs,
+    span: Span,
+) -> RtResult<i32> {
+    let fail = |m: String| RtError::new(m, span);
+    let mut encoder = Encoder::new();
+    encoder.push(callee).map_err(fail)?;
+    for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
+        encoder.push(v).map_err(fail)?;
+    }
+    let mut global_slots = Vec::new();
+    for (slot, value) in interp.globals.iter().enumerate() {
+        let value = match value {
+            Slot::Val(v) => v.clone(),
+            Slot::Cell(c) => c.borrow().clone(),
+            Slot::Uninit => continue,
+        };
+        // Builtins exist in every process; values that cannot cross stay behind.
+        if matches!(value, Value::Function(Function::Builtin(_))) {
+            continue;
+        }
+        if encoder.push(&value).is_ok() {
+            global_slots.push(slot as u32);
+        }
+    }
+    let start = ChildStart {
+        parent: std::process::id() as i32,
+        sources: interp
+            .sources
+            .iter()
+            .map(|s| (s.name().to_string(), s.text().to_string()))
+            .collect(),
+        names: interp.names.names().iter().map(|n| n.to_string()).collect(),
+        packet: encoder.finish(),
+        n_args: args.len(),
+        named: named.iter().map(|(n, _)| n.to_string()).collect(),
+        global_slots,
+        script_args: interp.script_args.clone(),
+        span: (span.source.0, span.start, span.end),
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| fail(format!("cannot find the executable to start a child: {e}")))?;
+    let mut child = Command::new(exe)
+        .arg(CHILD_ARG)
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("cannot start a child process: {e}")))?;
+    let bytes = wire::to_bytes(&start);
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(&bytes)
+            .map_err(|e| fail(format!("cannot send the call to the child: {e}")))?;
+    }
+    Ok(child.id() as i32)
+}
+
+/// True if this process was started as a spawn-method child.
+pub fn is_child_process() -> bool {
+    std::env::args_os().nth(1).is_some_and(|a| a == CHILD_ARG)
+}
+
+/// Reads the start message from standard input.
+pub fn read_start() -> Result<ChildStart, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the start message: {e}"))?;
+    wire::from_bytes(&bytes)
+}
+
+/// Runs a spawn-method child in `interp` (which has the host's functions registered) and
+/// returns the exit status.
+pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
+    if !super::sys::setup_child(start.parent) {
+        return 1;
+    }
+    interp.runtime.start_method = StartMethod::Spawn;
+    interp.adopt_global_names(&start.names);
+    for (name, text) in &start.sources {
+        let id = interp.sources.add(name.as_str(), text.as_str());
+        // A source that failed to compile in the parent fails here too; compiling it still
+        // keeps source ids and global slots in step with the parent.
+        let _ = interp.compile_source(id);
+    }
+    interp.set_args(start.script_args.clone());
+    let decoded = decode_call(interp, &start);
+    let span = Span {
+        source: SourceId(start.span.0),
+        start: start.span.1,
+        end: start.span.2,
+    };
+    match decoded {
+        Ok((callee, args, named)) => interp.run_as_child(callee, args, named, span),
+        Err(message) => {
+            eprintln!(
+                "error in process {}: cannot start: {message}",
+                std::process::id()
+            );
+            1
+        }
+    }
+}
+
+type DecodedCall = (Value, Vec<Value>, NamedArgs);
+
+fn decode_call(interp: &mut Interp, start: &ChildStart) -> Result<DecodedCall, String> {
+    let decoder = Decoder::new(interp, &start.packet)?;
+    let mut values = start.packet.values.iter();
+    let mut next = || -> Result<Value, String> {
+        let wire = values.next().ok_or("the start message is truncated")?;
+        decoder.value(interp, wire)
+    };
+    let callee = next()?;
+    let args = (0..start.n_args)
+        .map(|_| next())
+        .collect::<Result<Vec<_>, _>>()?;
+    let named = start
+        .named
+        .iter()
+        .map(|n| Ok((n.as_str().into(), next()?)))
+        .collect::<Result<NamedArgs, String>>()?;
+    let globals = start
+        .global_slots
+        .iter()
+        .map(|&slot| Ok((slot, next()?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    for (slot, value) in globals {
+        interp.set_global_slot(slot as usize, value);
+    }
+    Ok((callee, args, named))
+}

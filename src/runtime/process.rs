@@ -1,0 +1,352 @@
+//! `spawn`: child processes that run one script function, and their handles.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use super::sys::{self, ExitStatus};
+use super::{Handle, StartMethod, child};
+use crate::interp::eval::NamedArgs;
+use crate::interp::value::{Function, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+/// A child process started by `spawn`.
+pub struct Process {
+    pub pid: i32,
+    pub name: Rc<str>,
+    /// The process that started it: only that one may wait for it.
+    owner: i32,
+    status: Cell<Option<ExitStatus>>,
+}
+
+impl Handle for Process {
+    fn type_name(&self) -> &'static str {
+        "process"
+    }
+
+    fn describe(&self) -> String {
+        format!("<process {}>", self.pid)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Process {
+    pub fn new(pid: i32, name: Rc<str>) -> Process {
+        Process {
+            pid,
+            name,
+            owner: std::process::id() as i32,
+            status: Cell::new(None),
+        }
+    }
+
+    fn mine(&self) -> bool {
+        self.owner == std::process::id() as i32
+    }
+
+    /// The exit status if the process has ended (reaping it if needed).
+    pub fn poll(&self) -> Option<ExitStatus> {
+        if self.status.get().is_none() && self.mine() {
+            self.status.set(sys::try_wait(self.pid));
+        }
+        self.status.get()
+    }
+
+    /// Waits until the process ends or the deadline passes. `Err` on Ctrl-C.
+    pub fn wait(&self, deadline: Option<Instant>) -> Result<Option<ExitStatus>, ()> {
+        if let Some(s) = self.poll() {
+            return Ok(Some(s));
+        }
+        if !self.mine() {
+            return Ok(None);
+        }
+        let status = sys::wait_pid(self.pid, deadline)?;
+        self.status.set(status);
+        Ok(status)
+    }
+
+    pub fn signal(&self, sig: Signal) {
+        // Never signal a pid we already reaped: the number may belong to someone else now.
+        if self.poll().is_none() && self.mine() {
+            sys::send_signal(self.pid, sig);
+        }
+    }
+}
+
+/// The `Process` behind a value, if it is one.
+pub fn as_process(value: &Value) -> Option<&Process> {
+    match value {
+        Value::Handle(h) => h.as_any().downcast_ref::<Process>(),
+        _ => None,
+    }
+}
+
+impl Interp {
+    pub(crate) fn spawn(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        named: NamedArgs,
+        span: Span,
+    ) -> RtResult<Value> {
+        let Value::Function(function) = &callee else {
+            return Err(RtError::new(
+                format!(
+                    "`spawn` needs a function call, but a {} was called",
+                    callee.type_name()
+                ),
+                span,
+            ));
+        };
+        let name = function.name();
+        let _ = self.out.flush();
+        let pid = match self.runtime.start_method {
+            StartMethod::Fork => {
+                // A forked child gets a copy of everything anyway, but what could not cross
+                // under the other start method is refused under this one too.
+                self.pack_call(&callee, &args, &named, span)?;
+                self.spawn_fork(function.clone(), args, named, span)?
+            }
+            StartMethod::Spawn => child::spawn_exec(self, &callee, &args, &named, span)?,
+        };
+        let process = Rc::new(Process::new(pid, name));
+        self.runtime.children.push(process.clone());
+        Ok(Value::Handle(process))
+    }
+
+    /// Encodes a call for another process; fails in the sender for values that cannot cross.
+    fn pack_call(
+        &self,
+        callee: &Value,
+        args: &[Value],
+        named: &NamedArgs,
+        span: Span,
+    ) -> RtResult<super::wire::Packet> {
+        let mut encoder = super::wire::Encoder::new();
+        let fail = |m: String| RtError::new(m, span);
+        encoder.push(callee).map_err(fail)?;
+        for arg in args.iter().chain(named.iter().map(|(_, v)| v)) {
+            encoder.push(arg).map_err(fail)?;
+        }
+        Ok(encoder.finish())
+    }
+
+    fn spawn_fork(
+        &mut self,
+        function: Function,
+        args: Vec<Value>,
+        named: NamedArgs,
+        span: Span,
+    ) -> RtResult<i32> {
+        let threads = sys::thread_count();
+        if threads > 1 {
+            return Err(RtError::new(
+                format!(
+                    "cannot fork: this process has {threads} threads, and a forked child of a \
+                     threaded process may deadlock; use the spawn start method \
+                     (`--start-method spawn`, or Engine::set_start_method)"
+                ),
+                span,
+            ));
+        }
+        sys::init_child_signals();
+        let parent = std::process::id() as i32;
+        match sys::fork() {
+            Err(e) => Err(RtError::new(format!("cannot fork: {e}"), span)),
+            Ok(sys::Forked::Parent(pid)) => Ok(pid),
+            Ok(sys::Forked::Child) => {
+                if !sys::setup_child(parent) {
+                    sys::exit_now(1);
+                }
+                self.become_child();
+                let code = self.run_as_child(Value::Function(function), args, named, span);
+                sys::exit_now(code)
+            }
+        }
+    }
+
+    /// Forgets what belongs to the parent: its children, pools and random state.
+    pub(crate) fn become_child(&mut self) {
+        self.runtime.forget_inherited();
+        self.rng = crate::interp::builtins::Rng::seeded();
+        self.depth = 0;
+    }
+
+    /// Runs the call a child was started for and returns its exit status. An uncaught error is
+    /// reported on stderr, naming this process.
+    pub(crate) fn run_as_child(
+        &mut self,
+        callee: Value,
+        args: Vec<Value>,
+        named: NamedArgs,
+        span: Span,
+    ) -> i32 {
+        let name = match &callee {
+            Value::Function(f) => f.name(),
+            _ => "?".into(),
+        };
+        let result = self
+            .call_value(callee, args, named, span)
+            .map(|_| ())
+            .and_then(|_| self.join_children(span));
+        let code = match result {
+            Ok(()) => 0,
+            Err(e) => {
+                let error = e
+                    .into_error(&self.sources)
+                    .in_process(std::process::id(), &name);
+                if matches!(
+                    error.kind(),
+                    crate::ErrorKind::Runtime | crate::ErrorKind::Limit
+                ) {
+                    let _ = std::io::stderr().write_all(format!("{error}\n").as_bytes());
+                }
+                error.exit_code()
+            }
+        };
+        if code == 130 {
+            self.terminate_children();
+        }
+        let _ = self.out.flush();
+        code
+    }
+
+    /// Waits for every child this process started and has not waited for.
+    pub(crate) fn join_children(&mut self, span: Span) -> RtResult<()> {
+        let children = std::mem::take(&mut self.runtime.children);
+        for (i, process) in children.iter().enumerate() {
+            if process.wait(None).is_err() {
+                self.runtime.children = children[i..].to_vec();
+                return Err(RtError::interrupted(span));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends every live child: SIGTERM, a short grace period, then SIGKILL; all are reaped.
+    pub(crate) fn terminate_children(&mut self) {
+        let children = std::mem::take(&mut self.runtime.children);
+        for p in &children {
+            p.signal(Signal::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_millis(300);
+        for p in &children {
+            while p.poll().is_none() && Instant::now() < deadline {
+                sys::wait_for_event(&[], Some(Duration::from_millis(10)));
+            }
+        }
+        for p in &children {
+            if p.poll().is_none() {
+                p.signal(Signal::SIGKILL);
+                while p.poll().is_none() {
+                    sys::wait_for_event(&[], Some(Duration::from_millis(5)));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn process_method(
+        &mut self,
+        process: &Process,
+        name: &str,
+        args: Vec<Value>,
+        span: Span,
+    ) -> RtResult<Value> {
+        let count = |n: usize| {
+            if args.len() > n {
+                Err(RtError::new(
+                    format!(
+                        "process.{name}() takes at most {n} argument(s), got {}",
+                        args.len()
+                    ),
+                    span,
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        match name {
+            "is_alive" => {
+                count(0)?;
+                Ok(Value::Bool(process.poll().is_none()))
+            }
+            "join" => {
+                count(1)?;
+                let deadline = match args.first() {
+                    None | Some(Value::Nil) => None,
+                    Some(v) => Some(Instant::now() + timeout_arg(v, "process.join()", span)?),
+                };
+                let _ = self.out.flush();
+                match process.wait(deadline) {
+                    Err(()) => Err(RtError::interrupted(span)),
+                    Ok(status) => Ok(Value::Bool(status.is_some())),
+                }
+            }
+            "terminate" | "kill" => {
+                count(0)?;
+                process.signal(if name == "kill" {
+                    Signal::SIGKILL
+                } else {
+                    Signal::SIGTERM
+                });
+                Ok(Value::Nil)
+            }
+            _ => Err(RtError::new(
+                format!(
+                    "a process has no method `{name}` (it has: is_alive, join, terminate, kill; \
+                     fields: pid, name, exitcode)"
+                ),
+                span,
+            )),
+        }
+    }
+
+    pub(crate) fn process_field(
+        &mut self,
+        process: &Process,
+        name: &str,
+        span: Span,
+    ) -> RtResult<Value> {
+        match name {
+            "pid" => Ok(Value::Int(process.pid as i64)),
+            "name" => Ok(Value::Str(process.name.clone())),
+            "exitcode" => Ok(process.poll().map_or(Value::Nil, |s| Value::Int(s.code()))),
+            _ => Err(RtError::new(
+                format!("a process has no field `{name}` (it has: pid, name, exitcode)"),
+                span,
+            )),
+        }
+    }
+}
+
+/// A timeout argument in seconds.
+pub fn timeout_arg(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
+    let secs = match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        other => {
+            return Err(RtError::new(
+                format!(
+                    "{what}: the timeout must be a number of seconds, not {}",
+                    other.type_name()
+                ),
+                span,
+            ));
+        }
+    };
+    if !(0.0..=1e9).contains(&secs) {
+        return Err(RtError::new(
+            format!("{what}: the timeout must be >= 0, got {secs}"),
+            span,
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}

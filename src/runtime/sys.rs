@@ -1,0 +1,268 @@
+//! The operating-system edge: fork, signal handlers, waiting for children. Every `unsafe` block
+//! of the crate is in this module, each with the reason it is sound.
+//!
+//! Signals are turned into bytes on a self-pipe: the handlers only set an atomic flag and
+//! `write` one byte (both async-signal-safe), and waiting code `poll`s the pipe. That way a wait
+//! for a child, a pool result or a timeout is woken at once by SIGCHLD or SIGINT, without
+//! busy polling and without races between checking and sleeping.
+
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::sys::wait::{WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static WAKE_READ: AtomicI32 = AtomicI32::new(-1);
+static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
+static HANDLERS_INSTALLED: AtomicBool = AtomicBool::new(false);
+static SIGINT_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// True once SIGINT (Ctrl-C) arrived and was not cleared.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+pub fn set_interrupted(value: bool) {
+    INTERRUPTED.store(value, Ordering::Relaxed);
+}
+
+extern "C" fn on_signal(signo: nix::libc::c_int) {
+    if signo == Signal::SIGINT as nix::libc::c_int {
+        INTERRUPTED.store(true, Ordering::Relaxed);
+    }
+    let fd = WAKE_WRITE.load(Ordering::Relaxed);
+    if fd >= 0 {
+        // SAFETY: `fd` is the write end of the self-pipe, open for the life of the process
+        // (a forked child replaces it before it can matter; a stale fd would only make this
+        // write fail). `write` is async-signal-safe, and errno is saved and restored.
+        unsafe {
+            let saved = Errno::last_raw();
+            let _ = nix::libc::write(fd, [1u8].as_ptr().cast(), 1);
+            Errno::set_raw(saved);
+        }
+    }
+}
+
+fn new_wake_pipe() -> (OwnedFd, OwnedFd) {
+    nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).expect("cannot create a pipe")
+}
+
+fn store_wake_pipe(read: OwnedFd, write: OwnedFd) {
+    use std::os::fd::IntoRawFd;
+    WAKE_READ.store(read.into_raw_fd(), Ordering::Relaxed);
+    WAKE_WRITE.store(write.into_raw_fd(), Ordering::Relaxed);
+}
+
+fn install(sig: Signal) {
+    let action = SigAction::new(
+        SigHandler::Handler(on_signal),
+        // No SA_RESTART: a blocking wait returns EINTR so the interrupt is noticed.
+        SaFlags::SA_NOCLDSTOP,
+        SigSet::empty(),
+    );
+    // SAFETY: `on_signal` only touches atomics and calls `write`, both async-signal-safe.
+    unsafe {
+        let _ = signal::sigaction(sig, &action);
+    }
+}
+
+/// Installs the SIGCHLD handler and the wake pipe (once per process).
+pub fn init_child_signals() {
+    if HANDLERS_INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let (read, write) = new_wake_pipe();
+    store_wake_pipe(read, write);
+    install(Signal::SIGCHLD);
+}
+
+/// Makes Ctrl-C set the interrupted flag instead of killing the process, so the interpreter
+/// can end its children and exit 130. Only the command line and the REPL ask for this.
+pub fn catch_interrupts() {
+    init_child_signals();
+    if !SIGINT_INSTALLED.swap(true, Ordering::SeqCst) {
+        install(Signal::SIGINT);
+    }
+}
+
+/// Restores default SIGINT handling (the REPL does this when it leaves).
+pub fn default_interrupts() {
+    if SIGINT_INSTALLED.swap(false, Ordering::SeqCst) {
+        // SAFETY: restoring the default disposition has no preconditions.
+        unsafe {
+            let _ = signal::signal(Signal::SIGINT, SigHandler::SigDfl);
+        }
+    }
+}
+
+/// Drains the wake pipe.
+fn drain_wake() {
+    let fd = WAKE_READ.load(Ordering::Relaxed);
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: the read end stays open for the life of the process (see `on_signal`).
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    let mut buf = [0u8; 64];
+    while let Ok(n) = nix::unistd::read(fd, &mut buf) {
+        if n < buf.len() {
+            break;
+        }
+    }
+}
+
+/// Sleeps until a signal arrives on the wake pipe, one of `fds` is readable, or `timeout`
+/// passes. Returns the indexes of the readable `fds`.
+pub fn wait_for_event(fds: &[RawFd], timeout: Option<Duration>) -> Vec<usize> {
+    let wake = WAKE_READ.load(Ordering::Relaxed);
+    // SAFETY: every fd passed in is open for the duration of this call (owned by the caller),
+    // and the wake pipe stays open for the life of the process.
+    let borrowed: Vec<BorrowedFd<'_>> = fds
+        .iter()
+        .chain((wake >= 0).then_some(&wake))
+        .map(|&fd| unsafe { BorrowedFd::borrow_raw(fd) })
+        .collect();
+    let mut poll_fds: Vec<PollFd<'_>> = borrowed
+        .iter()
+        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
+        .collect();
+    let timeout = match timeout {
+        None => PollTimeout::NONE,
+        Some(t) => PollTimeout::try_from(
+            t.as_millis().clamp(0, 60_000) as u64 + u64::from(t.subsec_micros() % 1000 > 0),
+        )
+        .unwrap_or(PollTimeout::MAX),
+    };
+    let ready = match nix::poll::poll(&mut poll_fds, timeout) {
+        Ok(n) if n > 0 => (0..fds.len())
+            .filter(|&i| poll_fds[i].revents().is_some_and(|r| !r.is_empty()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    drain_wake();
+    ready
+}
+
+/// How a child process ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    Exited(i32),
+    Signaled(i32),
+}
+
+impl ExitStatus {
+    /// As `p.exitcode` shows it: the exit code, or `-N` for signal N.
+    pub fn code(self) -> i64 {
+        match self {
+            ExitStatus::Exited(c) => c as i64,
+            ExitStatus::Signaled(s) => -(s as i64),
+        }
+    }
+}
+
+/// Reaps `pid` if it has ended; `None` while it runs.
+pub fn try_wait(pid: i32) -> Option<ExitStatus> {
+    loop {
+        match nix::sys::wait::waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::Exited(_, code)) => return Some(ExitStatus::Exited(code)),
+            Ok(WaitStatus::Signaled(_, sig, _)) => return Some(ExitStatus::Signaled(sig as i32)),
+            Ok(_) => return None,
+            Err(Errno::EINTR) => continue,
+            // ECHILD: not our child, or reaped already; treat as gone.
+            Err(_) => return Some(ExitStatus::Exited(0)),
+        }
+    }
+}
+
+/// Waits for `pid` to end, up to `deadline`. Returns `Err(())` if interrupted by Ctrl-C.
+pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus>, ()> {
+    init_child_signals();
+    loop {
+        if let Some(status) = try_wait(pid) {
+            return Ok(Some(status));
+        }
+        if interrupted() {
+            return Err(());
+        }
+        let timeout = match deadline {
+            None => None,
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Ok(None);
+                }
+                Some(d - now)
+            }
+        };
+        wait_for_event(&[], timeout);
+    }
+}
+
+pub fn send_signal(pid: i32, sig: Signal) {
+    let _ = signal::kill(Pid::from_raw(pid), sig);
+}
+
+/// Number of threads in this process (1 when single-threaded; 0 if it cannot be told).
+pub fn thread_count() -> usize {
+    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+}
+
+pub enum Forked {
+    Parent(i32),
+    Child,
+}
+
+/// Forks. The caller has checked that the process is single-threaded, so the child may go on
+/// running ordinary Rust code (allocation included).
+pub fn fork() -> Result<Forked, Errno> {
+    // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
+    // (malloc's included) that would stay locked forever in the child.
+    match unsafe { nix::unistd::fork() }? {
+        nix::unistd::ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw())),
+        nix::unistd::ForkResult::Child => Ok(Forked::Child),
+    }
+}
+
+/// Prepares a freshly started child: dies with its parent, gets its own wake pipe.
+/// Returns false if the parent is already gone.
+pub fn setup_child(parent: i32) -> bool {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    if nix::unistd::getppid().as_raw() != parent {
+        return false;
+    }
+    set_interrupted(false);
+    if HANDLERS_INSTALLED.load(Ordering::SeqCst) {
+        // The inherited pipe is shared with the parent: draining it here would steal the
+        // parent's wake-ups. Close our copies and make a private one.
+        for fd in [&WAKE_READ, &WAKE_WRITE] {
+            let old = fd.swap(-1, Ordering::SeqCst);
+            if old >= 0 {
+                use std::os::fd::FromRawFd;
+                // SAFETY: `old` came from `into_raw_fd` in `store_wake_pipe` and was just
+                // swapped out of the static, so nothing else will use or close it.
+                drop(unsafe { OwnedFd::from_raw_fd(old) });
+            }
+        }
+        let (read, write) = new_wake_pipe();
+        store_wake_pipe(read, write);
+    }
+    true
+}
+
+/// Ends the process at once, without running exit-time work inherited from the parent.
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: `_exit` ends the process immediately; it has no preconditions.
+    unsafe { nix::libc::_exit(code) }
+}
+
+/// The raw fd, for poll sets.
+pub fn raw(fd: &OwnedFd) -> RawFd {
+    fd.as_raw_fd()
+}

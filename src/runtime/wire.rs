@@ -1,0 +1,241 @@
+//! The wire format: how values cross a process boundary.
+//!
+//! Values are copied. A function travels as the identity of its code (source id and index;
+//! the receiver has or is sent the sources) plus the cells of the variables it captured; cells
+//! are numbered so that sharing and self-reference (a recursive local function) survive.
+//! Process, pool and result handles cannot cross.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::interp::Interp;
+use crate::interp::builtins::Builtin;
+use crate::interp::value::{Closure, Function, MAX_VALUE_DEPTH, Value};
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Wire {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Wire>),
+    Map(Vec<(Wire, Wire)>),
+    Closure {
+        source: u32,
+        index: u32,
+        captures: Vec<u32>,
+    },
+    Builtin(String),
+    Native(String),
+    Handle(super::ipc::WireHandle),
+}
+
+/// Values plus the captured cells they refer to.
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct Packet {
+    pub cells: Vec<Wire>,
+    pub values: Vec<Wire>,
+}
+
+/// Turns values into a [`Packet`].
+#[derive(Default)]
+pub struct Encoder {
+    cells: Vec<Wire>,
+    cell_ids: HashMap<*const RefCell<Value>, u32>,
+    values: Vec<Wire>,
+}
+
+impl Encoder {
+    pub fn new() -> Encoder {
+        Encoder::default()
+    }
+
+    /// Adds a value; returns its index in the packet, or why it cannot be sent.
+    pub fn push(&mut self, value: &Value) -> Result<usize, String> {
+        let wire = self.encode(value, 0)?;
+        self.values.push(wire);
+        Ok(self.values.len() - 1)
+    }
+
+    pub fn finish(self) -> Packet {
+        Packet {
+            cells: self.cells,
+            values: self.values,
+        }
+    }
+
+    fn encode(&mut self, value: &Value, depth: usize) -> Result<Wire, String> {
+        if depth > MAX_VALUE_DEPTH {
+            return Err("the value is nested too deeply (or contains itself) to be sent".into());
+        }
+        Ok(match value {
+            Value::Nil => Wire::Nil,
+            Value::Bool(b) => Wire::Bool(*b),
+            Value::Int(i) => Wire::Int(*i),
+            Value::Float(f) => Wire::Float(*f),
+            Value::Str(s) => Wire::Str(s.to_string()),
+            Value::List(items) => Wire::List(
+                items
+                    .borrow()
+                    .iter()
+                    .map(|v| self.encode(v, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Map(entries) => Wire::Map(
+                entries
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| {
+                        Ok((
+                            self.encode(&k.to_value(), depth + 1)?,
+                            self.encode(v, depth + 1)?,
+                        ))
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+            Value::Function(Function::Closure(c)) => {
+                let captures = c
+                    .captures
+                    .iter()
+                    .map(|cell| self.cell(cell, depth))
+                    .collect::<Result<_, _>>()?;
+                Wire::Closure {
+                    source: c.proto.source.0,
+                    index: c.proto.index,
+                    captures,
+                }
+            }
+            Value::Function(Function::Builtin(b)) => Wire::Builtin(b.name().to_string()),
+            Value::Function(Function::Native(n)) => Wire::Native(n.name.to_string()),
+            Value::Handle(h) => match super::ipc::to_wire(h.as_ref()) {
+                Some(w) => Wire::Handle(w),
+                None => {
+                    return Err(format!(
+                        "a {} cannot be sent to another process",
+                        h.type_name()
+                    ));
+                }
+            },
+        })
+    }
+
+    fn cell(&mut self, cell: &Rc<RefCell<Value>>, depth: usize) -> Result<u32, String> {
+        let key = Rc::as_ptr(cell);
+        if let Some(&id) = self.cell_ids.get(&key) {
+            return Ok(id);
+        }
+        let id = self.cells.len() as u32;
+        self.cell_ids.insert(key, id);
+        self.cells.push(Wire::Nil);
+        let content = self.encode(&cell.borrow(), depth + 1)?;
+        self.cells[id as usize] = content;
+        Ok(id)
+    }
+}
+
+/// Encodes one value on its own.
+pub fn encode_one(value: &Value) -> Result<Packet, String> {
+    let mut encoder = Encoder::new();
+    encoder.push(value)?;
+    Ok(encoder.finish())
+}
+
+/// Turns a [`Packet`] back into values, in this process.
+pub struct Decoder {
+    cells: Vec<Rc<RefCell<Value>>>,
+}
+
+impl Decoder {
+    /// Rebuilds the cells; then [`Decoder::value`] decodes the packet's values.
+    pub fn new(interp: &Interp, packet: &Packet) -> Result<Decoder, String> {
+        let decoder = Decoder {
+            cells: (0..packet.cells.len())
+                .map(|_| Rc::new(RefCell::new(Value::Nil)))
+                .collect(),
+        };
+        for (i, wire) in packet.cells.iter().enumerate() {
+            let v = decoder.decode(interp, wire)?;
+            *decoder.cells[i].borrow_mut() = v;
+        }
+        Ok(decoder)
+    }
+
+    pub fn value(&self, interp: &Interp, wire: &Wire) -> Result<Value, String> {
+        self.decode(interp, wire)
+    }
+
+    fn decode(&self, interp: &Interp, wire: &Wire) -> Result<Value, String> {
+        Ok(match wire {
+            Wire::Nil => Value::Nil,
+            Wire::Bool(b) => Value::Bool(*b),
+            Wire::Int(i) => Value::Int(*i),
+            Wire::Float(f) => Value::Float(*f),
+            Wire::Str(s) => Value::Str(s.as_str().into()),
+            Wire::List(items) => Value::list(
+                items
+                    .iter()
+                    .map(|w| self.decode(interp, w))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Wire::Map(entries) => {
+                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = self.decode(interp, k)?.to_key()?;
+                    map.insert(key, self.decode(interp, v)?);
+                }
+                Value::map(map)
+            }
+            Wire::Closure {
+                source,
+                index,
+                captures,
+            } => {
+                let proto = interp
+                    .protos
+                    .get(*source as usize)
+                    .and_then(|p| p.get(*index as usize))
+                    .ok_or_else(|| {
+                        format!("function #{index} of source #{source} is not known here")
+                    })?
+                    .clone();
+                let captures = captures
+                    .iter()
+                    .map(|&id| {
+                        self.cells
+                            .get(id as usize)
+                            .cloned()
+                            .ok_or_else(|| format!("captured cell #{id} is missing"))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Value::Function(Function::Closure(Rc::new(Closure { proto, captures })))
+            }
+            Wire::Builtin(name) => Builtin::ALL
+                .iter()
+                .find(|b| b.name() == name)
+                .map(|b| Value::Function(Function::Builtin(*b)))
+                .ok_or_else(|| format!("unknown builtin `{name}`"))?,
+            Wire::Native(name) => match interp.global(name) {
+                Some(v @ Value::Function(Function::Native(_))) => v,
+                _ => {
+                    return Err(format!(
+                        "the host function `{name}` is not registered in this process"
+                    ));
+                }
+            },
+            Wire::Handle(h) => Value::Handle(super::ipc::from_wire(h)?),
+        })
+    }
+}
+
+/// Serializes anything serde can, compactly.
+pub fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_stdvec(value).expect("wire values always serialize")
+}
+
+pub fn from_bytes<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("corrupt message: {e}"))
+}
