@@ -86,6 +86,12 @@ impl fmt::Display for Location {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    // Boxed so that results carrying an error stay one pointer wide.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     location: Option<Location>,
@@ -98,11 +104,13 @@ impl Error {
     /// An error with no source location (a missing file, a bad command line).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            location: None,
-            notes: Vec::new(),
-            process: None,
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                location: None,
+                notes: Vec::new(),
+                process: None,
+            }),
         }
     }
 
@@ -113,54 +121,50 @@ impl Error {
         span: Span,
         sources: &SourceMap,
     ) -> Error {
-        Error {
-            kind,
-            message: message.into(),
-            location: Location::of(span, sources),
-            notes: Vec::new(),
-            process: None,
-        }
+        let mut error = Error::new(kind, message);
+        error.inner.location = Location::of(span, sources);
+        error
     }
 
     /// Adds a line shown after the source excerpt (`= note`).
     pub fn with_note(mut self, note: impl Into<String>) -> Error {
-        self.notes.push(note.into());
+        self.inner.notes.push(note.into());
         self
     }
 
     /// Marks the error as having happened in child process `pid` running `function`: it then
     /// renders as `error in process PID (function): message`.
     pub fn in_process(mut self, pid: u32, function: &str) -> Error {
-        self.process = Some((pid, function.to_string()));
+        self.inner.process = Some((pid, function.to_string()));
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The message alone, without location.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.inner.location.as_ref()
     }
 
     pub fn notes(&self) -> &[String] {
-        &self.notes
+        &self.inner.notes
     }
 
     /// Replaces the headline (used to say which process an error happened in).
     pub fn with_message(mut self, message: impl Into<String>) -> Error {
-        self.message = message.into();
+        self.inner.message = message.into();
         self
     }
 
     /// The exit status the command line uses for this error.
     pub fn exit_code(&self) -> i32 {
-        match self.kind {
+        match self.inner.kind {
             ErrorKind::Syntax | ErrorKind::Usage => 2,
             ErrorKind::Runtime | ErrorKind::Limit => 1,
             ErrorKind::Exit(code) => code,
@@ -170,22 +174,24 @@ impl Error {
 
     /// One line: `FILE:LINE:COL: message`, or the message alone when there is no location.
     pub fn short(&self) -> String {
-        match &self.location {
-            Some(loc) => format!("{loc}: {}", self.message),
-            None => self.message.clone(),
+        match &self.inner.location {
+            Some(loc) => format!("{loc}: {}", self.inner.message),
+            None => self.inner.message.clone(),
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.process {
-            Some((pid, function)) => {
-                write!(f, "error in process {pid} ({function}): {}", self.message)?
-            }
-            None => write!(f, "error: {}", self.message)?,
+        match &self.inner.process {
+            Some((pid, function)) => write!(
+                f,
+                "error in process {pid} ({function}): {}",
+                self.inner.message
+            )?,
+            None => write!(f, "error: {}", self.inner.message)?,
         }
-        if let Some(loc) = &self.location {
+        if let Some(loc) = &self.inner.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
             let line = loc.source_line.replace('\t', " ");
@@ -198,7 +204,7 @@ impl fmt::Display for Error {
                 loc.line
             )?;
         }
-        for note in &self.notes {
+        for note in &self.inner.notes {
             write!(f, "\n  = {note}")?;
         }
         Ok(())
@@ -228,6 +234,6 @@ mod tests {
 
     #[test]
     fn error_stays_small() {
-        assert!(std::mem::size_of::<Error>() <= 128);
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 }

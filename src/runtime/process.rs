@@ -61,7 +61,7 @@ impl Process {
     }
 
     /// Waits until the process ends or the deadline passes. `Err` on Ctrl-C.
-    pub fn wait(&self, deadline: Option<Instant>) -> Result<Option<ExitStatus>, ()> {
+    pub fn wait(&self, deadline: Option<Instant>) -> Result<Option<ExitStatus>, sys::Interrupted> {
         if let Some(s) = self.poll() {
             return Ok(Some(s));
         }
@@ -286,7 +286,7 @@ impl Interp {
                 };
                 let _ = self.out.flush();
                 match process.wait(deadline) {
-                    Err(()) => Err(RtError::interrupted(span)),
+                    Err(sys::Interrupted) => Err(RtError::interrupted(span)),
                     Ok(status) => Ok(Value::Bool(status.is_some())),
                 }
             }

@@ -180,15 +180,19 @@ pub fn try_wait(pid: i32) -> Option<ExitStatus> {
     }
 }
 
-/// Waits for `pid` to end, up to `deadline`. Returns `Err(())` if interrupted by Ctrl-C.
-pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus>, ()> {
+/// Ctrl-C arrived while waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupted;
+
+/// Waits for `pid` to end, up to `deadline`.
+pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus>, Interrupted> {
     init_child_signals();
     loop {
         if let Some(status) = try_wait(pid) {
             return Ok(Some(status));
         }
         if interrupted() {
-            return Err(());
+            return Err(Interrupted);
         }
         let timeout = match deadline {
             None => None,
