@@ -1,1 +1,9 @@
+//! Integration tests: they run the real `mpscript` binary on real scripts and check stdout,
+//! stderr and the exit status. Process tests start real children.
 
+mod harness;
+
+mod cli;
+mod golden;
+mod hostile;
+mod process;

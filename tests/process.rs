@@ -1,0 +1,459 @@
+//! Processes: real children, real pids, exit codes and signals, under both start methods.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Test, BIN};
+
+/// Runs a test under both start methods.
+fn both(test: impl Fn() -> Test) {
+    test().run();
+    test().spawn_method().run();
+}
+
+#[test]
+fn the_contract_example_runs() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn child(name) {
+                    print(f"child {name}, parent is me: {getppid() == parent}")
+                    sleep(random() * 0.2)
+                }
+                let parent = getpid()
+                let p = spawn child("a")
+                print(p.is_alive())
+                join p
+                print(p.is_alive())
+                print(p.exitcode)
+                print("parent end")
+                "#,
+            )
+            .stdout("true\nchild a, parent is me: true\nfalse\n0\nparent end\n")
+    });
+}
+
+#[test]
+fn child_pid_is_real_and_different() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn report() { print(getpid()) }
+                let p = spawn report()
+                join p
+                print(p.pid)
+                print(getpid())
+                print(p.name, type(p), str(p) == f"<process {p.pid}>")
+                "#,
+            )
+            .stdout_check(|out| {
+                let lines: Vec<&str> = out.lines().collect();
+                assert_eq!(lines[0], lines[1], "the child's getpid() is p.pid");
+                assert_ne!(lines[1], lines[2], "the child's pid differs from the parent's");
+                assert_eq!(lines[3], "report process true");
+            })
+    });
+}
+
+#[test]
+fn exit_codes() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn ok() { return 1 }
+                fn fails() { return 1 / 0 }
+                fn leaves(n) { exit(n) }
+                fn sleeper() { sleep(30) }
+                let a = spawn ok()
+                let b = spawn fails()
+                let c = spawn leaves(7)
+                let d = spawn sleeper()
+                let e = spawn sleeper()
+                join [a, b, c]
+                d.terminate()
+                e.kill()
+                join [d, e]
+                print(a.exitcode, b.exitcode, c.exitcode, d.exitcode, e.exitcode)
+                "#,
+            )
+            .stdout("0 1 7 -15 -9\n")
+            .stderr_contains("error in process ")
+            .stderr_contains("(fails): division by zero")
+            .stderr_contains("--> script.mps:3:24")
+            .stderr_contains("fn fails() { return 1 / 0 }")
+    });
+}
+
+#[test]
+fn child_error_names_pid_and_location() {
+    let out = Test::new()
+        .script("fn bad(x) {\n    return x + \"s\"\n}\nlet p = spawn bad(1)\njoin p\nprint(p.pid)")
+        .any_stderr()
+        .run();
+    let pid = out.stdout.trim();
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error in process {pid} (bad): unsupported operand types for `+`: int and str\n --> script.mps:2:12\n"
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn join_with_timeout_and_is_alive() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn nap(t) { sleep(t) }
+                let p = spawn nap(0.5)
+                print(p.is_alive(), p.exitcode)
+                print(p.join(0.05))
+                print(p.is_alive())
+                print(p.join(10))
+                print(p.is_alive(), p.exitcode)
+                print(p.join())
+                "#,
+            )
+            .stdout("true nil\nfalse\ntrue\ntrue\nfalse 0\ntrue\n")
+    });
+}
+
+#[test]
+fn end_of_script_joins_children() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn late() {
+                    sleep(0.3)
+                    print("child finished")
+                }
+                spawn late()
+                print("parent done")
+                "#,
+            )
+            .stdout("parent done\nchild finished\n")
+    });
+}
+
+#[test]
+fn closures_and_globals_reach_the_child() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let factor = 3
+                let data = {"xs": [1, 2, 3]}
+                fn scaled(x) { return x * factor }
+                fn make_adder(n) {
+                    let hits = 0
+                    return fn (x) {
+                        hits += 1
+                        return x + n + hits
+                    }
+                }
+                let add10 = make_adder(10)
+                fn run(f, label) {
+                    print(label, f(1), scaled(2), data["xs"], sum(data["xs"]))
+                }
+                join spawn run(add10, "closure")
+                join spawn run(fn (x) { return -x }, "lambda")
+                fn rec(n) { if n == 0 { return 0 } return n + rec(n - 1) }
+                join spawn print(rec(10))
+                "#,
+            )
+            .stdout("closure 12 6 [1, 2, 3] 6\nlambda -1 6 [1, 2, 3] 6\n55\n")
+    });
+}
+
+#[test]
+fn nested_local_function_crosses() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn outer() {
+                    fn countdown(n) {
+                        if n == 0 { return "liftoff" }
+                        return countdown(n - 1)
+                    }
+                    return countdown
+                }
+                let f = outer()
+                join spawn print(f(5))
+                "#,
+            )
+            .stdout("liftoff\n")
+    });
+}
+
+#[test]
+fn unsendable_values_fail_in_the_sender() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn noop(x) {}
+                let p = spawn noop(1)
+                join p
+                let q = spawn noop(p)
+                "#,
+            )
+            .stderr(
+                "
+                error: a process cannot be sent to another process
+                 --> script.mps:4:9
+                  |
+                4 | let q = spawn noop(p)
+                  |         ^^^^^^^^^^^^^
+                ",
+            )
+            .status(1)
+    });
+}
+
+#[test]
+fn spawn_needs_a_function() {
+    Test::new()
+        .script("let x = 5\nspawn x()")
+        .stderr_contains("`spawn` needs a function call, but a int was called")
+        .status(1)
+        .run();
+}
+
+#[test]
+fn join_list_and_fan_out() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn work(i) { exit(i) }
+                let ps = []
+                for i in range(5) { ps.push(spawn work(i)) }
+                join ps
+                print([for_codes(ps)])
+                fn for_codes(ps) {
+                    let codes = []
+                    for p in ps { codes.push(p.exitcode) }
+                    return codes
+                }
+                "#,
+            )
+            .stdout("[[0, 1, 2, 3, 4]]\n")
+    });
+}
+
+#[test]
+fn output_lines_never_split_or_duplicate_in_a_pipe() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                print("parent before")
+                fn chatter(id) {
+                    for i in range(300) {
+                        print(f"child {id} line {i} " + "x" * 50)
+                    }
+                }
+                let ps = []
+                for id in range(6) { ps.push(spawn chatter(id)) }
+                join ps
+                print("parent after")
+                "#,
+            )
+            .stdout_check(|stdout| {
+                let lines: Vec<&str> = stdout.lines().collect();
+                assert_eq!(lines.len(), 6 * 300 + 2, "line count");
+                assert_eq!(lines[0], "parent before");
+                assert_eq!(lines[lines.len() - 1], "parent after");
+                let mut seen = std::collections::HashSet::new();
+                for line in &lines[1..lines.len() - 1] {
+                    assert!(line.ends_with(&"x".repeat(50)), "split line: {line:?}");
+                    assert!(seen.insert(line.to_string()), "duplicate: {line}");
+                }
+            })
+    });
+}
+
+#[test]
+fn output_to_a_file_is_not_duplicated() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("x.mps"),
+        "print(\"once\")\nfn f() { print(\"child\") }\njoin spawn f()\njoin spawn f()\n",
+    )
+    .unwrap();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{BIN} run x.mps > out.txt"))
+        .current_dir(tmp.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = std::fs::read_to_string(tmp.path().join("out.txt")).unwrap();
+    assert_eq!(out, "once\nchild\nchild\n");
+}
+
+/// Starts a script in its own process group and returns the child and a line reader.
+fn start(script: &str, args: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("s.mps")
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx, tmp)
+}
+
+fn alive(pid: i32) -> bool {
+    // A zombie has exited; only a running or sleeping process counts.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            let state = s.rsplit(')').next().unwrap_or("").split_whitespace().next().unwrap_or("");
+            state != "Z" && state != "X"
+        })
+        .unwrap_or(false)
+}
+
+fn wait_gone(pids: &[i32], within: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if pids.iter().all(|&p| !alive(p)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+const SLEEPERS: &str = r#"
+    fn nap() { sleep(60) }
+    let ps = []
+    for i in range(3) { ps.push(spawn nap()) }
+    for p in ps { print(p.pid) }
+    print("ready")
+    join ps
+"#;
+
+fn sleeper_pids(rx: &std::sync::mpsc::Receiver<String>) -> Vec<i32> {
+    let mut pids = Vec::new();
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(20)).expect("script output");
+        if line == "ready" {
+            return pids;
+        }
+        pids.push(line.parse().unwrap());
+    }
+}
+
+fn ctrl_c(to_group: bool, method: &[&str]) {
+    let mut args = vec!["run"];
+    args.extend_from_slice(method);
+    let (mut child, rx, _tmp) = start(SLEEPERS, &args);
+    let pids = sleeper_pids(&rx);
+    assert_eq!(pids.len(), 3);
+    assert!(pids.iter().all(|&p| alive(p)));
+    let target = if to_group { format!("-{}", child.id()) } else { child.id().to_string() };
+    let sent = Instant::now();
+    Command::new("kill").args(["-INT", &target]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(sent.elapsed() < Duration::from_secs(2), "took {:?}", sent.elapsed());
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert!(wait_gone(&pids, Duration::from_secs(1)), "children survived Ctrl-C");
+}
+
+#[test]
+fn sigint_to_parent_ends_children_and_exits_130() {
+    ctrl_c(false, &[]);
+    ctrl_c(false, &["--start-method", "spawn"]);
+}
+
+#[test]
+fn sigint_to_group_ends_children_and_exits_130() {
+    ctrl_c(true, &[]);
+    ctrl_c(true, &["--start-method", "spawn"]);
+}
+
+#[test]
+fn sigkill_of_parent_leaves_no_children() {
+    for method in [&[][..], &["--start-method", "spawn"][..]] {
+        let mut args = vec!["run"];
+        args.extend_from_slice(method);
+        let (mut child, rx, _tmp) = start(SLEEPERS, &args);
+        let pids = sleeper_pids(&rx);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(wait_gone(&pids, Duration::from_secs(2)), "orphans left: {pids:?}");
+    }
+}
+
+fn fd_count(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+fn zombie_children(pid: u32) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter(|stat| {
+            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            fields.first() == Some(&"Z") && fields.get(1) == Some(&pid.to_string().as_str())
+        })
+        .count()
+}
+
+#[test]
+fn many_cycles_leak_neither_descriptors_nor_zombies() {
+    for (method, cycles) in [(&[][..], 10_000), (&["--start-method", "spawn"][..], 300)] {
+        let script = format!(
+            r#"
+            fn noop() {{}}
+            print("baseline")
+            sleep(0.3)
+            for i in range({cycles}) {{
+                let p = spawn noop()
+                join p
+            }}
+            let finished = spawn noop()
+            finished.join()
+            print("done")
+            sleep(0.5)
+            "#
+        );
+        let mut args = vec!["run"];
+        args.extend_from_slice(method);
+        let (mut child, rx, _tmp) = start(&script, &args);
+        assert_eq!(rx.recv_timeout(Duration::from_secs(20)).unwrap(), "baseline");
+        std::thread::sleep(Duration::from_millis(100));
+        let before = fd_count(child.id());
+        assert_eq!(rx.recv_timeout(Duration::from_secs(120)).unwrap(), "done");
+        let after = fd_count(child.id());
+        let zombies = zombie_children(child.id());
+        child.wait().unwrap();
+        assert_eq!(before, after, "descriptors before/after {method:?}");
+        assert_eq!(zombies, 0, "zombies after {method:?}");
+    }
+}
