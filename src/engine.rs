@@ -112,6 +112,12 @@ impl Engine {
         self
     }
 
+    /// Whether `join` on a pool may show a progress bar (only ever when stderr is a terminal).
+    pub fn set_progress(&mut self, enabled: bool) -> &mut Engine {
+        self.interp.runtime.progress = enabled;
+        self
+    }
+
     /// Reads and runs a script file, then waits for the children it left running.
     ///
     /// ```
@@ -228,6 +234,15 @@ pub fn init() {
 /// Like [`init`], with a setup step that registers the host's functions on the child's engine
 /// (the same ones the parent registered), so scripts can call them in children too.
 pub fn init_with(setup: impl FnOnce(&mut Engine)) {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == crate::runtime::pool::WORKER_ARG)
+    {
+        let mut engine = Engine::new();
+        setup(&mut engine);
+        let code = crate::runtime::pool::run_exec_worker(&mut engine.interp);
+        std::process::exit(code);
+    }
     if !crate::runtime::child::is_child_process() {
         return;
     }

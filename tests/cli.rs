@@ -8,7 +8,11 @@ fn version_and_help() {
     assert!(out.stdout.starts_with("mpscript "), "{}", out.stdout);
     let out = Test::new().cli(&["--help"]).run();
     for word in ["run", "check", "repl", "-c", "--start-method"] {
-        assert!(out.stdout.contains(word), "help lacks {word}:\n{}", out.stdout);
+        assert!(
+            out.stdout.contains(word),
+            "help lacks {word}:\n{}",
+            out.stdout
+        );
     }
 }
 
@@ -125,7 +129,11 @@ fn syntax_error_runs_nothing() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = Test::new().cli(&["--no-such-flag"]).any_stderr().status(2).run();
+    let out = Test::new()
+        .cli(&["--no-such-flag"])
+        .any_stderr()
+        .status(2)
+        .run();
     assert!(out.stderr.contains("--no-such-flag"), "{}", out.stderr);
     Test::new().cli(&["run"]).any_stderr().status(2).run();
     Test::new()
@@ -145,10 +153,17 @@ fn exit_status_from_exit() {
 fn closed_stdout_is_not_a_panic() {
     // `mpscript run x.mps | head -1`: the write error ends the script with a clear message.
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("x.mps"), "for i in range(100000) { print(i) }\n").unwrap();
+    std::fs::write(
+        tmp.path().join("x.mps"),
+        "for i in range(100000) { print(i) }\n",
+    )
+    .unwrap();
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("{} run x.mps | head -1; exit ${{PIPESTATUS:-0}}", crate::harness::BIN))
+        .arg(format!(
+            "{} run x.mps | head -1; exit ${{PIPESTATUS:-0}}",
+            crate::harness::BIN
+        ))
         .current_dir(tmp.path())
         .output()
         .unwrap();

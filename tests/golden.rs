@@ -30,12 +30,27 @@ fn check_dir(dir: &str) -> usize {
         let out = run_bin(&dir, &args, None, Duration::from_secs(60));
         let stem = script.with_extension("");
         let files = [
-            (stem.with_extension("stdout"), out.stdout.clone(), String::new()),
-            (stem.with_extension("stderr"), out.stderr.clone(), String::new()),
-            (stem.with_extension("status"), format!("{}\n", out.status), "0\n".to_string()),
+            (
+                stem.with_extension("stdout"),
+                out.stdout.clone(),
+                String::new(),
+            ),
+            (
+                stem.with_extension("stderr"),
+                out.stderr.clone(),
+                String::new(),
+            ),
+            (
+                stem.with_extension("status"),
+                format!("{}\n", out.status),
+                "0\n".to_string(),
+            ),
         ];
         if out.status == 101 || out.status < 0 {
-            failures.push(format!("{name}: crashed with status {}\n{}", out.status, out.stderr));
+            failures.push(format!(
+                "{name}: crashed with status {}\n{}",
+                out.status, out.stderr
+            ));
             continue;
         }
         for (path, actual, default) in files {

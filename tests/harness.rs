@@ -1,9 +1,9 @@
 //! A small builder for running the binary on a script, in the style of casey/just's tests:
 //! `Test::new().script("print(1)").stdout("1\n").run()`.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,12 +16,12 @@ pub struct Output {
     pub stderr: String,
     /// Exit code, or `-N` if killed by signal N.
     pub status: i32,
-    pub elapsed: Duration,
 }
+
+type StdoutCheck = Box<dyn Fn(&str)>;
 
 pub struct Test {
     script: Option<String>,
-    file_name: String,
     args: Vec<String>,
     cli: Vec<String>,
     stdin: Option<Vec<u8>>,
@@ -31,15 +31,13 @@ pub struct Test {
     stdout_contains: Vec<String>,
     status: i32,
     timeout: Duration,
-    dir: Option<PathBuf>,
-    stdout_check: Option<Box<dyn Fn(&str)>>,
+    stdout_check: Option<StdoutCheck>,
 }
 
 impl Test {
     pub fn new() -> Test {
         Test {
             script: None,
-            file_name: "script.mps".into(),
             args: Vec::new(),
             cli: Vec::new(),
             stdin: None,
@@ -49,7 +47,6 @@ impl Test {
             stdout_contains: Vec::new(),
             status: 0,
             timeout: Duration::from_secs(60),
-            dir: None,
             stdout_check: None,
         }
     }
@@ -57,11 +54,6 @@ impl Test {
     /// The script, written to `script.mps` in a fresh directory and run with `mpscript run`.
     pub fn script(mut self, text: &str) -> Test {
         self.script = Some(unindent(text));
-        self
-    }
-
-    pub fn file_name(mut self, name: &str) -> Test {
-        self.file_name = name.into();
         self
     }
 
@@ -133,17 +125,6 @@ impl Test {
         self
     }
 
-    pub fn timeout(mut self, secs: u64) -> Test {
-        self.timeout = Duration::from_secs(secs);
-        self
-    }
-
-    /// Runs in an existing directory (the script file, if any, is written there).
-    pub fn dir(mut self, dir: &Path) -> Test {
-        self.dir = Some(dir.to_path_buf());
-        self
-    }
-
     /// Runs and checks everything but the exit status (which the caller checks).
     pub fn run_status_any(mut self) -> Output {
         self.status = i32::MIN;
@@ -153,14 +134,14 @@ impl Test {
     /// Runs and checks everything that was asked; returns the output for further checks.
     pub fn run(self) -> Output {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let dir = self.dir.clone().unwrap_or_else(|| tmp.path().to_path_buf());
+        let dir = tmp.path().to_path_buf();
         let mut args: Vec<String> = self.cli.clone();
         if let Some(script) = &self.script {
-            std::fs::write(dir.join(&self.file_name), script).expect("write script");
+            std::fs::write(dir.join("script.mps"), script).expect("write script");
             if args.is_empty() {
                 args.push("run".into());
             }
-            args.push(self.file_name.clone());
+            args.push("script.mps".to_string());
         }
         args.extend(self.args.iter().cloned());
         let output = run_bin(&dir, &args, self.stdin.as_deref(), self.timeout);
@@ -179,15 +160,25 @@ impl Test {
             assert_eq!(&output.stderr, expected, "stderr differs\n{context}");
         }
         for part in &self.stderr_contains {
-            assert!(output.stderr.contains(part.as_str()), "stderr lacks {part:?}\n{context}");
+            assert!(
+                output.stderr.contains(part.as_str()),
+                "stderr lacks {part:?}\n{context}"
+            );
         }
         if let Some(check) = &self.stdout_check {
             check(&output.stdout);
         }
         for part in &self.stdout_contains {
-            assert!(output.stdout.contains(part.as_str()), "stdout lacks {part:?}\n{context}");
+            assert!(
+                output.stdout.contains(part.as_str()),
+                "stdout lacks {part:?}\n{context}"
+            );
         }
-        assert!(output.status >= 0, "killed by signal {}\n{context}", -output.status);
+        assert!(
+            output.status >= 0,
+            "killed by signal {}\n{context}",
+            -output.status
+        );
         if self.status != i32::MIN {
             assert_eq!(output.status, self.status, "exit status differs\n{context}");
         }
@@ -202,7 +193,11 @@ pub fn run_bin(dir: &Path, args: &[String], stdin: Option<&[u8]>, timeout: Durat
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
@@ -248,12 +243,13 @@ pub fn run_bin(dir: &Path, args: &[String], stdin: Option<&[u8]>, timeout: Durat
         stdout,
         stderr,
         status,
-        elapsed: start.elapsed(),
     }
 }
 
 pub fn kill_group(pgid: i32) {
-    let _ = Command::new("kill").args(["-9", &format!("-{pgid}")]).status();
+    let _ = Command::new("kill")
+        .args(["-9", &format!("-{pgid}")])
+        .status();
 }
 
 /// Removes the common leading indentation and a leading newline, so scripts can be written
@@ -268,7 +264,13 @@ pub fn unindent(text: &str) -> String {
         .unwrap_or(0);
     let mut out: String = text
         .lines()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     if text.ends_with('\n') {
@@ -278,4 +280,64 @@ pub fn unindent(text: &str) -> String {
     let trimmed = out.trim_end_matches(' ').len();
     out.truncate(trimmed);
     out
+}
+
+/// Starts a script in its own process group and returns the child and a line reader.
+pub fn start_script(
+    script: &str,
+    args: &[&str],
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    tempfile::TempDir,
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("s.mps")
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx, tmp)
+}
+
+pub fn alive(pid: i32) -> bool {
+    // A zombie has exited; only a running or sleeping process counts.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            let state = s
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            state != "Z" && state != "X"
+        })
+        .unwrap_or(false)
+}
+
+pub fn wait_gone(pids: &[i32], within: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if pids.iter().all(|&p| !alive(p)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
 }

@@ -4,9 +4,21 @@
 use crate::harness::Test;
 
 fn rejects(script: String, status: i32, message: &str) {
-    let out = Test::new().script(&script).any_stderr().status(status).run();
-    assert!(out.stderr.contains(message), "expected {message:?} in:\n{}", &out.stderr[..out.stderr.len().min(2000)]);
-    assert!(out.stderr.contains("script.mps:"), "no location in:\n{}", out.stderr);
+    let out = Test::new()
+        .script(&script)
+        .any_stderr()
+        .status(status)
+        .run();
+    assert!(
+        out.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert!(
+        out.stderr.contains("script.mps:"),
+        "no location in:\n{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -16,17 +28,29 @@ fn hundred_thousand_open_parens() {
 
 #[test]
 fn hundred_thousand_open_brackets() {
-    rejects(format!("let x = {}", "[".repeat(100_000)), 2, "nesting too deep");
+    rejects(
+        format!("let x = {}", "[".repeat(100_000)),
+        2,
+        "nesting too deep",
+    );
 }
 
 #[test]
 fn hundred_thousand_balanced_parens() {
-    rejects(format!("print({}1{})", "(".repeat(100_000), ")".repeat(100_000)), 2, "nesting too deep");
+    rejects(
+        format!("print({}1{})", "(".repeat(100_000), ")".repeat(100_000)),
+        2,
+        "nesting too deep",
+    );
 }
 
 #[test]
 fn twenty_thousand_nested_blocks() {
-    let script = format!("{}print(1)\n{}", "if true {\n".repeat(20_000), "}\n".repeat(20_000));
+    let script = format!(
+        "{}print(1)\n{}",
+        "if true {\n".repeat(20_000),
+        "}\n".repeat(20_000)
+    );
     rejects(script, 2, "nesting too deep");
 }
 

@@ -6,4 +6,5 @@ mod harness;
 mod cli;
 mod golden;
 mod hostile;
+mod pool;
 mod process;

@@ -1,11 +1,9 @@
 //! Processes: real children, real pids, exit codes and signals, under both start methods.
 
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Test, BIN};
+use crate::harness::{BIN, Test, alive, start_script, wait_gone};
 
 /// Runs a test under both start methods.
 fn both(test: impl Fn() -> Test) {
@@ -53,7 +51,10 @@ fn child_pid_is_real_and_different() {
             .stdout_check(|out| {
                 let lines: Vec<&str> = out.lines().collect();
                 assert_eq!(lines[0], lines[1], "the child's getpid() is p.pid");
-                assert_ne!(lines[1], lines[2], "the child's pid differs from the parent's");
+                assert_ne!(
+                    lines[1], lines[2],
+                    "the child's pid differs from the parent's"
+                );
                 assert_eq!(lines[3], "report process true");
             })
     });
@@ -301,53 +302,6 @@ fn output_to_a_file_is_not_duplicated() {
     assert_eq!(out, "once\nchild\nchild\n");
 }
 
-/// Starts a script in its own process group and returns the child and a line reader.
-fn start(script: &str, args: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, tempfile::TempDir) {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("s.mps")
-        .current_dir(tmp.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    (child, rx, tmp)
-}
-
-fn alive(pid: i32) -> bool {
-    // A zombie has exited; only a running or sleeping process counts.
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            let state = s.rsplit(')').next().unwrap_or("").split_whitespace().next().unwrap_or("");
-            state != "Z" && state != "X"
-        })
-        .unwrap_or(false)
-}
-
-fn wait_gone(pids: &[i32], within: Duration) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < within {
-        if pids.iter().all(|&p| !alive(p)) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
-}
-
 const SLEEPERS: &str = r#"
     fn nap() { sleep(60) }
     let ps = []
@@ -360,7 +314,9 @@ const SLEEPERS: &str = r#"
 fn sleeper_pids(rx: &std::sync::mpsc::Receiver<String>) -> Vec<i32> {
     let mut pids = Vec::new();
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(20)).expect("script output");
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("script output");
         if line == "ready" {
             return pids;
         }
@@ -371,17 +327,31 @@ fn sleeper_pids(rx: &std::sync::mpsc::Receiver<String>) -> Vec<i32> {
 fn ctrl_c(to_group: bool, method: &[&str]) {
     let mut args = vec!["run"];
     args.extend_from_slice(method);
-    let (mut child, rx, _tmp) = start(SLEEPERS, &args);
+    let (mut child, rx, _tmp) = start_script(SLEEPERS, &args);
     let pids = sleeper_pids(&rx);
     assert_eq!(pids.len(), 3);
     assert!(pids.iter().all(|&p| alive(p)));
-    let target = if to_group { format!("-{}", child.id()) } else { child.id().to_string() };
+    let target = if to_group {
+        format!("-{}", child.id())
+    } else {
+        child.id().to_string()
+    };
     let sent = Instant::now();
-    Command::new("kill").args(["-INT", &target]).status().unwrap();
+    Command::new("kill")
+        .args(["-INT", &target])
+        .status()
+        .unwrap();
     let status = child.wait().unwrap();
-    assert!(sent.elapsed() < Duration::from_secs(2), "took {:?}", sent.elapsed());
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        sent.elapsed()
+    );
     assert_eq!(status.code(), Some(130), "{status:?}");
-    assert!(wait_gone(&pids, Duration::from_secs(1)), "children survived Ctrl-C");
+    assert!(
+        wait_gone(&pids, Duration::from_secs(1)),
+        "children survived Ctrl-C"
+    );
 }
 
 #[test]
@@ -401,11 +371,14 @@ fn sigkill_of_parent_leaves_no_children() {
     for method in [&[][..], &["--start-method", "spawn"][..]] {
         let mut args = vec!["run"];
         args.extend_from_slice(method);
-        let (mut child, rx, _tmp) = start(SLEEPERS, &args);
+        let (mut child, rx, _tmp) = start_script(SLEEPERS, &args);
         let pids = sleeper_pids(&rx);
         child.kill().unwrap();
         child.wait().unwrap();
-        assert!(wait_gone(&pids, Duration::from_secs(2)), "orphans left: {pids:?}");
+        assert!(
+            wait_gone(&pids, Duration::from_secs(2)),
+            "orphans left: {pids:?}"
+        );
     }
 }
 
@@ -414,12 +387,19 @@ fn fd_count(pid: u32) -> usize {
 }
 
 fn zombie_children(pid: u32) -> usize {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
     entries
         .filter_map(|e| e.ok())
         .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
         .filter(|stat| {
-            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
             fields.first() == Some(&"Z") && fields.get(1) == Some(&pid.to_string().as_str())
         })
         .count()
@@ -445,8 +425,11 @@ fn many_cycles_leak_neither_descriptors_nor_zombies() {
         );
         let mut args = vec!["run"];
         args.extend_from_slice(method);
-        let (mut child, rx, _tmp) = start(&script, &args);
-        assert_eq!(rx.recv_timeout(Duration::from_secs(20)).unwrap(), "baseline");
+        let (mut child, rx, _tmp) = start_script(&script, &args);
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(20)).unwrap(),
+            "baseline"
+        );
         std::thread::sleep(Duration::from_millis(100));
         let before = fd_count(child.id());
         assert_eq!(rx.recv_timeout(Duration::from_secs(120)).unwrap(), "done");

@@ -79,6 +79,7 @@ pub fn main() -> i32 {
         StartMethod::Fork => mpscript::StartMethod::Fork,
         StartMethod::Spawn => mpscript::StartMethod::Spawn,
     });
+    engine.set_progress(!cli.no_progress);
     match (&cli.code, cli.command) {
         (Some(code), _) => {
             engine.set_args(cli.code_args.clone());

@@ -454,9 +454,14 @@ impl Interp {
         Ok(order.into_iter().map(|i| items[i].clone()).collect())
     }
 
-    /// Sleeps, waking often enough to notice Ctrl-C.
+    /// Sleeps, waking often enough to notice Ctrl-C; pools are served and callbacks run
+    /// meanwhile.
     pub(crate) fn sleep(&mut self, duration: Duration, span: Span) -> RtResult<()> {
         let deadline = std::time::Instant::now() + duration;
+        if !self.runtime.pools.is_empty() || !self.runtime.callbacks.is_empty() {
+            self.wait_until(Some(deadline), span, |_| false)?;
+            return Ok(());
+        }
         loop {
             if crate::runtime::interrupted() {
                 return Err(RtError::interrupted(span));

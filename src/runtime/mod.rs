@@ -1,9 +1,12 @@
 //! The process runtime: child processes (`spawn`), start methods, signals, the wire format,
 //! and the handles scripts hold.
 
+pub mod channel;
 pub mod child;
 pub mod ipc;
+pub mod pool;
 pub mod process;
+pub mod progress;
 pub mod sys;
 pub mod wire;
 
@@ -42,54 +45,65 @@ pub enum StartMethod {
 }
 
 /// What the runtime tracks for one interpreter.
-#[derive(Default)]
 pub struct Runtime {
     pub start_method: StartMethod,
     /// Children started here and not yet waited for by `join`.
     pub children: Vec<Rc<Process>>,
+    /// Pools started here (weak: a pool nobody refers to any more is gone).
+    pub pools: Vec<std::rc::Weak<pool::Pool>>,
+    /// Finished tasks' callbacks with their argument, waiting for the parent to wait.
+    pub callbacks: std::collections::VecDeque<(Value, Value)>,
+    /// Whether `join` may show a progress bar (only ever on a terminal).
+    pub progress: bool,
+}
+
+impl Default for Runtime {
+    fn default() -> Runtime {
+        Runtime {
+            start_method: StartMethod::default(),
+            children: Vec::new(),
+            pools: Vec::new(),
+            callbacks: Default::default(),
+            progress: true,
+        }
+    }
 }
 
 impl Runtime {
-    /// In a forked child: the parent's children and pools are not ours to manage.
+    /// In a forked child: the parent's children and pools are not ours to manage. Our copies
+    /// of the pools' worker links are closed, so that the parent's workers see their parent
+    /// leave when it does.
     fn forget_inherited(&mut self) {
         self.children.clear();
+        self.callbacks.clear();
+        for pool in self.pools.drain(..).filter_map(|p| p.upgrade()) {
+            pool.abandon();
+        }
     }
 }
 
 impl Interp {
-    pub(crate) fn new_pool(
-        &mut self,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        Err(RtError::new("`pool` is not supported yet", span))
-    }
-
-    pub(crate) fn apply_async(
-        &mut self,
-        _pool: Value,
-        _callee: Value,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        _options: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        Err(RtError::new("`apply_async` is not supported yet", span))
-    }
-
+    /// `close p`.
     pub(crate) fn close(&mut self, target: Value, span: Span) -> RtResult<()> {
-        Err(RtError::new(
-            format!("`close` needs a pool, not a {}", target.type_name()),
-            span,
-        ))
+        match pool::as_pool(&target) {
+            Some(p) => {
+                self.close_pool(&p);
+                Ok(())
+            }
+            None => Err(RtError::new(
+                format!("`close` needs a pool, not a {}", target.type_name()),
+                span,
+            )),
+        }
     }
 
     /// `join x`: waits for a process, a pool, or every item of a list.
     pub(crate) fn join(&mut self, target: Value, span: Span) -> RtResult<()> {
-        let _ = self.out.flush();
+        if let Some(pool) = pool::as_pool(&target) {
+            return self.join_pool(&pool, span);
+        }
         if let Some(process) = as_process(&target) {
-            process.wait(None).map_err(|_| RtError::interrupted(span))?;
+            self.wait_process(process, None, span)?;
             let pid = process.pid;
             self.runtime.children.retain(|c| c.pid != pid);
             return Ok(());
@@ -118,6 +132,9 @@ impl Interp {
         named: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
+        if let Some(pool) = pool::as_pool(&Value::Handle(handle.clone())) {
+            return self.pool_method(pool, name, args, named, span);
+        }
         if let Some((bad, _)) = named.first() {
             return Err(RtError::new(
                 format!(
@@ -129,6 +146,9 @@ impl Interp {
         }
         if let Some(process) = handle.as_any().downcast_ref::<Process>() {
             return self.process_method(process, name, args, span);
+        }
+        if let Some(result) = handle.as_any().downcast_ref::<pool::AsyncResult>() {
+            return self.result_method(result, name, args, span);
         }
         Err(RtError::new(
             format!("a {} has no method `{name}`", handle.type_name()),
@@ -144,6 +164,11 @@ impl Interp {
     ) -> RtResult<Value> {
         if let Some(process) = handle.as_any().downcast_ref::<Process>() {
             return self.process_field(process, name, span);
+        }
+        if let Some(pool) = handle.as_any().downcast_ref::<pool::Pool>() {
+            if name == "size" {
+                return Ok(Value::Int(pool.size as i64));
+            }
         }
         Err(RtError::new(
             format!("a {} has no field `{name}`", handle.type_name()),

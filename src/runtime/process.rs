@@ -223,16 +223,43 @@ impl Interp {
     pub(crate) fn join_children(&mut self, span: Span) -> RtResult<()> {
         let children = std::mem::take(&mut self.runtime.children);
         for (i, process) in children.iter().enumerate() {
-            if process.wait(None).is_err() {
+            if let Err(e) = self.wait_process(process, None, span) {
                 self.runtime.children = children[i..].to_vec();
-                return Err(RtError::interrupted(span));
+                return Err(e);
             }
         }
+        self.stop_pools();
         Ok(())
+    }
+
+    /// Waits for a process to end (serving pools and callbacks meanwhile); whether it ended.
+    pub(crate) fn wait_process(
+        &mut self,
+        process: &Process,
+        deadline: Option<Instant>,
+        span: Span,
+    ) -> RtResult<bool> {
+        if !self.runtime.pools.is_empty() || !self.runtime.callbacks.is_empty() {
+            return self.wait_until(deadline, span, |_| process.poll().is_some());
+        }
+        let _ = self.out.flush();
+        match process.wait(deadline) {
+            Ok(status) => Ok(status.is_some()),
+            Err(sys::Interrupted) => Err(RtError::interrupted(span)),
+        }
+    }
+
+    /// Kills the workers of every pool still running (a script that never joined its pool).
+    pub(crate) fn stop_pools(&mut self) {
+        let pools = std::mem::take(&mut self.runtime.pools);
+        for pool in pools.iter().filter_map(|p| p.upgrade()) {
+            pool.stop_if_mine();
+        }
     }
 
     /// Ends every live child: SIGTERM, a short grace period, then SIGKILL; all are reaped.
     pub(crate) fn terminate_children(&mut self) {
+        self.stop_pools();
         let children = std::mem::take(&mut self.runtime.children);
         for p in &children {
             p.signal(Signal::SIGTERM);
@@ -240,14 +267,14 @@ impl Interp {
         let deadline = Instant::now() + Duration::from_millis(300);
         for p in &children {
             while p.poll().is_none() && Instant::now() < deadline {
-                sys::wait_for_event(&[], Some(Duration::from_millis(10)));
+                sys::wait_for_event(&[], &[], Some(Duration::from_millis(10)));
             }
         }
         for p in &children {
             if p.poll().is_none() {
                 p.signal(Signal::SIGKILL);
                 while p.poll().is_none() {
-                    sys::wait_for_event(&[], Some(Duration::from_millis(5)));
+                    sys::wait_for_event(&[], &[], Some(Duration::from_millis(5)));
                 }
             }
         }
@@ -284,11 +311,7 @@ impl Interp {
                     None | Some(Value::Nil) => None,
                     Some(v) => Some(Instant::now() + timeout_arg(v, "process.join()", span)?),
                 };
-                let _ = self.out.flush();
-                match process.wait(deadline) {
-                    Err(sys::Interrupted) => Err(RtError::interrupted(span)),
-                    Ok(status) => Ok(Value::Bool(status.is_some())),
-                }
+                Ok(Value::Bool(self.wait_process(process, deadline, span)?))
             }
             "terminate" | "kill" => {
                 count(0)?;

@@ -117,36 +117,51 @@ fn drain_wake() {
     }
 }
 
-/// Sleeps until a signal arrives on the wake pipe, one of `fds` is readable, or `timeout`
-/// passes. Returns the indexes of the readable `fds`.
-pub fn wait_for_event(fds: &[RawFd], timeout: Option<Duration>) -> Vec<usize> {
+/// Sleeps until a signal arrives on the wake pipe, one of `reads` is readable (or closed),
+/// one of `writes` is writable, or `timeout` passes. Returns which `reads` and `writes` are
+/// ready, by index.
+pub fn wait_for_event(
+    reads: &[RawFd],
+    writes: &[RawFd],
+    timeout: Option<Duration>,
+) -> (Vec<usize>, Vec<usize>) {
     let wake = WAKE_READ.load(Ordering::Relaxed);
     // SAFETY: every fd passed in is open for the duration of this call (owned by the caller),
     // and the wake pipe stays open for the life of the process.
-    let borrowed: Vec<BorrowedFd<'_>> = fds
-        .iter()
-        .chain((wake >= 0).then_some(&wake))
-        .map(|&fd| unsafe { BorrowedFd::borrow_raw(fd) })
-        .collect();
-    let mut poll_fds: Vec<PollFd<'_>> = borrowed
-        .iter()
-        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
-        .collect();
+    let fd = |raw: RawFd| unsafe { BorrowedFd::borrow_raw(raw) };
+    let mut poll_fds: Vec<PollFd<'_>> = Vec::with_capacity(reads.len() + writes.len() + 1);
+    poll_fds.extend(reads.iter().map(|&r| PollFd::new(fd(r), PollFlags::POLLIN)));
+    poll_fds.extend(
+        writes
+            .iter()
+            .map(|&w| PollFd::new(fd(w), PollFlags::POLLOUT)),
+    );
+    if wake >= 0 {
+        poll_fds.push(PollFd::new(fd(wake), PollFlags::POLLIN));
+    }
     let timeout = match timeout {
         None => PollTimeout::NONE,
-        Some(t) => PollTimeout::try_from(
-            t.as_millis().clamp(0, 60_000) as u64 + u64::from(t.subsec_micros() % 1000 > 0),
-        )
-        .unwrap_or(PollTimeout::MAX),
+        // Round up so a timeout never fires early.
+        Some(t) => PollTimeout::try_from((t.as_micros().div_ceil(1000)).min(60_000) as u64)
+            .unwrap_or(PollTimeout::MAX),
     };
-    let ready = match nix::poll::poll(&mut poll_fds, timeout) {
-        Ok(n) if n > 0 => (0..fds.len())
-            .filter(|&i| poll_fds[i].revents().is_some_and(|r| !r.is_empty()))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut ready_reads = Vec::new();
+    let mut ready_writes = Vec::new();
+    if let Ok(n) = nix::poll::poll(&mut poll_fds, timeout) {
+        if n > 0 {
+            for (i, p) in poll_fds.iter().enumerate() {
+                if p.revents().is_some_and(|r| !r.is_empty()) {
+                    if i < reads.len() {
+                        ready_reads.push(i);
+                    } else if i < reads.len() + writes.len() {
+                        ready_writes.push(i - reads.len());
+                    }
+                }
+            }
+        }
+    }
     drain_wake();
-    ready
+    (ready_reads, ready_writes)
 }
 
 /// How a child process ended.
@@ -204,7 +219,7 @@ pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus
                 Some(d - now)
             }
         };
-        wait_for_event(&[], timeout);
+        wait_for_event(&[], &[], timeout);
     }
 }
 
@@ -264,6 +279,14 @@ pub fn setup_child(parent: i32) -> bool {
 pub fn exit_now(code: i32) -> ! {
     // SAFETY: `_exit` ends the process immediately; it has no preconditions.
     unsafe { nix::libc::_exit(code) }
+}
+
+/// Standard input as the Unix socket a spawn-method pool worker is given by its parent.
+pub fn stdin_socket() -> std::os::unix::net::UnixStream {
+    use std::os::fd::FromRawFd;
+    // SAFETY: a pool worker's fd 0 is one end of a socket pair set up by its parent, and
+    // nothing else in the worker uses standard input, so taking ownership of it is sound.
+    unsafe { std::os::unix::net::UnixStream::from_raw_fd(0) }
 }
 
 /// The raw fd, for poll sets.
