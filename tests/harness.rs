@@ -248,7 +248,7 @@ pub fn run_bin(dir: &Path, args: &[String], stdin: Option<&[u8]>, timeout: Durat
 
 pub fn kill_group(pgid: i32) {
     let _ = Command::new("kill")
-        .args(["-9", &format!("-{pgid}")])
+        .args(["-9", "--", &format!("-{pgid}")])
         .status();
 }
 
@@ -340,4 +340,13 @@ pub fn wait_gone(pids: &[i32], within: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
+}
+
+/// Sends a signal with kill(1): `target` is a pid, or `-PGID` for a whole process group.
+pub fn send_signal(signal: &str, target: &str) {
+    let status = Command::new("kill")
+        .args([signal, "--", target])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill {signal} {target} failed");
 }

@@ -116,7 +116,7 @@ fn recursion_limit_is_an_error() {
     Test::new()
         .script("fn f(n) { return f(n + 1) }\nf(0)")
         .stderr_contains("recursion too deep")
-        .stderr_contains("script.mps:1:19")
+        .stderr_contains("script.mps:1:18")
         .status(1)
         .run();
 }

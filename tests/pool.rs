@@ -144,7 +144,7 @@ fn unobserved_errors_are_reported_by_join() {
             .stderr_contains(
                 "error in pool task fail(1): unsupported operand types for `+`: int and str",
             )
-            .stderr_contains("at script.mps:1:22)")
+            .stderr_contains("at script.mps:1:21)")
     });
 }
 
@@ -154,7 +154,7 @@ fn get_with_timeout() {
         Test::new()
             .script(
                 r#"
-                fn slow() { sleep(2) return 1 }
+                fn slow() { sleep(2); return 1 }
                 let p = pool(1)
                 let r = apply_async p, slow()
                 try { r.get(0.1) } catch e { print(e) }
@@ -299,10 +299,7 @@ fn killed_worker(method: &[&str]) {
         }
         lines.push(line);
     };
-    std::process::Command::new("kill")
-        .args(["-9", &victim.to_string()])
-        .status()
-        .unwrap();
+    crate::harness::send_signal("-9", &victim.to_string());
     loop {
         let line = recv();
         let end = line == "end";
@@ -359,7 +356,7 @@ fn task_timeout_kills_and_replaces_the_worker() {
         Test::new()
             .script(
                 r#"
-                fn nap(t) { sleep(t) return t }
+                fn nap(t) { sleep(t); return t }
                 let p = pool(1)
                 let slow = apply_async p, nap(30), timeout = 0.3
                 let quick = apply_async p, nap(0), timeout = 5
@@ -424,7 +421,7 @@ fn twenty_thousand_tasks_sum() {
 fn ctrl_c_during_join_ends_workers() {
     for method in [&[][..], &["--start-method", "spawn"][..]] {
         let script = r#"
-            fn nap(i) { print(f"worker {getpid()}") sleep(60) }
+            fn nap(i) { print(f"worker {getpid()}"); sleep(60) }
             let p = pool(2)
             apply_async p, nap(1)
             apply_async p, nap(2)
@@ -444,10 +441,7 @@ fn ctrl_c_during_join_ends_workers() {
                     .unwrap(),
             );
         }
-        std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
+        crate::harness::send_signal("-INT", &child.id().to_string());
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(130));
         assert!(

@@ -85,7 +85,7 @@ fn exit_codes() {
             .stdout("0 1 7 -15 -9\n")
             .stderr_contains("error in process ")
             .stderr_contains("(fails): division by zero")
-            .stderr_contains("--> script.mps:3:24")
+            .stderr_contains("--> script.mps:2:21")
             .stderr_contains("fn fails() { return 1 / 0 }")
     });
 }
@@ -337,10 +337,7 @@ fn ctrl_c(to_group: bool, method: &[&str]) {
         child.id().to_string()
     };
     let sent = Instant::now();
-    Command::new("kill")
-        .args(["-INT", &target])
-        .status()
-        .unwrap();
+    crate::harness::send_signal("-INT", &target);
     let status = child.wait().unwrap();
     assert!(
         sent.elapsed() < Duration::from_secs(2),

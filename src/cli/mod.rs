@@ -15,8 +15,8 @@ use mpscript::{Engine, Error, ErrorKind};
 )]
 struct Cli {
     /// Run CODE given on the command line; arguments after it reach the script as args().
-    #[arg(short = 'c', value_name = "CODE")]
-    code: Option<String>,
+    #[arg(short = 'c', value_name = "CODE", num_args = 1.., allow_hyphen_values = true)]
+    code: Option<Vec<String>>,
 
     /// How child processes start.
     #[arg(long, value_enum, global = true, default_value_t = StartMethod::default_for_platform())]
@@ -25,10 +25,6 @@ struct Cli {
     /// Never show progress bars.
     #[arg(long, global = true)]
     no_progress: bool,
-
-    /// Arguments for a `-c` one-liner.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, requires = "code")]
-    code_args: Vec<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -82,8 +78,8 @@ pub fn main() -> i32 {
     engine.set_progress(!cli.no_progress);
     match (&cli.code, cli.command) {
         (Some(code), _) => {
-            engine.set_args(cli.code_args.clone());
-            run_script(&mut engine, Ok(("<command line>".into(), code.clone())))
+            engine.set_args(code[1..].to_vec());
+            run_script(&mut engine, Ok(("<command line>".into(), code[0].clone())))
         }
         (None, Some(Command::Run { file, args })) => {
             engine.set_args(args);

@@ -236,10 +236,17 @@ impl Compiler<'_> {
                 }
             }
         }
-        stmts
+        let mut out: Vec<ir::Stmt> = stmts
             .iter()
             .map(|stmt| self.stmt(stmt, &fn_places))
-            .collect()
+            .collect::<CResult<_>>()?;
+        // Global functions are defined before the program's first statement runs, so a script
+        // may call a function defined further down. (They capture nothing, so defining them
+        // early cannot observe a variable too soon; nested functions stay where they are.)
+        if self.at_global_level() {
+            out.sort_by_key(|s| !matches!(s.kind, StmtKind::FnDecl { .. }));
+        }
+        Ok(out.into_boxed_slice())
     }
 
     fn stmt(&mut self, stmt: &ast::Stmt, fn_places: &HashMap<Span, Place>) -> CResult<ir::Stmt> {

@@ -45,8 +45,9 @@ pub struct RtError {
     pub kind: ErrorKind,
     pub message: String,
     pub span: Span,
-    /// Function names and call sites the error passed through, innermost first.
-    pub trace: Vec<(Rc<str>, Span)>,
+    /// Function names and call sites the error passed through, innermost first, with how many
+    /// times in a row each one repeated (deep recursion shows as one line).
+    pub trace: Vec<(Rc<str>, Span, u32)>,
 }
 
 pub type RtResult<T> = Result<T, Box<RtError>>;
@@ -88,17 +89,28 @@ impl RtError {
     }
 
     pub fn add_trace(&mut self, function: &Rc<str>, call_site: Span) {
+        if let Some((last, site, count)) = self.trace.last_mut() {
+            if *site == call_site && last == function {
+                *count += 1;
+                return;
+            }
+        }
         if self.trace.len() < MAX_TRACE {
-            self.trace.push((function.clone(), call_site));
+            self.trace.push((function.clone(), call_site, 1));
         }
     }
 
     /// Resolves the spans into a user-facing [`Error`].
     pub fn into_error(self, sources: &SourceMap) -> Error {
         let mut error = Error::at(self.kind, self.message, self.span, sources);
-        for (function, site) in &self.trace {
+        for (function, site, count) in &self.trace {
             if let Some(loc) = crate::error::Location::of(*site, sources) {
-                error = error.with_note(format!("in {function}(), called at {loc}"));
+                let times = if *count > 1 {
+                    format!(" ({count} times)")
+                } else {
+                    String::new()
+                };
+                error = error.with_note(format!("in {function}(), called at {loc}{times}"));
             }
         }
         error

@@ -146,7 +146,7 @@ impl Value {
     /// The literal form, as inside a list: strs quoted.
     pub fn repr(&self) -> String {
         let mut out = String::new();
-        write_repr(&mut out, self, 0);
+        write_repr(&mut out, self, &mut Vec::new());
         out
     }
 
@@ -230,8 +230,10 @@ impl fmt::Debug for Value {
     }
 }
 
-fn write_repr(out: &mut String, value: &Value, depth: usize) {
-    if depth > MAX_VALUE_DEPTH {
+/// Writes the literal form. `open` holds the containers being printed, so a container that
+/// contains itself prints as `[...]` (as in Python) instead of recursing forever.
+fn write_repr(out: &mut String, value: &Value, open: &mut Vec<*const ()>) {
+    if open.len() > MAX_VALUE_DEPTH {
         out.push_str("...");
         return;
     }
@@ -242,34 +244,42 @@ fn write_repr(out: &mut String, value: &Value, depth: usize) {
         Value::Float(x) => out.push_str(&format_float(*x)),
         Value::Str(s) => write_quoted(out, s),
         Value::List(items) => {
-            let Ok(items) = items.try_borrow() else {
-                out.push_str("[...]");
-                return;
-            };
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            let id = Rc::as_ptr(items) as *const ();
+            match items.try_borrow() {
+                Ok(items) if !open.contains(&id) => {
+                    open.push(id);
+                    out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        write_repr(out, item, open);
+                    }
+                    out.push(']');
+                    open.pop();
                 }
-                write_repr(out, item, depth + 1);
+                _ => out.push_str("[...]"),
             }
-            out.push(']');
         }
         Value::Map(entries) => {
-            let Ok(entries) = entries.try_borrow() else {
-                out.push_str("{...}");
-                return;
-            };
-            out.push('{');
-            for (i, (k, v)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            let id = Rc::as_ptr(entries) as *const ();
+            match entries.try_borrow() {
+                Ok(entries) if !open.contains(&id) => {
+                    open.push(id);
+                    out.push('{');
+                    for (i, (k, v)) in entries.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        write_repr(out, &k.to_value(), open);
+                        out.push_str(": ");
+                        write_repr(out, v, open);
+                    }
+                    out.push('}');
+                    open.pop();
                 }
-                write_repr(out, &k.to_value(), depth + 1);
-                out.push_str(": ");
-                write_repr(out, v, depth + 1);
+                _ => out.push_str("{...}"),
             }
-            out.push('}');
         }
         Value::Function(func) => {
             out.push_str("<function ");

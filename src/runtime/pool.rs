@@ -340,12 +340,23 @@ impl Interp {
         let (parent_end, worker_end) = UnixStream::pair()
             .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?;
         let method = pool.state.borrow().start_method;
-        let pid = match method {
-            StartMethod::Fork => self.fork_worker(parent_end.try_clone().ok(), worker_end, span)?,
-            StartMethod::Spawn => self.exec_worker(worker_end, span)?,
+        let (pid, start) = match method {
+            StartMethod::Fork => (
+                self.fork_worker(parent_end.try_clone().ok(), worker_end, span)?,
+                None,
+            ),
+            StartMethod::Spawn => {
+                let (pid, start) = self.exec_worker(worker_end, span)?;
+                (pid, Some(start))
+            }
         };
-        let link = Link::new(parent_end)
+        let mut link = Link::new(parent_end)
             .map_err(|e| RtError::new(format!("cannot set up the worker link: {e}"), span))?;
+        if let Some(start) = start {
+            // Queued first, so the worker reads it before any batch.
+            link.send(&start);
+            let _ = link.flush();
+        }
         Ok(Worker {
             pid,
             link,
@@ -394,7 +405,7 @@ impl Interp {
         }
     }
 
-    fn exec_worker(&mut self, worker_end: UnixStream, span: Span) -> RtResult<i32> {
+    fn exec_worker(&mut self, worker_end: UnixStream, span: Span) -> RtResult<(i32, WorkerStart)> {
         let fail = |m: String| RtError::new(m, span);
         let mut encoder = Encoder::new();
         let mut global_slots = Vec::new();
@@ -421,17 +432,13 @@ impl Interp {
         };
         let exe = std::env::current_exe()
             .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
-        let mut link = BlockingLink::new(worker_end.try_clone().map_err(|e| fail(e.to_string()))?);
+        // The worker reads its start message from the socket it gets as standard input.
         let child = Command::new(exe)
             .arg(WORKER_ARG)
             .stdin(Stdio::from(OwnedFd::from(worker_end)))
             .spawn()
             .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
-        // The worker reads its start message from the socket it got as standard input.
-        link.send(&start)
-            .map_err(|e| fail(format!("cannot send the worker its start: {e}")))?;
-        drop(link);
-        Ok(child.id() as i32)
+        Ok((child.id() as i32, start))
     }
 
     fn source_texts(&self, from: usize) -> Vec<(String, String)> {
@@ -941,10 +948,17 @@ impl Interp {
             }
             st.workers.remove(wi)
         };
-        sys::send_signal(worker.pid, Signal::SIGKILL);
-        let status = sys::wait_pid(worker.pid, Some(Instant::now() + Duration::from_secs(5)))
+        // Its link closed: it is exiting (or broken). Give it a moment to finish exiting on its
+        // own, so its real exit status is reported, before making sure it is gone.
+        let mut status = sys::wait_pid(worker.pid, Some(Instant::now() + Duration::from_secs(2)))
             .ok()
             .flatten();
+        if status.is_none() {
+            sys::send_signal(worker.pid, Signal::SIGKILL);
+            status = sys::wait_pid(worker.pid, Some(Instant::now() + Duration::from_secs(5)))
+                .ok()
+                .flatten();
+        }
         let how = match status {
             Some(ExitStatus::Signaled(s)) => format!("signal {s}"),
             Some(ExitStatus::Exited(c)) => format!("exit code {c}"),
