@@ -224,7 +224,7 @@ fn unsendable_values_fail_in_the_sender() {
 fn spawn_needs_a_function() {
     Test::new()
         .script("let x = 5\nspawn x()")
-        .stderr_contains("`spawn` needs a function call, but a int was called")
+        .stderr_contains("`spawn` needs a function call, but an int was called")
         .status(1)
         .run();
 }

@@ -243,7 +243,10 @@ impl Interp {
             Value::Map(m) => Value::list(m.borrow().keys().map(|k| k.to_value()).collect()),
             other => {
                 return Err(RtError::new(
-                    format!("cannot iterate over a {}", other.type_name()),
+                    format!(
+                        "cannot iterate over {}",
+                        crate::interp::value::a(other.type_name())
+                    ),
                     iterable.span,
                 ));
             }
@@ -491,7 +494,10 @@ impl Interp {
                 n.call(&positional).map_err(|m| RtError::new(m, span))
             }
             other => Err(RtError::new(
-                format!("a {} is not callable", other.type_name()),
+                format!(
+                    "{} is not callable",
+                    crate::interp::value::a(other.type_name())
+                ),
                 span,
             )),
         }
@@ -579,6 +585,17 @@ impl Interp {
                 ));
             }
             self.stack[base + i] = Slot::Val(value);
+        }
+        if let Some(missing) = proto
+            .params
+            .iter()
+            .enumerate()
+            .find(|(i, p)| p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit))
+        {
+            return Err(RtError::new(
+                format!("{}() is missing argument `{}`", proto.name, missing.1.name),
+                span,
+            ));
         }
         self.depth += 1;
         Ok(())

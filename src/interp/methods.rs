@@ -106,7 +106,10 @@ impl Interp {
             Value::Str(s) => str_method(s, call),
             Value::Map(_) => map_method(&object, call),
             _ => Err(RtError::new(
-                format!("a {} has no method `{name}`", object.type_name()),
+                format!(
+                    "{} has no method `{name}`",
+                    crate::interp::value::a(object.type_name())
+                ),
                 span,
             )),
         }
@@ -221,7 +224,10 @@ impl Interp {
             String::new()
         };
         Err(RtError::new(
-            format!("a {} has no field `{name}`{hint}", object.type_name()),
+            format!(
+                "{} has no field `{name}`{hint}",
+                crate::interp::value::a(object.type_name())
+            ),
             span,
         ))
     }
@@ -257,7 +263,10 @@ impl Interp {
                 })
             }
             other => Err(RtError::new(
-                format!("a {} cannot be indexed", other.type_name()),
+                format!(
+                    "{} cannot be indexed",
+                    crate::interp::value::a(other.type_name())
+                ),
                 span,
             )),
         }
@@ -284,7 +293,10 @@ impl Interp {
             }
             Value::Str(_) => Err(RtError::new("a str cannot be changed in place", span)),
             other => Err(RtError::new(
-                format!("a {} does not support item assignment", other.type_name()),
+                format!(
+                    "{} does not support item assignment",
+                    crate::interp::value::a(other.type_name())
+                ),
                 span,
             )),
         }

@@ -90,6 +90,16 @@ impl Function {
     }
 }
 
+/// A type name with its article, for messages: `a str`, `an int`.
+pub fn a(type_name: &str) -> String {
+    let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {type_name}")
+}
+
 /// How deep printing and comparing go before giving up (cyclic or absurdly nested values).
 pub const MAX_VALUE_DEPTH: usize = 500;
 

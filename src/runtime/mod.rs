@@ -91,7 +91,10 @@ impl Interp {
                 Ok(())
             }
             None => Err(RtError::new(
-                format!("`close` needs a pool, not a {}", target.type_name()),
+                format!(
+                    "`close` needs a pool, not {}",
+                    crate::interp::value::a(target.type_name())
+                ),
                 span,
             )),
         }
@@ -117,8 +120,8 @@ impl Interp {
         }
         Err(RtError::new(
             format!(
-                "`join` needs a process, a pool, or a list of them, not a {}",
-                target.type_name()
+                "`join` needs a process, a pool, or a list of them, not {}",
+                crate::interp::value::a(target.type_name())
             ),
             span,
         ))
@@ -151,7 +154,10 @@ impl Interp {
             return self.result_method(result, name, args, span);
         }
         Err(RtError::new(
-            format!("a {} has no method `{name}`", handle.type_name()),
+            format!(
+                "{} has no method `{name}`",
+                crate::interp::value::a(handle.type_name())
+            ),
             span,
         ))
     }
@@ -171,7 +177,10 @@ impl Interp {
             }
         }
         Err(RtError::new(
-            format!("a {} has no field `{name}`", handle.type_name()),
+            format!(
+                "{} has no field `{name}`",
+                crate::interp::value::a(handle.type_name())
+            ),
             span,
         ))
     }

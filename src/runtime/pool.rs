@@ -461,7 +461,10 @@ impl Interp {
     ) -> RtResult<Value> {
         let Some(pool) = as_pool(&pool) else {
             return Err(RtError::new(
-                format!("`apply_async` needs a pool, not a {}", pool.type_name()),
+                format!(
+                    "`apply_async` needs a pool, not {}",
+                    crate::interp::value::a(pool.type_name())
+                ),
                 span,
             ));
         };
@@ -542,8 +545,8 @@ impl Interp {
         if !matches!(callee, Value::Function(_)) {
             return Err(RtError::new(
                 format!(
-                    "a pool task needs a function, but a {} was given",
-                    callee.type_name()
+                    "a pool task needs a function, but {} was given",
+                    crate::interp::value::a(callee.type_name())
                 ),
                 span,
             ));

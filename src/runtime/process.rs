@@ -100,8 +100,8 @@ impl Interp {
         let Value::Function(function) = &callee else {
             return Err(RtError::new(
                 format!(
-                    "`spawn` needs a function call, but a {} was called",
-                    callee.type_name()
+                    "`spawn` needs a function call, but {} was called",
+                    crate::interp::value::a(callee.type_name())
                 ),
                 span,
             ));

@@ -115,8 +115,8 @@ impl Encoder {
                 Some(w) => Wire::Handle(w),
                 None => {
                     return Err(format!(
-                        "a {} cannot be sent to another process",
-                        h.type_name()
+                        "{} cannot be sent to another process",
+                        crate::interp::value::a(h.type_name())
                     ));
                 }
             },

@@ -118,6 +118,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_apply_async
             | Rule::kw_close
             | Rule::kw_join
+            | Rule::eq_sign
     )
 }
 
@@ -323,7 +324,7 @@ impl Builder {
     fn params(&self, pair: Pair<'_, Rule>) -> PResult<Vec<Param>> {
         pair.into_inner()
             .map(|param| {
-                let mut inner = param.into_inner();
+                let mut inner = parts(param).into_iter();
                 let name = inner
                     .next()
                     .ok_or_else(|| self.error("missing parameter", 0, 0))?;
@@ -451,7 +452,7 @@ impl Builder {
         let mut args = Vec::new();
         let mut seen_named = false;
         for arg in call.into_inner() {
-            let mut inner: Vec<_> = arg.into_inner().collect();
+            let mut inner = parts(arg);
             let value = inner
                 .pop()
                 .ok_or_else(|| self.error("missing argument", 0, 0))?;
@@ -551,7 +552,7 @@ impl Builder {
                 let call = self.call_only(call, "apply_async", "apply_async p, work(1)")?;
                 let options = inner
                     .map(|option| {
-                        let mut kv = option.into_inner();
+                        let mut kv = parts(option).into_iter();
                         match (kv.next(), kv.next()) {
                             (Some(name), Some(value)) => Ok(Arg {
                                 name: Some(self.ident(&name)),
@@ -727,7 +728,7 @@ fn token_at(text: &str, pos: usize) -> String {
 
 /// The significant text before `pos` (skipping spaces and comments on the same line).
 fn previous_token(text: &str, pos: usize) -> Option<String> {
-    let before = text[..pos].trim_end_matches([' ', '\t', '\r']);
+    let before = text[..pos].trim_end_matches([' ', '\t', '\r', '\n']);
     let last = before.chars().last()?;
     if last.is_alphanumeric() || last == '_' {
         let word: String = before
@@ -799,7 +800,17 @@ fn friendly_error(error: pest::error::Error<Rule>, source: SourceId, text: &str)
     let rest_blank = text[pos..]
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
-    let found = token_at(text, pos);
+    // When the input just ended, point right after its last token, not at an empty line.
+    let pos = if rest_blank {
+        text.trim_end().len().min(pos)
+    } else {
+        pos
+    };
+    let found = if rest_blank {
+        "the end of the input".to_string()
+    } else {
+        token_at(text, pos)
+    };
     let prev = previous_token(text, pos);
     let expects = |r: Rule| positives.contains(&r);
     let wants_expr = positives.iter().any(|r| {
@@ -833,7 +844,36 @@ fn friendly_error(error: pest::error::Error<Rule>, source: SourceId, text: &str)
         .map_or(text.len(), |(i, _)| pos + i);
     let mut at_end = rest_blank;
 
-    let message = if expects(Rule::ident)
+    let open = innermost_open(text, pos);
+    let operand_before = prev.as_deref().is_some_and(|p| {
+        p.ends_with(|c: char| {
+            c.is_alphanumeric() || c == '_' || c == '"' || c == '\'' || c == ')' || c == ']'
+        })
+    });
+    let operand_here = text[pos..].starts_with(|c: char| {
+        c.is_alphanumeric() || c == '_' || c == '"' || c == '\'' || c == '(' || c == '['
+    });
+    let message = if next_word == "else" && !expects(Rule::ident) {
+        "`else` without an `if` before it".into()
+    } else if found == "`}`" && prev.as_deref() == Some("{") {
+        "empty `{}` in f-string: put an expression inside, or write `{{}}` for literal braces"
+            .into()
+    } else if expects(Rule::eq_sign)
+        && text[..pos]
+            .trim_end()
+            .rsplit(|c: char| c.is_whitespace())
+            .nth(1)
+            == Some("let")
+    {
+        let name = prev.clone().unwrap_or_default();
+        format!("expected `=` after `let {name}`, found {found}")
+    } else if operand_before && operand_here && matches!(open, Some('(' | '[' | '{')) {
+        match open {
+            Some('(') => format!("expected `,` or `)` before {found}"),
+            Some('[') => format!("expected `,` or `]` before {found}"),
+            _ => format!("expected `:` or `,` before {found}"),
+        }
+    } else if expects(Rule::ident)
         && KEYWORDS.contains(&next_word.as_str())
         && !wants_expr_only(&positives)
     {
@@ -898,6 +938,36 @@ fn friendly_error(error: pest::error::Error<Rule>, source: SourceId, text: &str)
     }
 }
 
+/// The innermost bracket still open at `pos` (strings and comments skipped roughly).
+fn innermost_open(text: &str, pos: usize) -> Option<char> {
+    let mut stack = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut chars = text[..pos].chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            (None, '(' | '[' | '{') => stack.push(c),
+            (None, ')' | ']' | '}') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
+}
+
 fn wants_expr_only(positives: &[Rule]) -> bool {
     positives
         .iter()
@@ -934,8 +1004,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::ident => "a name",
         Rule::block => "`{`",
         Rule::params => "`(`",
-        Rule::call => "`(`",
-        Rule::assign_op => "`=`",
+        Rule::assign_op | Rule::eq_sign => "`=`",
         Rule::kw_in => "`in`",
         Rule::kw_catch => "`catch`",
         Rule::kw_if => "`if`",

@@ -64,7 +64,25 @@ pub fn prescan(text: &str) -> Result<(), ScanError> {
                     && bytes[i - 1] == b'f'
                     && (i < 2 || !(bytes[i - 2].is_ascii_alphanumeric() || bytes[i - 2] == b'_'));
                 let start = if is_f { i - 1 } else { i };
-                match scan_string(text, i, b, is_f)? {
+                let scanned = scan_string(text, i, b, is_f).map_err(|e| {
+                    // `f"{x"`: the quote meant to end the f-string, not to start a string.
+                    match stack.last() {
+                        Some(Frame::Interp(q, at)) if *q == b && e.message == "unterminated string" => {
+                            let (line, col) = line_col(text, *at);
+                            ScanError {
+                                message: format!(
+                                    "expected `}}` before `{}`: the `{{` of the f-string at {line}:{col} is never closed",
+                                    b as char
+                                ),
+                                start: i,
+                                end: i + 1,
+                                at_end: false,
+                            }
+                        }
+                        _ => e,
+                    }
+                })?;
+                match scanned {
                     StringEnd::Closed(next) => i = next,
                     StringEnd::Interp(next) => {
                         if stack.len() >= MAX_NESTING {
@@ -273,7 +291,10 @@ mod tests {
             message("f\"a } b\""),
             "single `}` in f-string: write `}}` for a literal brace"
         );
-        assert_eq!(message("f\"{x\""), "unterminated string");
+        assert_eq!(
+            message("f\"{x\""),
+            "expected `}` before `\"`: the `{` of the f-string at 1:1 is never closed"
+        );
     }
 
     #[test]
