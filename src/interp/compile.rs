@@ -463,13 +463,13 @@ impl Compiler<'_> {
                 args: self.args(args)?,
             })),
             ast::ExprKind::Method { object, name, args } => Ok(Box::new(Call {
-                callee: ir::Expr {
-                    kind: ExprKind::Field {
+                callee: ir::Expr::new(
+                    ExprKind::Field {
                         object: Box::new(self.expr(object)?),
                         name: name.name.clone(),
                     },
-                    span: object.span.to(name.span),
-                },
+                    object.span.to(name.span),
+                ),
                 args: self.args(args)?,
             })),
             _ => Err(CompileError {
@@ -486,7 +486,7 @@ impl Compiler<'_> {
             ast::ExprKind::Bool(b) => ExprKind::Const(Value::Bool(*b)),
             ast::ExprKind::Int(i) => ExprKind::Const(Value::Int(*i)),
             ast::ExprKind::Float(f) => ExprKind::Const(Value::Float(*f)),
-            ast::ExprKind::Str(s) => ExprKind::Const(Value::Str(s.clone())),
+            ast::ExprKind::Str(s) => ExprKind::Const(Value::str(s)),
             ast::ExprKind::FString(parts) => ExprKind::FString(
                 parts
                     .iter()
@@ -569,7 +569,7 @@ impl Compiler<'_> {
                 options: self.args(options)?,
             },
         };
-        Ok(ir::Expr { kind, span })
+        Ok(ir::Expr::new(kind, span))
     }
 }
 

@@ -57,6 +57,77 @@ pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String
     ops::binary(op, a, b)
 }
 
+/// How an expression node is evaluated (see `ir::Expr::run`).
+pub type EvalFn = fn(&mut Interp, &Frame, &ir::Expr) -> RtResult<Value>;
+
+/// Picks the evaluator for a node: small functions for the hot kinds, the general one else.
+pub fn runner_for(kind: &ExprKind) -> EvalFn {
+    match kind {
+        ExprKind::Const(_) => run_const,
+        ExprKind::Local(_) => run_local,
+        ExprKind::Global(_) => run_global,
+        ExprKind::BinaryFast(..) => run_binary_fast,
+        ExprKind::Binary(..) => run_binary,
+        ExprKind::CallGlobal(..) => run_call_global,
+        _ => Interp::eval_any,
+    }
+}
+
+fn run_const(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    match &e.kind {
+        ExprKind::Const(v) => Ok(v.clone()),
+        _ => interp.eval_any(f, e),
+    }
+}
+
+fn run_local(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Local(i) = &e.kind {
+        if let Slot::Val(v) = &interp.stack[f.base + *i as usize] {
+            return Ok(v.clone());
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Global(i) = &e.kind {
+        if let Slot::Val(v) = &interp.globals[*i as usize] {
+            return Ok(v.clone());
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        let result = match (interp.operand(f, a), interp.operand(f, b)) {
+            (Some(x), Some(y)) => binary_values(*op, &x, &y),
+            _ => return interp.eval_any(f, e),
+        };
+        return result.map_err(|m| RtError::new(m, e.span));
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
+        let a = interp.eval(f, lhs)?;
+        let b = interp.eval(f, rhs)?;
+        return binary_values(*op, &a, &b).map_err(|m| RtError::new(m, e.span));
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::CallGlobal(slot, args) = &e.kind {
+        if let Slot::Val(callee) = &interp.globals[*slot as usize] {
+            let callee = callee.clone();
+            return interp.eval_call(f, callee, args, e.span);
+        }
+    }
+    interp.eval_any(f, e)
+}
+
 /// One variable slot of a frame or of the globals.
 #[derive(Clone, Default)]
 pub enum Slot {
@@ -150,26 +221,6 @@ impl Interp {
                 }
                 self.assign(f, *place, name, v, stmt.span)?;
             }
-            StmtKind::AssignIndex {
-                object,
-                index,
-                op,
-                value,
-            } => {
-                let object = self.eval(f, object)?;
-                let index = self.eval(f, index)?;
-                let mut v = self.eval(f, value)?;
-                if let Some(op) = op {
-                    let old = self.index(&object, &index, stmt.span)?;
-                    v = self.binary(*op, &old, &v, stmt.span)?;
-                }
-                self.set_index(&object, index, v, stmt.span)?;
-            }
-            StmtKind::FnDecl { place, proto } => {
-                self.bind(f, *place, Value::Nil);
-                let closure = self.make_closure(f, proto);
-                self.assign(f, *place, &proto.name, closure, stmt.span)?;
-            }
             StmtKind::If { arms, otherwise } => {
                 for (cond, body) in arms.iter() {
                     if self.eval(f, cond)?.truthy() {
@@ -190,11 +241,6 @@ impl Interp {
                     }
                 }
             }
-            StmtKind::For {
-                var,
-                iterable,
-                body,
-            } => return self.exec_for(f, *var, iterable, body, stmt.span),
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
             StmtKind::Return(value) => {
@@ -204,6 +250,40 @@ impl Interp {
                 };
                 return Ok(Flow::Return(v));
             }
+            _ => return self.exec_cold(f, stmt),
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// The less common statements, out of line so that `exec` keeps a small stack frame.
+    #[inline(never)]
+    fn exec_cold(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
+            StmtKind::AssignIndex {
+                object,
+                index,
+                op,
+                value,
+            } => {
+                let object = self.eval(f, object)?;
+                let index = self.eval(f, index)?;
+                let mut v = self.eval(f, value)?;
+                if let Some(op) = op {
+                    let old = self.index(&object, &index, stmt.span)?;
+                    v = self.binary(*op, &old, &v, stmt.span)?;
+                }
+                self.set_index(&object, index, v, stmt.span)?;
+            }
+            StmtKind::FnDecl { place, proto } => {
+                self.bind(f, *place, Value::Nil);
+                let closure = self.make_closure(f, proto);
+                self.assign(f, *place, &proto.name, closure, stmt.span)?;
+            }
+            StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => return self.exec_for(f, *var, iterable, body, stmt.span),
             StmtKind::Throw(e) => {
                 let v = self.eval(f, e)?;
                 return Err(RtError::new(v.to_display(), stmt.span));
@@ -235,6 +315,7 @@ impl Interp {
                 let v = self.eval(f, e)?;
                 self.join(v, stmt.span)?;
             }
+            _ => return self.exec(f, stmt),
         }
         Ok(Flow::Normal)
     }
@@ -249,7 +330,9 @@ impl Interp {
             Place::Global(i) => &mut self.globals[i as usize],
             Place::Upvalue(_) => return false,
         };
-        let Slot::Val(Value::Int(x)) = slot else { return false };
+        let Slot::Val(Value::Int(x)) = slot else {
+            return false;
+        };
         let updated = match op {
             BinaryOp::Add => x.checked_add(y),
             BinaryOp::Sub => x.checked_sub(y),
@@ -355,7 +438,13 @@ impl Interp {
         Ok(flow)
     }
 
+    #[inline(always)]
     pub(crate) fn eval(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
+        (expr.run)(self, f, expr)
+    }
+
+    /// The general evaluator: every kind of node (the specialized runners fall back here).
+    fn eval_any(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
         match &expr.kind {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Local(i) => match &self.stack[f.base + *i as usize] {
@@ -484,7 +573,7 @@ impl Interp {
                 let (_, options) = self.eval_args(f, options)?;
                 self.apply_async(pool, callee, positional, named, options, expr.span)
             }
-            _ => self.eval(f, expr),
+            _ => self.eval_any(f, expr),
         }
     }
 
@@ -552,20 +641,36 @@ impl Interp {
     }
 
     #[cold]
-    fn undefined_operand(&self, f: &Frame, a: &ir::Operand, b: &ir::Operand, span: Span) -> Box<RtError> {
+    fn undefined_operand(
+        &self,
+        f: &Frame,
+        a: &ir::Operand,
+        b: &ir::Operand,
+        span: Span,
+    ) -> Box<RtError> {
         let place = |o: &ir::Operand| match o {
             ir::Operand::Local(i) => Some(Place::Local(*i)),
             ir::Operand::Global(i) => Some(Place::Global(*i)),
             ir::Operand::Const(_) => None,
         };
-        let missing = if self.operand(f, a).is_none() { place(a) } else { place(b) };
+        let missing = if self.operand(f, a).is_none() {
+            place(a)
+        } else {
+            place(b)
+        };
         match missing {
             Some(p) => self.undefined(f, p, span),
             None => RtError::new("operand has no value", span),
         }
     }
 
-    fn eval_call(&mut self, f: &Frame, callee: Value, call_args: &Args, span: Span) -> RtResult<Value> {
+    fn eval_call(
+        &mut self,
+        f: &Frame,
+        callee: Value,
+        call_args: &Args,
+        span: Span,
+    ) -> RtResult<Value> {
         match callee {
             Value::Function(Function::Closure(closure)) => {
                 // Arguments go straight into the callee's frame: no temporary vector.
@@ -661,7 +766,9 @@ impl Interp {
         // Checking the stack costs a little, so it is done every few levels; the red zone is
         // sized for that many levels of the deepest frames (debug builds included).
         let result = if self.depth % STACK_CHECK_EVERY == 0 {
-            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.run_body(&frame, n_positional, span))
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.run_body(&frame, n_positional, span)
+            })
         } else {
             self.run_body(&frame, n_positional, span)
         };
@@ -682,6 +789,34 @@ impl Interp {
             self.fill_defaults(frame, span)?;
         }
         self.exec_block(frame, &frame.proto.body)
+    }
+
+    /// Places `name = value` arguments into their parameter slots.
+    #[cold]
+    fn bind_named(
+        &mut self,
+        proto: &FnProto,
+        base: usize,
+        n_positional: usize,
+        named: NamedArgs,
+        span: Span,
+    ) -> RtResult<()> {
+        for (name, value) in named {
+            let Some(i) = proto.params.iter().position(|p| p.name == name) else {
+                return Err(RtError::new(
+                    format!("{}() has no parameter named `{name}`", proto.name),
+                    span,
+                ));
+            };
+            if i < n_positional {
+                return Err(RtError::new(
+                    format!("{}() got two values for `{name}`", proto.name),
+                    span,
+                ));
+            }
+            self.stack[base + i] = Slot::Val(value);
+        }
+        Ok(())
     }
 
     fn enter_call(
@@ -719,27 +854,14 @@ impl Interp {
         if n_locals > n_positional {
             self.stack.resize(base + n_locals, Slot::Uninit);
         }
-        for (name, value) in named {
-            let Some(i) = proto.params.iter().position(|p| p.name == name) else {
-                return Err(RtError::new(
-                    format!("{}() has no parameter named `{name}`", proto.name),
-                    span,
-                ));
-            };
-            if i < n_positional {
-                return Err(RtError::new(
-                    format!("{}() got two values for `{name}`", proto.name),
-                    span,
-                ));
-            }
-            self.stack[base + i] = Slot::Val(value);
+        if !named.is_empty() {
+            self.bind_named(proto, base, n_positional, named, span)?;
         }
         if n_positional < n_params
-            && let Some(missing) = proto
-                .params
-            .iter()
-            .enumerate()
-            .find(|(i, p)| p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit))
+            && let Some(missing) =
+                proto.params.iter().enumerate().find(|(i, p)| {
+                    p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit)
+                })
         {
             return Err(RtError::new(
                 format!("{}() is missing argument `{}`", proto.name, missing.1.name),

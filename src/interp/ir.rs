@@ -118,10 +118,28 @@ pub enum StmtKind {
     Join(Expr),
 }
 
-#[derive(Debug)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// The evaluator for this kind of node, chosen once by the resolver. Small specialized
+    /// functions for the common nodes keep the per-node cost of the tree walk low.
+    pub run: super::eval::EvalFn,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let run = super::eval::runner_for(&kind);
+        Expr { kind, span, run }
+    }
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expr")
+            .field("kind", &self.kind)
+            .field("span", &self.span)
+            .finish()
+    }
 }
 
 #[derive(Debug)]

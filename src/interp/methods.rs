@@ -57,7 +57,7 @@ impl MethodCall<'_> {
         Ok(())
     }
 
-    fn str_arg(&self, i: usize) -> RtResult<Rc<str>> {
+    fn str_arg(&self, i: usize) -> RtResult<Rc<String>> {
         match &self.args[i] {
             Value::Str(s) => Ok(s.clone()),
             other => Err(self.err(format!("expected a str, got {}", other.type_name()))),
@@ -317,7 +317,7 @@ fn list_index(index: &Value, len: usize) -> Result<usize, String> {
     Ok(j as usize)
 }
 
-fn str_method(s: &Rc<str>, c: MethodCall) -> RtResult<Value> {
+fn str_method(s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
     let text = |t: String| Ok(Value::Str(t.into()));
     match c.name {
         "split" => {
@@ -391,7 +391,13 @@ fn str_method(s: &Rc<str>, c: MethodCall) -> RtResult<Value> {
                     }
                 }
             }
-            text(parts.join(&**s))
+            text(
+                parts
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(s.as_str()),
+            )
         }
         _ => Err(c.no_such_method(STR_METHODS)),
     }

@@ -28,20 +28,25 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Rc<str>),
+    /// Strings are immutable and shared. (`Rc<String>` rather than `Rc<str>` keeps the
+    /// pointer thin, so a whole `Value` is two words and moves in registers.)
+    Str(Rc<String>),
     List(Rc<List>),
     Map(Rc<Map>),
     Function(Function),
     /// A handle to an operating-system object (process, pool, queue...).
-    Handle(Rc<dyn crate::runtime::Handle>),
+    Handle(HandleRef),
 }
+
+/// A shared handle to an OS object; the extra box keeps the pointer thin (see `Value::Str`).
+pub type HandleRef = Rc<Box<dyn crate::runtime::Handle>>;
 
 /// A map key: maps accept str, int and bool keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
     Bool(bool),
     Int(i64),
-    Str(Rc<str>),
+    Str(Rc<String>),
 }
 
 impl Key {
@@ -105,7 +110,12 @@ pub const MAX_VALUE_DEPTH: usize = 500;
 
 impl Value {
     pub fn str(s: &str) -> Value {
-        Value::Str(s.into())
+        Value::Str(Rc::new(s.to_string()))
+    }
+
+    /// Wraps a runtime object (held by `Rc`) as a handle value.
+    pub fn handle<T: crate::runtime::Handle>(object: Rc<T>) -> Value {
+        Value::Handle(Rc::new(Box::new(object)))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -431,7 +441,7 @@ impl From<bool> for Value {
 }
 impl From<&str> for Value {
     fn from(v: &str) -> Value {
-        Value::Str(v.into())
+        Value::str(v)
     }
 }
 impl From<String> for Value {
@@ -473,7 +483,9 @@ mod tests {
 
     #[test]
     fn value_is_small() {
-        assert!(std::mem::size_of::<Value>() <= 24);
+        // Two words: values and results of values are passed in registers.
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<crate::interp::RtResult<Value>>(), 16);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Inter-process communication handles (queue, pipe, lock, shared cell). They cross process
 //! boundaries as references to the same OS object.
 
-use std::rc::Rc;
+use crate::interp::value::Value;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,6 @@ pub fn to_wire(_handle: &dyn Handle) -> Option<WireHandle> {
     None
 }
 
-pub fn from_wire(handle: &WireHandle) -> Result<Rc<dyn Handle>, String> {
+pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
     match *handle {}
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::interp::eval::NamedArgs;
-use crate::interp::value::Value;
+use crate::interp::value::{HandleRef, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 use process::{Process, as_process};
@@ -30,6 +30,20 @@ pub trait Handle: Any {
     /// How `print` shows it, like `<process 1234>`.
     fn describe(&self) -> String;
     fn as_any(&self) -> &dyn Any;
+}
+
+// A runtime object shared by `Rc` is itself a handle; downcasting the handle of a value then
+// yields the `Rc` (`Rc<Process>`, `Rc<Pool>`, ...).
+impl<T: Handle> Handle for Rc<T> {
+    fn type_name(&self) -> &'static str {
+        (**self).type_name()
+    }
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// How child processes start.
@@ -129,7 +143,7 @@ impl Interp {
 
     pub(crate) fn call_handle_method(
         &mut self,
-        handle: Rc<dyn Handle>,
+        handle: HandleRef,
         name: &str,
         args: Vec<Value>,
         named: NamedArgs,
@@ -147,10 +161,10 @@ impl Interp {
                 span,
             ));
         }
-        if let Some(process) = handle.as_any().downcast_ref::<Process>() {
+        if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
             return self.process_method(process, name, args, span);
         }
-        if let Some(result) = handle.as_any().downcast_ref::<pool::AsyncResult>() {
+        if let Some(result) = handle.as_any().downcast_ref::<Rc<pool::AsyncResult>>() {
             return self.result_method(result, name, args, span);
         }
         Err(RtError::new(
@@ -164,14 +178,14 @@ impl Interp {
 
     pub(crate) fn handle_field(
         &mut self,
-        handle: Rc<dyn Handle>,
+        handle: HandleRef,
         name: &str,
         span: Span,
     ) -> RtResult<Value> {
-        if let Some(process) = handle.as_any().downcast_ref::<Process>() {
+        if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
             return self.process_field(process, name, span);
         }
-        if let Some(pool) = handle.as_any().downcast_ref::<pool::Pool>() {
+        if let Some(pool) = handle.as_any().downcast_ref::<Rc<pool::Pool>>() {
             if name == "size" {
                 return Ok(Value::Int(pool.size as i64));
             }

@@ -267,12 +267,7 @@ fn span_of(t: (u32, u32, u32)) -> Span {
 
 pub fn as_pool(value: &Value) -> Option<Rc<Pool>> {
     match value {
-        Value::Handle(h) if h.as_any().is::<Pool>() => {
-            let rc: Rc<dyn Handle> = h.clone();
-            // The check above makes this cast succeed.
-            let any: Rc<dyn Any> = rc;
-            any.downcast::<Pool>().ok()
-        }
+        Value::Handle(h) => h.as_any().downcast_ref::<Rc<Pool>>().cloned(),
         _ => None,
     }
 }
@@ -333,7 +328,7 @@ impl Interp {
             pool.state.borrow_mut().workers.push(worker);
         }
         self.runtime.pools.push(Rc::downgrade(&pool));
-        Ok(Value::Handle(pool))
+        Ok(Value::handle(pool))
     }
 
     fn start_worker(&mut self, pool: &Pool, span: Span) -> RtResult<Worker> {
@@ -517,7 +512,7 @@ impl Interp {
         self.submit(&pool, task);
         // Keep workers fed while the script is busy submitting.
         self.pump(Some(Duration::ZERO), span)?;
-        Ok(Value::Handle(Rc::new(AsyncResult { cell, pool })))
+        Ok(Value::handle(Rc::new(AsyncResult { cell, pool })))
     }
 
     fn new_task(&mut self, pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<Task> {

@@ -84,7 +84,7 @@ impl Process {
 /// The `Process` behind a value, if it is one.
 pub fn as_process(value: &Value) -> Option<&Process> {
     match value {
-        Value::Handle(h) => h.as_any().downcast_ref::<Process>(),
+        Value::Handle(h) => h.as_any().downcast_ref::<Rc<Process>>().map(|p| &**p),
         _ => None,
     }
 }
@@ -119,7 +119,7 @@ impl Interp {
         };
         let process = Rc::new(Process::new(pid, name));
         self.runtime.children.push(process.clone());
-        Ok(Value::Handle(process))
+        Ok(Value::handle(process))
     }
 
     /// Encodes a call for another process; fails in the sender for values that cannot cross.
@@ -340,7 +340,7 @@ impl Interp {
     ) -> RtResult<Value> {
         match name {
             "pid" => Ok(Value::Int(process.pid as i64)),
-            "name" => Ok(Value::Str(process.name.clone())),
+            "name" => Ok(Value::str(&process.name)),
             "exitcode" => Ok(process.poll().map_or(Value::Nil, |s| Value::Int(s.code()))),
             _ => Err(RtError::new(
                 format!("a process has no field `{name}` (it has: pid, name, exitcode)"),

@@ -111,7 +111,7 @@ impl Encoder {
             }
             Value::Function(Function::Builtin(b)) => Wire::Builtin(b.name().to_string()),
             Value::Function(Function::Native(n)) => Wire::Native(n.name.to_string()),
-            Value::Handle(h) => match super::ipc::to_wire(h.as_ref()) {
+            Value::Handle(h) => match super::ipc::to_wire(&***h) {
                 Some(w) => Wire::Handle(w),
                 None => {
                     return Err(format!(
@@ -174,7 +174,7 @@ impl Decoder {
             Wire::Bool(b) => Value::Bool(*b),
             Wire::Int(i) => Value::Int(*i),
             Wire::Float(f) => Value::Float(*f),
-            Wire::Str(s) => Value::Str(s.as_str().into()),
+            Wire::Str(s) => Value::Str(std::rc::Rc::new(s.clone())),
             Wire::List(items) => Value::list(
                 items
                     .iter()
@@ -226,7 +226,7 @@ impl Decoder {
                     ));
                 }
             },
-            Wire::Handle(h) => Value::Handle(super::ipc::from_wire(h)?),
+            Wire::Handle(h) => super::ipc::from_wire(h)?,
         })
     }
 }
