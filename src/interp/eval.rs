@@ -98,7 +98,53 @@ fn run_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     interp.eval_any(f, e)
 }
 
+/// An operand's int value, if it is a plain int where it lies.
+#[inline(always)]
+fn int_operand(interp: &Interp, f: &Frame, operand: &ir::Operand) -> Option<i64> {
+    let value = match operand {
+        ir::Operand::Const(v) => v,
+        ir::Operand::Local(i) => match &interp.stack[f.base + *i as usize] {
+            Slot::Val(v) => v,
+            _ => return None,
+        },
+        ir::Operand::Global(i) => match &interp.globals[*i as usize] {
+            Slot::Val(v) => v,
+            _ => return None,
+        },
+    };
+    match value {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
 fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        // Integers, the common case, straight from their slots.
+        if let (Some(x), Some(y)) = (int_operand(interp, f, a), int_operand(interp, f, b)) {
+            let v = match op {
+                BinaryOp::Lt => Some(Value::Bool(x < y)),
+                BinaryOp::Le => Some(Value::Bool(x <= y)),
+                BinaryOp::Gt => Some(Value::Bool(x > y)),
+                BinaryOp::Ge => Some(Value::Bool(x >= y)),
+                BinaryOp::Eq => Some(Value::Bool(x == y)),
+                BinaryOp::Ne => Some(Value::Bool(x != y)),
+                BinaryOp::Add => x.checked_add(y).map(Value::Int),
+                BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
+                BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
+                _ => None,
+            };
+            if let Some(v) = v {
+                return Ok(v);
+            }
+        }
+    }
+    run_binary_fast_slow(interp, f, e)
+}
+
+/// Everything but int-with-int: floats, strs, overflow, errors, shared cells.
+#[inline(never)]
+fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
         let result = match (interp.operand(f, a), interp.operand(f, b)) {
             (Some(x), Some(y)) => binary_values(*op, &x, &y),
@@ -186,6 +232,7 @@ impl Interp {
         result.map(|_| last)
     }
 
+    #[inline]
     fn exec_block(&mut self, f: &Frame, block: &[ir::Stmt]) -> RtResult<Flow> {
         for stmt in block {
             match self.exec(f, stmt)? {
@@ -200,7 +247,32 @@ impl Interp {
         match &stmt.kind {
             StmtKind::Expr(e) => {
                 self.eval(f, e)?;
+                Ok(Flow::Normal)
             }
+            StmtKind::If { arms, otherwise } => {
+                for (cond, body) in arms.iter() {
+                    if self.eval_cond(f, cond)? {
+                        return self.exec_block(f, body);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.exec_block(f, body),
+                    None => Ok(Flow::Normal),
+                }
+            }
+            StmtKind::Return(Some(e)) => Ok(Flow::Return(self.eval(f, e)?)),
+            StmtKind::Return(None) => Ok(Flow::Return(Value::Nil)),
+            StmtKind::Break => Ok(Flow::Break),
+            StmtKind::Continue => Ok(Flow::Continue),
+            StmtKind::Let(..) | StmtKind::Assign { .. } => self.exec_binding(f, stmt),
+            StmtKind::While { cond, body } => self.exec_while(f, cond, body, stmt.span),
+            _ => self.exec_cold(f, stmt),
+        }
+    }
+
+    #[inline(never)]
+    fn exec_binding(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
             StmtKind::Let(place, value) => {
                 let v = self.eval(f, value)?;
                 self.bind(f, *place, v);
@@ -221,36 +293,26 @@ impl Interp {
                 }
                 self.assign(f, *place, name, v, stmt.span)?;
             }
-            StmtKind::If { arms, otherwise } => {
-                for (cond, body) in arms.iter() {
-                    if self.eval(f, cond)?.truthy() {
-                        return self.exec_block(f, body);
-                    }
-                }
-                if let Some(body) = otherwise {
-                    return self.exec_block(f, body);
-                }
-            }
-            StmtKind::While { cond, body } => {
-                while self.eval(f, cond)?.truthy() {
-                    self.tick(stmt.span)?;
-                    match self.exec_block(f, body)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
-                }
-            }
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::Return(value) => {
-                let v = match value {
-                    Some(e) => self.eval(f, e)?,
-                    None => Value::Nil,
-                };
-                return Ok(Flow::Return(v));
-            }
             _ => return self.exec_cold(f, stmt),
+        }
+        Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn exec_while(
+        &mut self,
+        f: &Frame,
+        cond: &ir::Expr,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        while self.eval_cond(f, cond)? {
+            self.tick(span)?;
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
         }
         Ok(Flow::Normal)
     }
@@ -624,6 +686,31 @@ impl Interp {
         Ok((positional, named))
     }
 
+    /// A condition's truth. Int comparisons of plain operands are decided without building a
+    /// value, since they are most loop and `if` conditions.
+    #[inline(always)]
+    fn eval_cond(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        if let ExprKind::BinaryFast(op, a, b) = &cond.kind {
+            if let (Some(x), Some(y)) = (int_operand(self, f, a), int_operand(self, f, b)) {
+                match op {
+                    BinaryOp::Lt => return Ok(x < y),
+                    BinaryOp::Le => return Ok(x <= y),
+                    BinaryOp::Gt => return Ok(x > y),
+                    BinaryOp::Ge => return Ok(x >= y),
+                    BinaryOp::Eq => return Ok(x == y),
+                    BinaryOp::Ne => return Ok(x != y),
+                    _ => {}
+                }
+            }
+        }
+        self.eval_cond_slow(f, cond)
+    }
+
+    #[inline(never)]
+    fn eval_cond_slow(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        Ok(self.eval(f, cond)?.truthy())
+    }
+
     /// An operand, borrowed where it lies (a shared cell's content is copied); `None` if it
     /// has no value yet.
     #[inline]
@@ -685,7 +772,7 @@ impl Interp {
                     }
                 }
                 let named = if call_args.named.is_empty() {
-                    Vec::new()
+                    None
                 } else {
                     let mut named = Vec::with_capacity(call_args.named.len());
                     for (name, e) in call_args.named.iter() {
@@ -697,7 +784,7 @@ impl Interp {
                             }
                         }
                     }
-                    named
+                    Some(named)
                 };
                 self.invoke(&closure, base, call_args.positional.len(), named, span)
             }
@@ -721,6 +808,7 @@ impl Interp {
                 let base = self.stack.len();
                 let n = positional.len();
                 self.stack.extend(positional.into_iter().map(Slot::Val));
+                let named = (!named.is_empty()).then_some(named);
                 self.invoke(&closure, base, n, named, span)
             }
             Value::Function(Function::Builtin(b)) => self.call_builtin(b, positional, named, span),
@@ -750,7 +838,7 @@ impl Interp {
         closure: &Rc<Closure>,
         base: usize,
         n_positional: usize,
-        named: Vec<(Rc<str>, Value)>,
+        named: Option<NamedArgs>,
         span: Span,
     ) -> RtResult<Value> {
         let proto = &*closure.proto;
@@ -824,7 +912,7 @@ impl Interp {
         proto: &FnProto,
         base: usize,
         n_positional: usize,
-        named: Vec<(Rc<str>, Value)>,
+        named: Option<NamedArgs>,
         span: Span,
     ) -> RtResult<()> {
         let n_params = proto.params.len();
@@ -854,7 +942,7 @@ impl Interp {
         if n_locals > n_positional {
             self.stack.resize(base + n_locals, Slot::Uninit);
         }
-        if !named.is_empty() {
+        if let Some(named) = named {
             self.bind_named(proto, base, n_positional, named, span)?;
         }
         if n_positional < n_params
