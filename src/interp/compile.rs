@@ -507,7 +507,11 @@ impl Compiler<'_> {
                     .map(|(k, v)| Ok((self.expr(k)?, self.expr(v)?)))
                     .collect::<CResult<_>>()?,
             ),
-            ast::ExprKind::Name(name) => ExprKind::Var(self.resolve(name)),
+            ast::ExprKind::Name(name) => match self.resolve(name) {
+                Place::Local(slot) => ExprKind::Local(slot),
+                Place::Global(slot) => ExprKind::Global(slot),
+                place => ExprKind::Var(place),
+            },
             ast::ExprKind::Unary { op, operand } => {
                 let operand = Box::new(self.expr(operand)?);
                 match op {
@@ -524,16 +528,21 @@ impl Compiler<'_> {
             ast::ExprKind::Binary { op, lhs, rhs } => {
                 let lhs = Box::new(self.expr(lhs)?);
                 let rhs = Box::new(self.expr(rhs)?);
-                match op {
-                    ast::BinaryOp::And => ExprKind::And(lhs, rhs),
-                    ast::BinaryOp::Or => ExprKind::Or(lhs, rhs),
-                    op => ExprKind::Binary(*op, lhs, rhs),
+                match (op, operand(&lhs), operand(&rhs)) {
+                    (ast::BinaryOp::And, ..) => ExprKind::And(lhs, rhs),
+                    (ast::BinaryOp::Or, ..) => ExprKind::Or(lhs, rhs),
+                    (op, Some(a), Some(b)) => ExprKind::BinaryFast(*op, a, b),
+                    (op, ..) => ExprKind::Binary(*op, lhs, rhs),
                 }
             }
-            ast::ExprKind::Call { callee, args } => ExprKind::Call(Box::new(Call {
-                callee: self.expr(callee)?,
-                args: self.args(args)?,
-            })),
+            ast::ExprKind::Call { callee, args } => {
+                let callee = self.expr(callee)?;
+                let args = self.args(args)?;
+                match callee.kind {
+                    ExprKind::Global(slot) => ExprKind::CallGlobal(slot, Box::new(args)),
+                    _ => ExprKind::Call(Box::new(Call { callee, args })),
+                }
+            }
             ast::ExprKind::Method { object, name, args } => ExprKind::Method {
                 object: Box::new(self.expr(object)?),
                 name: name.name.clone(),
@@ -561,5 +570,15 @@ impl Compiler<'_> {
             },
         };
         Ok(ir::Expr { kind, span })
+    }
+}
+
+/// The expression as an in-place operand, if it is that simple.
+fn operand(e: &ir::Expr) -> Option<ir::Operand> {
+    match &e.kind {
+        ExprKind::Local(slot) => Some(ir::Operand::Local(*slot)),
+        ExprKind::Global(slot) => Some(ir::Operand::Global(*slot)),
+        ExprKind::Const(v) => Some(ir::Operand::Const(v.clone())),
+        _ => None,
     }
 }

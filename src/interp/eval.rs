@@ -18,6 +18,45 @@ use crate::syntax::ast::BinaryOp;
 /// Arguments passed as `name = value`, in call order.
 pub type NamedArgs = Vec<(Rc<str>, Value)>;
 
+/// An operand of a fast binary operation.
+enum Operand<'a> {
+    Borrowed(&'a Value),
+    Owned(Value),
+}
+
+impl std::ops::Deref for Operand<'_> {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        match self {
+            Operand::Borrowed(v) => v,
+            Operand::Owned(v) => v,
+        }
+    }
+}
+
+/// A binary operation with the integer cases done first, inline.
+#[inline]
+pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        let fast = match op {
+            BinaryOp::Lt => Some(Value::Bool(x < y)),
+            BinaryOp::Le => Some(Value::Bool(x <= y)),
+            BinaryOp::Gt => Some(Value::Bool(x > y)),
+            BinaryOp::Ge => Some(Value::Bool(x >= y)),
+            BinaryOp::Eq => Some(Value::Bool(x == y)),
+            BinaryOp::Ne => Some(Value::Bool(x != y)),
+            BinaryOp::Add => x.checked_add(*y).map(Value::Int),
+            BinaryOp::Sub => x.checked_sub(*y).map(Value::Int),
+            BinaryOp::Mul => x.checked_mul(*y).map(Value::Int),
+            _ => None,
+        };
+        if let Some(v) = fast {
+            return Ok(v);
+        }
+    }
+    ops::binary(op, a, b)
+}
+
 /// One variable slot of a frame or of the globals.
 #[derive(Clone, Default)]
 pub enum Slot {
@@ -45,8 +84,9 @@ pub struct Frame<'a> {
 }
 
 /// Stack kept free before entering a script function; deeper calls continue on a new segment.
-const STACK_RED_ZONE: usize = 1024 * 1024;
-const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+const STACK_RED_ZONE: usize = 4 * 1024 * 1024;
+const STACK_SEGMENT: usize = 16 * 1024 * 1024;
+const STACK_CHECK_EVERY: usize = 16;
 
 impl Interp {
     /// Runs a compiled top-level program; returns the value of its last expression statement.
@@ -102,6 +142,9 @@ impl Interp {
             } => {
                 let mut v = self.eval(f, value)?;
                 if let Some(op) = op {
+                    if self.update_int_in_place(f, *place, *op, &v) {
+                        return Ok(Flow::Normal);
+                    }
                     let old = self.read(f, *place, stmt.span)?;
                     v = self.binary(*op, &old, &v, stmt.span)?;
                 }
@@ -194,6 +237,32 @@ impl Interp {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// `x += n` on an int variable, done where the variable lives. False if not applicable
+    /// (other types, overflow, a shared cell): the general path then runs and reports errors.
+    #[inline]
+    fn update_int_in_place(&mut self, f: &Frame, place: Place, op: BinaryOp, rhs: &Value) -> bool {
+        let Value::Int(y) = *rhs else { return false };
+        let slot = match place {
+            Place::Local(i) => &mut self.stack[f.base + i as usize],
+            Place::Global(i) => &mut self.globals[i as usize],
+            Place::Upvalue(_) => return false,
+        };
+        let Slot::Val(Value::Int(x)) = slot else { return false };
+        let updated = match op {
+            BinaryOp::Add => x.checked_add(y),
+            BinaryOp::Sub => x.checked_sub(y),
+            BinaryOp::Mul => x.checked_mul(y),
+            _ => None,
+        };
+        match updated {
+            Some(r) => {
+                *x = r;
+                true
+            }
+            None => false,
+        }
     }
 
     fn exec_for(
@@ -289,13 +358,41 @@ impl Interp {
     pub(crate) fn eval(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
         match &expr.kind {
             ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Local(i) => match &self.stack[f.base + *i as usize] {
+                Slot::Val(v) => Ok(v.clone()),
+                Slot::Cell(c) => Ok(c.borrow().clone()),
+                Slot::Uninit => Err(self.undefined(f, Place::Local(*i), expr.span)),
+            },
+            ExprKind::Global(i) => match &self.globals[*i as usize] {
+                Slot::Val(v) => Ok(v.clone()),
+                Slot::Cell(c) => Ok(c.borrow().clone()),
+                Slot::Uninit => Err(self.undefined(f, Place::Global(*i), expr.span)),
+            },
             ExprKind::Var(place) => self.read(f, *place, expr.span),
             ExprKind::Binary(op, lhs, rhs) => {
                 let a = self.eval(f, lhs)?;
                 let b = self.eval(f, rhs)?;
                 self.binary(*op, &a, &b, expr.span)
             }
-            ExprKind::Call(call) => self.eval_call(f, call, expr.span),
+            ExprKind::BinaryFast(op, a, b) => {
+                let result = match (self.operand(f, a), self.operand(f, b)) {
+                    (Some(x), Some(y)) => binary_values(*op, &x, &y),
+                    _ => return Err(self.undefined_operand(f, a, b, expr.span)),
+                };
+                result.map_err(|m| RtError::new(m, expr.span))
+            }
+            ExprKind::Call(call) => {
+                let callee = self.eval(f, &call.callee)?;
+                self.eval_call(f, callee, &call.args, expr.span)
+            }
+            ExprKind::CallGlobal(slot, args) => {
+                let callee = match &self.globals[*slot as usize] {
+                    Slot::Val(v) => v.clone(),
+                    Slot::Cell(c) => c.borrow().clone(),
+                    Slot::Uninit => return Err(self.undefined(f, Place::Global(*slot), expr.span)),
+                };
+                self.eval_call(f, callee, args, expr.span)
+            }
             ExprKind::And(lhs, rhs) => {
                 let a = self.eval(f, lhs)?;
                 if !a.truthy() {
@@ -315,6 +412,15 @@ impl Interp {
                 let v = self.eval(f, e)?;
                 ops::negate(&v).map_err(|m| RtError::new(m, expr.span))
             }
+            _ => self.eval_cold(f, expr),
+        }
+    }
+
+    /// The less common expressions, kept out of `eval` so its stack frame stays small: every
+    /// nested expression and call pays for that frame.
+    #[inline(never)]
+    fn eval_cold(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
+        match &expr.kind {
             ExprKind::FString(parts) => {
                 let mut out = String::new();
                 for part in parts.iter() {
@@ -378,6 +484,7 @@ impl Interp {
                 let (_, options) = self.eval_args(f, options)?;
                 self.apply_async(pool, callee, positional, named, options, expr.span)
             }
+            _ => self.eval(f, expr),
         }
     }
 
@@ -428,13 +535,42 @@ impl Interp {
         Ok((positional, named))
     }
 
-    fn eval_call(&mut self, f: &Frame, call: &ir::Call, span: Span) -> RtResult<Value> {
-        let callee = self.eval(f, &call.callee)?;
+    /// An operand, borrowed where it lies (a shared cell's content is copied); `None` if it
+    /// has no value yet.
+    #[inline]
+    fn operand<'a>(&'a self, f: &Frame, operand: &'a ir::Operand) -> Option<Operand<'a>> {
+        let slot = match operand {
+            ir::Operand::Const(v) => return Some(Operand::Borrowed(v)),
+            ir::Operand::Local(i) => &self.stack[f.base + *i as usize],
+            ir::Operand::Global(i) => &self.globals[*i as usize],
+        };
+        match slot {
+            Slot::Val(v) => Some(Operand::Borrowed(v)),
+            Slot::Cell(c) => Some(Operand::Owned(c.borrow().clone())),
+            Slot::Uninit => None,
+        }
+    }
+
+    #[cold]
+    fn undefined_operand(&self, f: &Frame, a: &ir::Operand, b: &ir::Operand, span: Span) -> Box<RtError> {
+        let place = |o: &ir::Operand| match o {
+            ir::Operand::Local(i) => Some(Place::Local(*i)),
+            ir::Operand::Global(i) => Some(Place::Global(*i)),
+            ir::Operand::Const(_) => None,
+        };
+        let missing = if self.operand(f, a).is_none() { place(a) } else { place(b) };
+        match missing {
+            Some(p) => self.undefined(f, p, span),
+            None => RtError::new("operand has no value", span),
+        }
+    }
+
+    fn eval_call(&mut self, f: &Frame, callee: Value, call_args: &Args, span: Span) -> RtResult<Value> {
         match callee {
             Value::Function(Function::Closure(closure)) => {
                 // Arguments go straight into the callee's frame: no temporary vector.
                 let base = self.stack.len();
-                for arg in call.args.positional.iter() {
+                for arg in call_args.positional.iter() {
                     match self.eval(f, arg) {
                         Ok(v) => self.stack.push(Slot::Val(v)),
                         Err(e) => {
@@ -443,11 +579,11 @@ impl Interp {
                         }
                     }
                 }
-                let named = if call.args.named.is_empty() {
+                let named = if call_args.named.is_empty() {
                     Vec::new()
                 } else {
-                    let mut named = Vec::with_capacity(call.args.named.len());
-                    for (name, e) in call.args.named.iter() {
+                    let mut named = Vec::with_capacity(call_args.named.len());
+                    for (name, e) in call_args.named.iter() {
                         match self.eval(f, e) {
                             Ok(v) => named.push((name.clone(), v)),
                             Err(e) => {
@@ -458,10 +594,10 @@ impl Interp {
                     }
                     named
                 };
-                self.invoke(&closure, base, call.args.positional.len(), named, span)
+                self.invoke(&closure, base, call_args.positional.len(), named, span)
             }
             other => {
-                let (positional, named) = self.eval_args(f, &call.args)?;
+                let (positional, named) = self.eval_args(f, call_args)?;
                 self.call_value(other, positional, named, span)
             }
         }
@@ -522,10 +658,13 @@ impl Interp {
             captures: &closure.captures,
             proto,
         };
-        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-            self.fill_defaults(&frame, span)?;
-            self.exec_block(&frame, &proto.body)
-        });
+        // Checking the stack costs a little, so it is done every few levels; the red zone is
+        // sized for that many levels of the deepest frames (debug builds included).
+        let result = if self.depth % STACK_CHECK_EVERY == 0 {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.run_body(&frame, n_positional, span))
+        } else {
+            self.run_body(&frame, n_positional, span)
+        };
         self.depth -= 1;
         self.stack.truncate(base);
         match result {
@@ -536,6 +675,13 @@ impl Interp {
                 Err(e)
             }
         }
+    }
+
+    fn run_body(&mut self, frame: &Frame, n_positional: usize, span: Span) -> RtResult<Flow> {
+        if n_positional < frame.proto.params.len() {
+            self.fill_defaults(frame, span)?;
+        }
+        self.exec_block(frame, &frame.proto.body)
     }
 
     fn enter_call(
@@ -569,8 +715,10 @@ impl Interp {
             ));
         }
         self.tick(span)?;
-        self.stack
-            .resize(base + proto.n_locals as usize, Slot::Uninit);
+        let n_locals = proto.n_locals as usize;
+        if n_locals > n_positional {
+            self.stack.resize(base + n_locals, Slot::Uninit);
+        }
         for (name, value) in named {
             let Some(i) = proto.params.iter().position(|p| p.name == name) else {
                 return Err(RtError::new(
@@ -586,8 +734,9 @@ impl Interp {
             }
             self.stack[base + i] = Slot::Val(value);
         }
-        if let Some(missing) = proto
-            .params
+        if n_positional < n_params
+            && let Some(missing) = proto
+                .params
             .iter()
             .enumerate()
             .find(|(i, p)| p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit))

@@ -127,7 +127,15 @@ pub struct Expr {
 #[derive(Debug)]
 pub enum ExprKind {
     Const(Value),
+    /// A local of the running frame (the common case, kept apart for speed).
+    Local(u32),
+    Global(u32),
     Var(Place),
+    /// A binary operation whose operands need no evaluation of their own (locals, globals,
+    /// constants): read in place, without recursion or copies.
+    BinaryFast(BinaryOp, Operand, Operand),
+    /// A call of a global function by name (no evaluation of the callee expression).
+    CallGlobal(u32, Box<Args>),
     FString(Box<[FPart]>),
     List(Box<[Expr]>),
     Map(Box<[(Expr, Expr)]>),
@@ -158,6 +166,14 @@ pub enum ExprKind {
         call: Box<Call>,
         options: Args,
     },
+}
+
+/// An operand that can be read where it lies.
+#[derive(Debug)]
+pub enum Operand {
+    Local(u32),
+    Global(u32),
+    Const(Value),
 }
 
 /// A call whose callee is an expression; a method call `o.m(x)` is turned into callee `o.m`
