@@ -1,0 +1,1 @@
+# Intentionally empty: measures the interpreter's baseline peak RSS.
