@@ -323,11 +323,14 @@ impl Interp {
                 failures: 0,
             }),
         });
+        // Registered before any worker starts: a worker forked later must close its inherited
+        // copies of the earlier workers' links (see `forget_inherited`), or those workers would
+        // never see their parent let go of them.
+        self.runtime.pools.push(Rc::downgrade(&pool));
         for _ in 0..size {
             let worker = self.start_worker(&pool, span)?;
             pool.state.borrow_mut().workers.push(worker);
         }
-        self.runtime.pools.push(Rc::downgrade(&pool));
         Ok(Value::handle(pool))
     }
 
@@ -335,14 +338,14 @@ impl Interp {
         let (parent_end, worker_end) = UnixStream::pair()
             .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?;
         let method = pool.state.borrow().start_method;
-        let (pid, start) = match method {
-            StartMethod::Fork => (
-                self.fork_worker(parent_end.try_clone().ok(), worker_end, span)?,
-                None,
-            ),
+        let (pid, parent_end, start) = match method {
+            StartMethod::Fork => {
+                let (pid, parent_end) = self.fork_worker(parent_end, worker_end, span)?;
+                (pid, parent_end, None)
+            }
             StartMethod::Spawn => {
                 let (pid, start) = self.exec_worker(worker_end, span)?;
-                (pid, Some(start))
+                (pid, parent_end, Some(start))
             }
         };
         let mut link = Link::new(parent_end)
@@ -361,12 +364,15 @@ impl Interp {
         })
     }
 
+    /// Forks a worker. The parent's end of the link is moved in and handed back to the parent,
+    /// so that the child closes its copy: a worker holding its own parent end open would never
+    /// see the parent let go of it.
     fn fork_worker(
         &mut self,
-        parent_end: Option<UnixStream>,
+        parent_end: UnixStream,
         worker_end: UnixStream,
         span: Span,
-    ) -> RtResult<i32> {
+    ) -> RtResult<(i32, UnixStream)> {
         let threads = sys::thread_count();
         if threads > 1 {
             return Err(RtError::new(
@@ -384,8 +390,7 @@ impl Interp {
             Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
             Ok(sys::Forked::Parent(pid)) => {
                 drop(worker_end);
-                drop(parent_end);
-                Ok(pid)
+                Ok((pid, parent_end))
             }
             Ok(sys::Forked::Child) => {
                 drop(parent_end);
