@@ -450,3 +450,25 @@ fn ctrl_c_during_join_ends_workers() {
         );
     }
 }
+
+#[test]
+fn join_lets_workers_exit_on_their_own() {
+    // Workers leave when the parent closes their links; none may need killing, also when
+    // several pools were started one after another (each fork inherits earlier links).
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn one() { return 1 }
+                for i in range(3) {
+                    let p = pool(3)
+                    apply_async p, one()
+                    close p
+                    join p
+                }
+                print("done")
+                "#,
+            )
+            .stdout("done\n")
+    });
+}

@@ -1119,8 +1119,15 @@ impl Interp {
                 .flatten()
                 .is_none()
             {
+                // A worker exits as soon as its link closes; one that does not is stuck.
                 sys::send_signal(pid, Signal::SIGKILL);
                 let _ = sys::wait_pid(pid, Some(Instant::now() + Duration::from_secs(2)));
+                let _ = std::io::stderr().write_all(
+                    format!(
+                        "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
+                    )
+                    .as_bytes(),
+                );
             }
         }
     }
