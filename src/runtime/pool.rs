@@ -39,6 +39,9 @@ use crate::syntax::{SourceId, Span};
 /// The first argument that marks a process as a spawn-method pool worker.
 pub const WORKER_ARG: &str = "--mpscript-pool-worker";
 
+/// While a script submits tasks, results are collected every this many submissions.
+const SUBMIT_PUMP_EVERY: u64 = 64;
+
 /// Most tasks handed to a worker in one message.
 const MAX_BATCH: usize = 256;
 
@@ -514,9 +517,14 @@ impl Interp {
             }
         }
         let cell = task.result.clone();
-        self.submit(&pool, task);
-        // Keep workers fed while the script is busy submitting.
-        self.pump(Some(Duration::ZERO), span)?;
+        let id = self.submit(&pool, task);
+        // Keep workers fed while the script is busy submitting: hand work to idle workers now,
+        // and now and then collect results (which frees workers) without waiting.
+        if id % SUBMIT_PUMP_EVERY == 0 {
+            self.pump(Some(Duration::ZERO), span)?;
+        } else {
+            self.dispatch(&pool, span)?;
+        }
         Ok(Value::handle(Rc::new(AsyncResult { cell, pool })))
     }
 

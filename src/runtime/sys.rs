@@ -147,6 +147,7 @@ pub fn wait_for_event(
     };
     let mut ready_reads = Vec::new();
     let mut ready_writes = Vec::new();
+    let mut woken = false;
     if let Ok(n) = nix::poll::poll(&mut poll_fds, timeout) {
         if n > 0 {
             for (i, p) in poll_fds.iter().enumerate() {
@@ -155,12 +156,16 @@ pub fn wait_for_event(
                         ready_reads.push(i);
                     } else if i < reads.len() + writes.len() {
                         ready_writes.push(i - reads.len());
+                    } else {
+                        woken = true;
                     }
                 }
             }
         }
     }
-    drain_wake();
+    if woken {
+        drain_wake();
+    }
     (ready_reads, ready_writes)
 }
 
