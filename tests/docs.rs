@@ -42,7 +42,11 @@ fn fenced_block(lines: &[&str], start: usize) -> (String, usize) {
         body.push('\n');
         i += 1;
     }
-    assert!(i < lines.len(), "unclosed fence opened at line {}", start + 1);
+    assert!(
+        i < lines.len(),
+        "unclosed fence opened at line {}",
+        start + 1
+    );
     (body, i + 1)
 }
 
