@@ -4,6 +4,7 @@
 mod harness;
 
 mod cli;
+mod docs;
 mod golden;
 mod hostile;
 mod pool;
