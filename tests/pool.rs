@@ -207,11 +207,12 @@ fn map_starmap_apply() {
                 print(p.apply(add, 20, 22), p.map(sq, []))
                 print(sum(p.map(sq, range(1000), chunksize = 7)))
                 try { p.map(sq, [1, "x", 3]) } catch e { print(e.startswith("unsupported operand types for `*`")) }
+                try { p.map(sq, [1, 2, 3, 4, 5, 6, 7, 8, 9, "ten"], chunksize = 3) } catch e { print(", item 9, worker " in e) }
                 close p
                 join p
                 "#,
             )
-            .stdout("[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]\n[3, 7, \"ab\"]\n42 []\n332833500\ntrue\n")
+            .stdout("[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]\n[3, 7, \"ab\"]\n42 []\n332833500\ntrue\ntrue\n")
     });
 }
 

@@ -373,8 +373,16 @@ impl Interp {
             Builtin::Sum => {
                 a.count(1, 1)?;
                 let mut total = opt(0).unwrap_or(Value::Int(0));
-                for item in a.list(0)? {
-                    total = self.binary(BinaryOp::Add, &total, &item, span)?;
+                let Value::List(items) = &a.positional[0] else {
+                    return Err(a.err(format!(
+                        "expected a list, got {}",
+                        a.positional[0].type_name()
+                    )));
+                };
+                // Adding runs no script code, so the list can stay borrowed (no copy).
+                for item in items.borrow().iter() {
+                    total = super::eval::binary_values(BinaryOp::Add, &total, item)
+                        .map_err(|m| RtError::new(m, span))?;
                 }
                 Ok(total)
             }

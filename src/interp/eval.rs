@@ -795,6 +795,19 @@ impl Interp {
         }
     }
 
+    /// Calls a callable with one argument (what `map` does for every item), without building
+    /// an argument vector for script functions.
+    pub(crate) fn call_one(&mut self, callee: &Value, arg: Value, span: Span) -> RtResult<Value> {
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                let base = self.stack.len();
+                self.stack.push(Slot::Val(arg));
+                self.invoke(closure, base, 1, None, span)
+            }
+            other => self.call_value(other.clone(), vec![arg], Vec::new(), span),
+        }
+    }
+
     /// Calls any callable value with evaluated arguments.
     pub(crate) fn call_value(
         &mut self,

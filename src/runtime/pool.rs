@@ -140,8 +140,13 @@ enum TaskKind {
     },
     Chunk {
         callee: Value,
-        items: Vec<Value>,
+        /// The whole list `map` was given (one snapshot shared by all its chunks) and this
+        /// chunk's part of it.
+        items: Rc<Vec<Value>>,
+        range: std::ops::Range<usize>,
         star: bool,
+        /// Index of the chunk's first item in the whole list, for error messages.
+        offset: usize,
     },
 }
 
@@ -545,9 +550,9 @@ impl Interp {
             TaskKind::Call { callee, args, .. } => {
                 (callee, describe_call(&callee_name(callee), args))
             }
-            TaskKind::Chunk { callee, items, .. } => (
+            TaskKind::Chunk { callee, range, .. } => (
                 callee,
-                format!("{}(...) over {} items", callee_name(callee), items.len()),
+                format!("{}(...) over {} items", callee_name(callee), range.len()),
             ),
         };
         if !matches!(callee, Value::Function(_)) {
@@ -767,10 +772,12 @@ impl Interp {
                 TaskKind::Chunk {
                     callee,
                     items,
+                    range,
                     star,
+                    ..
                 } => {
                     encoder.push(callee).map_err(fail)?;
-                    encoder.push(&Value::list(items.clone())).map_err(fail)?;
+                    encoder.push_list(&items[range.clone()]).map_err(fail)?;
                     SpecKind::Chunk { star: *star }
                 }
             };
@@ -895,6 +902,10 @@ impl Interp {
                     return self.retry(pool, task);
                 }
                 let pid = pool.state.borrow().workers.get(wi).map_or(0, |w| w.pid);
+                let mut remote = remote;
+                if let TaskKind::Chunk { offset, .. } = &task.kind {
+                    remote.item = remote.item.map(|i| i + offset);
+                }
                 Outcome::Error(remote_message(&remote, pid, &task.result.description))
             }
         };
@@ -1193,7 +1204,12 @@ impl Interp {
                         span,
                     ));
                 };
-                let items = items.borrow().clone();
+                // A snapshot, since the script may change its list while the tasks run; a list
+                // nobody else holds (like the result of `range`) is simply taken.
+                let items = match Rc::try_unwrap(items) {
+                    Ok(list) => Rc::new(std::mem::take(&mut *list.borrow_mut())),
+                    Err(shared) => Rc::new(shared.borrow().clone()),
+                };
                 self.map(&pool, callee, items, name == "starmap", named, span)
             }
             "apply" => {
@@ -1239,7 +1255,7 @@ impl Interp {
         &mut self,
         pool: &Rc<Pool>,
         callee: Value,
-        items: Vec<Value>,
+        items: Rc<Vec<Value>>,
         star: bool,
         named: NamedArgs,
         span: Span,
@@ -1267,13 +1283,15 @@ impl Interp {
             .unwrap_or_else(|| items.len().div_ceil(pool.size * 4))
             .max(1);
         let mut cells = Vec::new();
-        for chunk in items.chunks(size) {
+        for start in (0..items.len()).step_by(size) {
             let task = self.new_task(
                 pool,
                 TaskKind::Chunk {
                     callee: callee.clone(),
-                    items: chunk.to_vec(),
+                    items: items.clone(),
+                    range: start..(start + size).min(items.len()),
                     star,
+                    offset: start,
                 },
                 span,
             )?;
@@ -1426,7 +1444,7 @@ impl Interp {
                     let Value::List(items) = next()? else {
                         return Some(1);
                     };
-                    let items = items.borrow().clone();
+                    let items = std::mem::take(&mut *items.borrow_mut());
                     self.run_chunk(callee, items, star, span)
                 }
             };
@@ -1472,29 +1490,21 @@ impl Interp {
     ) -> Result<Value, (Box<RtError>, Option<usize>)> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let args = if star {
-                match item {
-                    Value::List(l) => l.borrow().clone(),
-                    other => {
-                        return Err((
-                            RtError::new(
-                                format!(
-                                    "starmap needs a list of argument lists, found {}",
-                                    other.type_name()
-                                ),
-                                span,
-                            ),
-                            Some(i),
-                        ));
-                    }
+            let result = match (star, item) {
+                (false, item) => self.call_one(&callee, item, span),
+                (true, Value::List(args)) => {
+                    let args = args.borrow().clone();
+                    self.call_value(callee.clone(), args, Vec::new(), span)
                 }
-            } else {
-                vec![item]
+                (true, other) => Err(RtError::new(
+                    format!(
+                        "starmap needs a list of argument lists, found {}",
+                        crate::interp::value::a(other.type_name())
+                    ),
+                    span,
+                )),
             };
-            out.push(
-                self.call_value(callee.clone(), args, Vec::new(), span)
-                    .map_err(|e| (e, Some(i)))?,
-            );
+            out.push(result.map_err(|e| (e, Some(i)))?);
         }
         Ok(Value::list(out))
     }

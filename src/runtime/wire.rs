@@ -23,6 +23,8 @@ pub enum Wire {
     Float(f64),
     Str(String),
     List(Vec<Wire>),
+    /// A list of plain ints, packed (the common payload of `map`).
+    Ints(Vec<i64>),
     Map(Vec<(Wire, Wire)>),
     Closure {
         source: u32,
@@ -61,6 +63,32 @@ impl Encoder {
         Ok(self.values.len() - 1)
     }
 
+    /// Adds a list given as a slice (no list value needs to be built to send part of one).
+    pub fn push_list(&mut self, items: &[Value]) -> Result<usize, String> {
+        let wire = self.encode_list(items, 0)?;
+        self.values.push(wire);
+        Ok(self.values.len() - 1)
+    }
+
+    fn encode_list(&mut self, items: &[Value], depth: usize) -> Result<Wire, String> {
+        let ints: Option<Vec<i64>> = items
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        if let Some(ints) = ints {
+            return Ok(Wire::Ints(ints));
+        }
+        Ok(Wire::List(
+            items
+                .iter()
+                .map(|v| self.encode(v, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
     pub fn finish(self) -> Packet {
         Packet {
             cells: self.cells,
@@ -78,13 +106,7 @@ impl Encoder {
             Value::Int(i) => Wire::Int(*i),
             Value::Float(f) => Wire::Float(*f),
             Value::Str(s) => Wire::Str(s.to_string()),
-            Value::List(items) => Wire::List(
-                items
-                    .borrow()
-                    .iter()
-                    .map(|v| self.encode(v, depth + 1))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Value::List(items) => self.encode_list(&items.borrow(), depth)?,
             Value::Map(entries) => Wire::Map(
                 entries
                     .borrow()
@@ -181,6 +203,7 @@ impl Decoder {
                     .map(|w| self.decode(interp, w))
                     .collect::<Result<_, _>>()?,
             ),
+            Wire::Ints(ints) => Value::list(ints.iter().map(|&i| Value::Int(i)).collect()),
             Wire::Map(entries) => {
                 let mut map = indexmap::IndexMap::with_capacity(entries.len());
                 for (k, v) in entries {
