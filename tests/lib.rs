@@ -5,6 +5,7 @@ mod harness;
 
 mod cli;
 mod docs;
+mod embedding;
 mod golden;
 mod hostile;
 mod pool;

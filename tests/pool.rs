@@ -473,3 +473,39 @@ fn join_lets_workers_exit_on_their_own() {
             .stdout("done\n")
     });
 }
+
+/// Runs a script with stdout and stderr on a pseudo-terminal (via `script`), returning what
+/// the terminal showed.
+fn on_terminal(script: &str, extra: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
+    let command = format!("{} run {extra} s.mps", crate::harness::BIN);
+    let out = std::process::Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("run script(1)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const SLOW_POOL: &str = r#"
+    fn nap(i) { sleep(0.6); return i }
+    let p = pool(2)
+    for i in range(6) { apply_async p, nap(i) }
+    close p
+    join p
+    print("joined")
+"#;
+
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    // On a terminal, a join that waits over a second shows done/total.
+    let shown = on_terminal(SLOW_POOL, "");
+    assert!(shown.contains("/6 tasks"), "no progress bar in {shown:?}");
+    assert!(shown.contains("joined"), "{shown:?}");
+    // --no-progress turns it off; and with stderr not a terminal it never shows.
+    let quiet = on_terminal(SLOW_POOL, "--no-progress");
+    assert!(!quiet.contains("tasks"), "{quiet:?}");
+    Test::new().script(SLOW_POOL).stdout("joined\n").run();
+}

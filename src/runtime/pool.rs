@@ -1300,9 +1300,17 @@ impl Interp {
         }
         let mut out = Vec::with_capacity(items.len());
         for cell in cells {
-            match self.await_result(&cell, None, span)? {
-                Value::List(part) => out.extend(part.borrow().iter().cloned()),
-                other => out.push(other),
+            self.await_result(&cell, None, span)?;
+            // Only `map` holds these cells: take each chunk's list rather than copy it.
+            let taken = std::mem::replace(&mut *cell.outcome.borrow_mut(), Outcome::Pending);
+            match taken {
+                Outcome::Value(Value::List(part)) => match Rc::try_unwrap(part) {
+                    Ok(list) => out.append(&mut list.borrow_mut()),
+                    Err(shared) => out.extend(shared.borrow().iter().cloned()),
+                },
+                Outcome::Value(other) => out.push(other),
+                Outcome::Error(m) => return Err(RtError::new(m, span)),
+                Outcome::Pending => return Err(RtError::new("result is still pending", span)),
             }
         }
         Ok(Value::list(out))
