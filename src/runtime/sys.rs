@@ -49,8 +49,9 @@ extern "C" fn on_signal(signo: nix::libc::c_int) {
     }
 }
 
-fn new_wake_pipe() -> (OwnedFd, OwnedFd) {
-    nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).expect("cannot create a pipe")
+/// The wake pipe, if one can be made (out of descriptors, waits fall back to short sleeps).
+fn new_wake_pipe() -> Option<(OwnedFd, OwnedFd)> {
+    nix::unistd::pipe2(OFlag::O_NONBLOCK | OFlag::O_CLOEXEC).ok()
 }
 
 fn store_wake_pipe(read: OwnedFd, write: OwnedFd) {
@@ -77,8 +78,9 @@ pub fn init_child_signals() {
     if HANDLERS_INSTALLED.swap(true, Ordering::SeqCst) {
         return;
     }
-    let (read, write) = new_wake_pipe();
-    store_wake_pipe(read, write);
+    if let Some((read, write)) = new_wake_pipe() {
+        store_wake_pipe(read, write);
+    }
     install(Signal::SIGCHLD);
 }
 
@@ -139,7 +141,9 @@ pub fn wait_for_event(
     if wake >= 0 {
         poll_fds.push(PollFd::new(fd(wake), PollFlags::POLLIN));
     }
+    // Without a wake pipe a signal cannot interrupt the wait: wake up often instead.
     let timeout = match timeout {
+        None if wake < 0 => PollTimeout::from(50u8),
         None => PollTimeout::NONE,
         // Round up so a timeout never fires early.
         Some(t) => PollTimeout::try_from((t.as_micros().div_ceil(1000)).min(60_000) as u64)
@@ -274,8 +278,9 @@ pub fn setup_child(parent: i32) -> bool {
                 drop(unsafe { OwnedFd::from_raw_fd(old) });
             }
         }
-        let (read, write) = new_wake_pipe();
-        store_wake_pipe(read, write);
+        if let Some((read, write)) = new_wake_pipe() {
+            store_wake_pipe(read, write);
+        }
     }
     true
 }
