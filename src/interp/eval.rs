@@ -166,9 +166,16 @@ fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
 
 fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::CallGlobal(slot, args) = &e.kind {
-        if let Slot::Val(callee) = &interp.globals[*slot as usize] {
-            let callee = callee.clone();
-            return interp.eval_call(f, callee, args, e.span);
+        match &interp.globals[*slot as usize] {
+            Slot::Val(Value::Function(Function::Closure(closure))) => {
+                let closure = closure.clone();
+                return interp.call_closure(f, &closure, args, e.span);
+            }
+            Slot::Val(callee) => {
+                let callee = callee.clone();
+                return interp.eval_call(f, callee, args, e.span);
+            }
+            _ => {}
         }
     }
     interp.eval_any(f, e)
@@ -760,7 +767,26 @@ impl Interp {
     ) -> RtResult<Value> {
         match callee {
             Value::Function(Function::Closure(closure)) => {
-                // Arguments go straight into the callee's frame: no temporary vector.
+                self.call_closure(f, &closure, call_args, span)
+            }
+            other => {
+                let (positional, named) = self.eval_args(f, call_args)?;
+                self.call_value(other, positional, named, span)
+            }
+        }
+    }
+
+    /// Calls a script function with unevaluated arguments: they are evaluated straight into
+    /// the callee's frame, with no temporary vector.
+    fn call_closure(
+        &mut self,
+        f: &Frame,
+        closure: &Rc<Closure>,
+        call_args: &Args,
+        span: Span,
+    ) -> RtResult<Value> {
+        {
+            {
                 let base = self.stack.len();
                 for arg in call_args.positional.iter() {
                     match self.eval(f, arg) {
@@ -786,11 +812,7 @@ impl Interp {
                     }
                     Some(named)
                 };
-                self.invoke(&closure, base, call_args.positional.len(), named, span)
-            }
-            other => {
-                let (positional, named) = self.eval_args(f, call_args)?;
-                self.call_value(other, positional, named, span)
+                self.invoke(closure, base, call_args.positional.len(), named, span)
             }
         }
     }
