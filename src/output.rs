@@ -26,3 +26,25 @@ impl Write for Stdout {
         Ok(())
     }
 }
+
+/// Unbuffered writer on a pipe: what a child writes its prints to when the parent's output is
+/// not the process's standard output (a host's `set_output` sink), so the parent can pass
+/// them on.
+#[derive(Debug)]
+pub struct Pipe(pub std::os::fd::OwnedFd);
+
+impl Write for Pipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            match nix::unistd::write(&self.0, buf) {
+                Ok(n) => return Ok(n),
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Err(io::Error::from(e)),
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -38,3 +38,28 @@ fn eval_keeps_state_and_returns_the_last_value() {
     assert_eq!(err.kind(), ErrorKind::Syntax);
     assert!(err.to_string().contains("<eval>:1:"), "{err}");
 }
+
+/// The `embed` example, built by `cargo test` next to the test binary.
+fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    dir.join("examples").join(name)
+}
+
+#[test]
+fn host_functions_and_output_capture_reach_children_and_workers() {
+    for method in ["fork", "spawn"] {
+        let out = std::process::Command::new(example("embed"))
+            .arg(method)
+            .output()
+            .expect("run the embed example");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{method}: {out:?}");
+        assert_eq!(
+            stdout,
+            "captured:\n[2, 4, 6]\nhi worker 42\nhi worker 10\ndone\n",
+            "{method}: stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -466,7 +466,10 @@ impl Interp {
     /// meanwhile.
     pub(crate) fn sleep(&mut self, duration: Duration, span: Span) -> RtResult<()> {
         let deadline = std::time::Instant::now() + duration;
-        if !self.runtime.pools.is_empty() || !self.runtime.callbacks.is_empty() {
+        if !self.runtime.pools.is_empty()
+            || !self.runtime.callbacks.is_empty()
+            || !self.runtime.relays.is_empty()
+        {
             self.wait_until(Some(deadline), span, |_| false)?;
             return Ok(());
         }

@@ -12,6 +12,7 @@ pub mod ops;
 pub mod value;
 
 use std::io::Write;
+use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
@@ -281,7 +282,26 @@ impl Interp {
         self.run(&proto)
     }
 
+    /// Sends prints to `out`; children's prints are relayed to it.
     pub fn set_output(&mut self, out: Output) {
+        self.out = out;
+        self.runtime.relay_output = true;
+    }
+
+    /// If prints go to a host's sink: a pipe for a new child's prints, whose read end is
+    /// relayed here (call in the parent) and whose write end the child prints to.
+    pub(crate) fn output_pipe(&mut self) -> Option<(OwnedFd, OwnedFd)> {
+        if !self.runtime.relay_output {
+            return None;
+        }
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok()
+    }
+
+    /// Passes on what children printed; with `until_closed`, waits until every child's pipe is
+    /// closed (they have all ended).
+    pub(crate) fn pump_relays(&mut self) {
+        let mut out = std::mem::replace(&mut self.out, Box::new(std::io::sink()));
+        self.runtime.relays.retain_mut(|r| r.pump(&mut out));
         self.out = out;
     }
 

@@ -79,11 +79,23 @@ pub fn spawn_exec(
     };
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the executable to start a child: {e}")))?;
+    let relay = interp.runtime.relay_output;
     let mut child = Command::new(exe)
         .arg(CHILD_ARG)
         .stdin(Stdio::piped())
+        .stdout(if relay {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
         .spawn()
         .map_err(|e| fail(format!("cannot start a child process: {e}")))?;
+    if let Some(stdout) = child.stdout.take() {
+        interp
+            .runtime
+            .relays
+            .push(super::relay::Relay::new(std::os::fd::OwnedFd::from(stdout)));
+    }
     let bytes = wire::to_bytes(&start);
     if let Some(mut stdin) = child.stdin.take() {
         stdin

@@ -7,6 +7,7 @@ pub mod ipc;
 pub mod pool;
 pub mod process;
 pub mod progress;
+pub mod relay;
 pub mod sys;
 pub mod wire;
 
@@ -69,6 +70,10 @@ pub struct Runtime {
     pub callbacks: std::collections::VecDeque<(Value, Value)>,
     /// Whether `join` may show a progress bar (only ever on a terminal).
     pub progress: bool,
+    /// True when prints go to a host's sink rather than standard output: children then print
+    /// into pipes that are relayed to it.
+    pub relay_output: bool,
+    pub relays: Vec<relay::Relay>,
 }
 
 impl Default for Runtime {
@@ -79,6 +84,8 @@ impl Default for Runtime {
             pools: Vec::new(),
             callbacks: Default::default(),
             progress: true,
+            relay_output: false,
+            relays: Vec::new(),
         }
     }
 }
@@ -90,6 +97,7 @@ impl Runtime {
     fn forget_inherited(&mut self) {
         self.children.clear();
         self.callbacks.clear();
+        self.relays.clear();
         for pool in self.pools.drain(..).filter_map(|p| p.upgrade()) {
             pool.abandon();
         }

@@ -394,10 +394,14 @@ impl Interp {
         sys::init_child_signals();
         let parent = std::process::id() as i32;
         let _ = self.out.flush();
+        let pipe = self.output_pipe();
         match sys::fork() {
             Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
             Ok(sys::Forked::Parent(pid)) => {
                 drop(worker_end);
+                if let Some((read, _write)) = pipe {
+                    self.runtime.relays.push(super::relay::Relay::new(read));
+                }
                 Ok((pid, parent_end))
             }
             Ok(sys::Forked::Child) => {
@@ -406,6 +410,9 @@ impl Interp {
                     sys::exit_now(1);
                 }
                 self.become_child();
+                if let Some((_read, write)) = pipe {
+                    self.out = Box::new(crate::output::Pipe(write));
+                }
                 let code = self.worker_loop(BlockingLink::new(worker_end));
                 let _ = self.out.flush();
                 sys::exit_now(code)
@@ -441,11 +448,22 @@ impl Interp {
         let exe = std::env::current_exe()
             .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
         // The worker reads its start message from the socket it gets as standard input.
-        let child = Command::new(exe)
+        let relay = self.runtime.relay_output;
+        let mut child = Command::new(exe)
             .arg(WORKER_ARG)
             .stdin(Stdio::from(OwnedFd::from(worker_end)))
+            .stdout(if relay {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            })
             .spawn()
             .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
+        if let Some(stdout) = child.stdout.take() {
+            self.runtime
+                .relays
+                .push(super::relay::Relay::new(OwnedFd::from(stdout)));
+        }
         Ok((child.id() as i32, start))
     }
 
@@ -641,6 +659,8 @@ impl Interp {
                 }
             }
         }
+        let relay_start = reads.len();
+        reads.extend(self.runtime.relays.iter().map(|r| r.raw()));
         let mut wait = timeout;
         if let Some(d) = next_deadline {
             let until = d.saturating_duration_since(Instant::now());
@@ -659,9 +679,17 @@ impl Interp {
             }
         }
         let mut by_pool: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
+        let mut relay_ready = false;
         for i in ready_reads {
+            if i >= relay_start {
+                relay_ready = true;
+                continue;
+            }
             let (pi, wi) = read_owner[i];
             by_pool[pi].push(wi);
+        }
+        if relay_ready {
+            self.pump_relays();
         }
         for (pi, pool) in pools.iter().enumerate() {
             self.collect(pool, &by_pool[pi], span)?;
@@ -1066,6 +1094,9 @@ impl Interp {
         let _ = self.out.flush();
         loop {
             self.run_callbacks(span)?;
+            if !self.runtime.relays.is_empty() {
+                self.pump_relays();
+            }
             if done(self) {
                 return Ok(true);
             }

@@ -159,14 +159,23 @@ impl Interp {
         }
         sys::init_child_signals();
         let parent = std::process::id() as i32;
+        let pipe = self.output_pipe();
         match sys::fork() {
             Err(e) => Err(RtError::new(format!("cannot fork: {e}"), span)),
-            Ok(sys::Forked::Parent(pid)) => Ok(pid),
+            Ok(sys::Forked::Parent(pid)) => {
+                if let Some((read, _write)) = pipe {
+                    self.runtime.relays.push(super::relay::Relay::new(read));
+                }
+                Ok(pid)
+            }
             Ok(sys::Forked::Child) => {
                 if !sys::setup_child(parent) {
                     sys::exit_now(1);
                 }
                 self.become_child();
+                if let Some((_read, write)) = pipe {
+                    self.out = Box::new(crate::output::Pipe(write));
+                }
                 let code = self.run_as_child(Value::Function(function), args, named, span);
                 sys::exit_now(code)
             }
@@ -229,7 +238,22 @@ impl Interp {
             }
         }
         self.stop_pools();
+        self.finish_relays();
         Ok(())
+    }
+
+    /// After the children ended: passes on the rest of their output. (A grandchild still
+    /// holding a pipe open is not waited for long.)
+    pub(crate) fn finish_relays(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            self.pump_relays();
+            if self.runtime.relays.is_empty() || Instant::now() >= deadline {
+                return;
+            }
+            let fds: Vec<_> = self.runtime.relays.iter().map(|r| r.raw()).collect();
+            sys::wait_for_event(&fds, &[], Some(Duration::from_millis(100)));
+        }
     }
 
     /// Waits for a process to end (serving pools and callbacks meanwhile); whether it ended.
@@ -239,7 +263,10 @@ impl Interp {
         deadline: Option<Instant>,
         span: Span,
     ) -> RtResult<bool> {
-        if !self.runtime.pools.is_empty() || !self.runtime.callbacks.is_empty() {
+        if !self.runtime.pools.is_empty()
+            || !self.runtime.callbacks.is_empty()
+            || !self.runtime.relays.is_empty()
+        {
             return self.wait_until(deadline, span, |_| process.poll().is_some());
         }
         let _ = self.out.flush();
