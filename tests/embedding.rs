@@ -63,3 +63,142 @@ fn host_functions_and_output_capture_reach_children_and_workers() {
         );
     }
 }
+
+#[test]
+fn native_functions_with_each_supported_type() {
+    use mpscript::Value;
+    let mut engine = Engine::new();
+    engine.register_fn("zero", || 0i64);
+    engine.register_fn("half", |x: f64| x / 2.0);
+    engine.register_fn("flip", |b: bool| !b);
+    engine.register_fn("shout", |s: String| s.to_uppercase());
+    engine.register_fn("count", |xs: Vec<Value>| xs.len() as i64);
+    engine.register_fn("same", |v: Value| v);
+    engine.register_fn("add3", |a: i64, b: i64, c: i64| a + b + c);
+    engine.register_fn("join4", |a: String, b: String, c: String, d: String| {
+        a + &b + &c + &d
+    });
+    engine.register_fn("nothing", || ());
+    assert_eq!(engine.eval("zero()").unwrap(), Value::Int(0));
+    assert_eq!(engine.eval("half(3)").unwrap(), Value::Float(1.5));
+    assert_eq!(engine.eval("flip(false)").unwrap(), Value::Bool(true));
+    assert_eq!(engine.eval(r#"shout("hi")"#).unwrap(), Value::from("HI"));
+    assert_eq!(engine.eval("count([1, nil, 3])").unwrap(), Value::Int(3));
+    assert_eq!(
+        engine.eval(r#"same({"k": [1]})"#).unwrap().to_string(),
+        r#"{"k": [1]}"#
+    );
+    assert_eq!(engine.eval("add3(1, 2, 3)").unwrap(), Value::Int(6));
+    assert_eq!(
+        engine.eval(r#"join4("a", "b", "c", "d")"#).unwrap(),
+        Value::from("abcd")
+    );
+    assert_eq!(engine.eval("nothing()").unwrap(), Value::Nil);
+    assert_eq!(engine.eval("type(zero)").unwrap(), Value::from("function"));
+}
+
+#[test]
+fn native_errors_are_catchable_script_errors() {
+    let mut engine = Engine::new();
+    engine.register_fn("checked", |x: i64| {
+        if x < 0 {
+            Err(format!("{x} is negative"))
+        } else {
+            Ok(x)
+        }
+    });
+    let err = engine.eval("checked(-1)").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Runtime);
+    assert_eq!(err.short(), "<eval>:1:1: checked(): -1 is negative");
+    let caught = engine
+        .eval("let m = nil\ntry { checked(-2) } catch e { m = e }\nm")
+        .unwrap();
+    assert_eq!(caught.to_string(), "checked(): -2 is negative");
+    let err = engine.eval(r#"checked("x")"#).unwrap_err();
+    assert_eq!(err.message(), "checked(): expected an int, got str");
+    let err = engine.eval("checked(1, 2)").unwrap_err();
+    assert_eq!(err.message(), "checked() takes 1 argument but 2 were given");
+}
+
+#[test]
+fn operation_and_depth_limits() {
+    let mut engine = Engine::new();
+    engine.set_max_operations(10_000);
+    let err = engine.eval("let i = 0\nwhile true { i += 1 }").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.message().starts_with("operation limit exceeded"),
+        "{}",
+        err.message()
+    );
+    // Limits are not catchable by the script.
+    let err = engine
+        .eval("try { while true { } } catch e { }")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+
+    let mut engine = Engine::new();
+    engine.set_max_call_depth(50);
+    let err = engine
+        .eval("fn f(n) { return f(n + 1) }\nf(0)")
+        .unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("recursion too deep: more than 50"),
+        "{}",
+        err.message()
+    );
+    assert!(
+        engine
+            .eval("fn g(n) { if n == 0 { return 0 } return g(n - 1) }\ng(40)")
+            .is_ok()
+    );
+}
+
+#[test]
+fn errors_render_with_location() {
+    let mut engine = Engine::new();
+    let err = engine.eval("let x = [1,\n 2 +]").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Syntax);
+    assert_eq!(err.exit_code(), 2);
+    let err = engine
+        .eval_named("job.mps", "let a = 1\nprint(a / 0)")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error: division by zero\n --> job.mps:2:7\n  |\n2 | print(a / 0)\n  |       ^^^^^"
+    );
+    let err = engine.run_file("definitely/missing.mps").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Usage);
+    assert_eq!(
+        err.message(),
+        "definitely/missing.mps: cannot read: no such file"
+    );
+}
+
+#[test]
+fn output_goes_to_the_sink() {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let sink = Sink::default();
+    let mut engine = Engine::new();
+    engine.set_output(sink.clone());
+    engine.set_global("n", 3i64);
+    engine
+        .eval("for i in range(n) { print(f\"line {i}\") }")
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(sink.0.lock().unwrap().clone()).unwrap(),
+        "line 0\nline 1\nline 2\n"
+    );
+}
