@@ -139,6 +139,7 @@ impl Error {
         self
     }
 
+    /// What kind of failure this is (it decides the exit status).
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
     }
@@ -148,10 +149,12 @@ impl Error {
         &self.inner.message
     }
 
+    /// Where in the source the error is, if it is about a place in a script.
     pub fn location(&self) -> Option<&Location> {
         self.inner.location.as_ref()
     }
 
+    /// Extra lines shown after the source excerpt (the calls an error passed through).
     pub fn notes(&self) -> &[String] {
         &self.inner.notes
     }

@@ -1,8 +1,9 @@
 //! mpscript: a small, fast scripting language for orchestrating operating-system processes.
 //!
-//! The pipeline: source → [`syntax`] (pest grammar, typed AST with spans) → [`interp`]
-//! (resolver to slots, tree-walking evaluator) → [`runtime`] (processes, pools, IPC). The
-//! command line and the REPL are thin front ends over [`Engine`].
+//! The pipeline: source → syntax (pest grammar, typed AST with spans) → interp (resolver to
+//! slots, tree-walking evaluator) → runtime (processes, pools, wire format, signals). The
+//! command line and the REPL are thin front ends over [`Engine`], which is the API for host
+//! programs too (see `docs/embedding.md`).
 //!
 //! ```
 //! let mut engine = mpscript::Engine::new();
@@ -10,16 +11,26 @@
 //! assert_eq!(engine.eval("double(21)").unwrap(), mpscript::Value::Int(42));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod error;
+// The layers below are public for the command line and the tests; their items are internal
+// and not part of the documented, stable API (everything a host needs is re-exported here).
+#[doc(hidden)]
 pub mod interp;
+#[doc(hidden)]
 pub mod output;
+#[doc(hidden)]
 pub mod runtime;
+#[doc(hidden)]
 pub mod syntax;
 
 mod engine;
+#[doc(hidden)]
 pub use engine::{read_script as engine_read_script, script_text};
 
 pub use engine::{Engine, init, init_with};
 pub use error::{Error, ErrorKind, Location};
-pub use interp::value::Value;
-pub use runtime::StartMethod;
+pub use interp::native::{FromValue, IntoResult, NativeFn, RegisterFn};
+pub use interp::value::{Closure, Function, HandleRef, Key, List, Map, Value};
+pub use runtime::{Handle, StartMethod};

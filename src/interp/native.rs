@@ -10,12 +10,16 @@ type NativeBody = Box<dyn Fn(&[Value]) -> Result<Value, String>>;
 
 /// A host function callable from scripts.
 pub struct NativeFn {
+    /// The name scripts call it by.
     pub name: Rc<str>,
+    /// How many arguments it takes.
     pub arity: usize,
     body: NativeBody,
 }
 
 impl NativeFn {
+    /// Calls it; an error message says what went wrong (wrong count or type of arguments, or
+    /// the function's own error).
     pub fn call(&self, args: &[Value]) -> Result<Value, String> {
         if args.len() != self.arity {
             return Err(format!(
@@ -32,6 +36,7 @@ impl NativeFn {
 
 /// A Rust type a script value converts into, for native function parameters.
 pub trait FromValue: Sized {
+    /// Converts, or says what was expected.
     fn from_value(value: &Value) -> Result<Self, String>;
 }
 
@@ -94,6 +99,7 @@ impl FromValue for Value {
 /// What a native function may return: a value, or a `Result` whose `Err` becomes a script error
 /// (catchable with `try`).
 pub trait IntoResult {
+    /// The value, or the error message.
     fn into_result(self) -> Result<Value, String>;
 }
 
@@ -116,6 +122,7 @@ plain_results!(i64, f64, bool, String, &'static str, Vec<Value>, Value, ());
 
 /// Closures of 0 to 4 arguments that can be registered as native functions.
 pub trait RegisterFn<Args> {
+    /// Wraps the closure as a native function named `name`.
     fn into_native(self, name: &str) -> NativeFn;
 }
 

@@ -23,16 +23,23 @@ use super::native::NativeFn;
 /// ```
 #[derive(Clone, Default)]
 pub enum Value {
+    /// `nil`, the absence of a value.
     #[default]
     Nil,
+    /// `true` or `false`.
     Bool(bool),
+    /// A 64-bit int; arithmetic that overflows is an error, never a wrap.
     Int(i64),
+    /// A 64-bit float.
     Float(f64),
     /// Strings are immutable and shared. (`Rc<String>` rather than `Rc<str>` keeps the
     /// pointer thin, so a whole `Value` is two words and moves in registers.)
     Str(Rc<String>),
+    /// A list, shared by reference.
     List(Rc<List>),
+    /// A map from str, int or bool keys, in insertion order, shared by reference.
     Map(Rc<Map>),
+    /// A function: written in the script, builtin, or registered by the host.
     Function(Function),
     /// A handle to an operating-system object (process, pool, queue...).
     Handle(HandleRef),
@@ -44,12 +51,16 @@ pub type HandleRef = Rc<Box<dyn crate::runtime::Handle>>;
 /// A map key: maps accept str, int and bool keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
+    /// `true` or `false`.
     Bool(bool),
+    /// An int.
     Int(i64),
+    /// A str.
     Str(Rc<String>),
 }
 
 impl Key {
+    /// The key as a value.
     pub fn to_value(&self) -> Value {
         match self {
             Key::Bool(b) => Value::Bool(*b),
@@ -72,11 +83,14 @@ pub enum Function {
 
 /// A script function value: its compiled code plus the cells of the variables it captured.
 pub struct Closure {
+    /// The compiled function.
     pub proto: Rc<FnProto>,
+    /// The cells of the variables it captured, shared with the code that declared them.
     pub captures: Box<[Rc<RefCell<Value>>]>,
 }
 
 impl Function {
+    /// The function's name (`<anonymous>` for `fn (x) {...}` values).
     pub fn name(&self) -> Rc<str> {
         match self {
             Function::Closure(c) => c.proto.name.clone(),
@@ -109,6 +123,7 @@ pub fn a(type_name: &str) -> String {
 pub const MAX_VALUE_DEPTH: usize = 500;
 
 impl Value {
+    /// A str value.
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::new(s.to_string()))
     }
@@ -118,10 +133,12 @@ impl Value {
         Value::Handle(Rc::new(Box::new(object)))
     }
 
+    /// A new list value.
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Rc::new(List(RefCell::new(items))))
     }
 
+    /// A new map value.
     pub fn map(entries: IndexMap<Key, Value>) -> Value {
         Value::Map(Rc::new(Map(RefCell::new(entries))))
     }
