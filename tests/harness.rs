@@ -350,3 +350,9 @@ pub fn send_signal(signal: &str, target: &str) {
         .expect("run kill");
     assert!(status.success(), "kill {signal} {target} failed");
 }
+
+/// Runs a test under both start methods (fork, then spawn).
+pub fn both(test: impl Fn() -> Test) {
+    test().run();
+    test().spawn_method().run();
+}

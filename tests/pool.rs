@@ -1,11 +1,6 @@
 //! Pools: real workers, under both start methods.
 
-use crate::harness::Test;
-
-fn both(test: impl Fn() -> Test) {
-    test().run();
-    test().spawn_method().run();
-}
+use crate::harness::{Test, both};
 
 #[test]
 fn results_in_submission_order() {

@@ -3,13 +3,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{BIN, Test, alive, start_script, wait_gone};
-
-/// Runs a test under both start methods.
-fn both(test: impl Fn() -> Test) {
-    test().run();
-    test().spawn_method().run();
-}
+use crate::harness::{BIN, Test, alive, both, start_script, wait_gone};
 
 #[test]
 fn the_contract_example_runs() {

@@ -34,23 +34,29 @@ impl std::ops::Deref for Operand<'_> {
     }
 }
 
+/// An operation on two ints, when it has an int or bool result (`None`: overflow, or an
+/// operator the general path handles, such as `/`).
+#[inline(always)]
+fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
+    match op {
+        BinaryOp::Lt => Some(Value::Bool(x < y)),
+        BinaryOp::Le => Some(Value::Bool(x <= y)),
+        BinaryOp::Gt => Some(Value::Bool(x > y)),
+        BinaryOp::Ge => Some(Value::Bool(x >= y)),
+        BinaryOp::Eq => Some(Value::Bool(x == y)),
+        BinaryOp::Ne => Some(Value::Bool(x != y)),
+        BinaryOp::Add => x.checked_add(y).map(Value::Int),
+        BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
+        BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
+        _ => None,
+    }
+}
+
 /// A binary operation with the integer cases done first, inline.
 #[inline]
 pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
-        let fast = match op {
-            BinaryOp::Lt => Some(Value::Bool(x < y)),
-            BinaryOp::Le => Some(Value::Bool(x <= y)),
-            BinaryOp::Gt => Some(Value::Bool(x > y)),
-            BinaryOp::Ge => Some(Value::Bool(x >= y)),
-            BinaryOp::Eq => Some(Value::Bool(x == y)),
-            BinaryOp::Ne => Some(Value::Bool(x != y)),
-            BinaryOp::Add => x.checked_add(*y).map(Value::Int),
-            BinaryOp::Sub => x.checked_sub(*y).map(Value::Int),
-            BinaryOp::Mul => x.checked_mul(*y).map(Value::Int),
-            _ => None,
-        };
-        if let Some(v) = fast {
+        if let Some(v) = int_op(op, *x, *y) {
             return Ok(v);
         }
     }
@@ -122,19 +128,7 @@ fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
         // Integers, the common case, straight from their slots.
         if let (Some(x), Some(y)) = (int_operand(interp, f, a), int_operand(interp, f, b)) {
-            let v = match op {
-                BinaryOp::Lt => Some(Value::Bool(x < y)),
-                BinaryOp::Le => Some(Value::Bool(x <= y)),
-                BinaryOp::Gt => Some(Value::Bool(x > y)),
-                BinaryOp::Ge => Some(Value::Bool(x >= y)),
-                BinaryOp::Eq => Some(Value::Bool(x == y)),
-                BinaryOp::Ne => Some(Value::Bool(x != y)),
-                BinaryOp::Add => x.checked_add(y).map(Value::Int),
-                BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
-                BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
-                _ => None,
-            };
-            if let Some(v) = v {
+            if let Some(v) = int_op(*op, x, y) {
                 return Ok(v);
             }
         }
@@ -653,23 +647,7 @@ impl Interp {
         b: &Value,
         span: Span,
     ) -> RtResult<Value> {
-        if let (Value::Int(x), Value::Int(y)) = (a, b) {
-            let fast = match op {
-                BinaryOp::Lt => Some(Value::Bool(x < y)),
-                BinaryOp::Le => Some(Value::Bool(x <= y)),
-                BinaryOp::Gt => Some(Value::Bool(x > y)),
-                BinaryOp::Ge => Some(Value::Bool(x >= y)),
-                BinaryOp::Eq => Some(Value::Bool(x == y)),
-                BinaryOp::Ne => Some(Value::Bool(x != y)),
-                BinaryOp::Add => x.checked_add(*y).map(Value::Int),
-                BinaryOp::Sub => x.checked_sub(*y).map(Value::Int),
-                _ => None,
-            };
-            if let Some(v) = fast {
-                return Ok(v);
-            }
-        }
-        ops::binary(op, a, b).map_err(|m| RtError::new(m, span))
+        binary_values(op, a, b).map_err(|m| RtError::new(m, span))
     }
 
     fn eval_all(&mut self, f: &Frame, exprs: &[ir::Expr]) -> RtResult<Vec<Value>> {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::StartMethod;
 use super::wire::{self, Decoder, Encoder, Packet};
-use crate::interp::eval::{NamedArgs, Slot};
-use crate::interp::value::{Function, Value};
+use crate::interp::eval::NamedArgs;
+use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::{SourceId, Span};
 
@@ -47,21 +47,7 @@ pub fn spawn_exec(
     for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
         encoder.push(v).map_err(fail)?;
     }
-    let mut global_slots = Vec::new();
-    for (slot, value) in interp.globals.iter().enumerate() {
-        let value = match value {
-            Slot::Val(v) => v.clone(),
-            Slot::Cell(c) => c.borrow().clone(),
-            Slot::Uninit => continue,
-        };
-        // Builtins exist in every process; values that cannot cross stay behind.
-        if matches!(value, Value::Function(Function::Builtin(_))) {
-            continue;
-        }
-        if encoder.push(&value).is_ok() {
-            global_slots.push(slot as u32);
-        }
-    }
+    let global_slots = wire::push_globals(&mut encoder, interp, 0..interp.globals.len() as u32);
     let start = ChildStart {
         parent: std::process::id() as i32,
         sources: interp
@@ -119,21 +105,43 @@ pub fn read_start() -> Result<ChildStart, String> {
     wire::from_bytes(&bytes)
 }
 
-/// Runs a spawn-method child in `interp` (which has the host's functions registered) and
-/// returns the exit status.
-pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
-    if !super::sys::setup_child(start.parent) {
-        return 1;
+/// Makes a freshly started process a child of `parent` running the parent's program: it dies
+/// with the parent, and has the parent's sources compiled with the parent's global slots.
+/// False if the parent is already gone.
+pub fn adopt_parent(
+    interp: &mut Interp,
+    parent: i32,
+    names: &[String],
+    sources: &[(String, String)],
+    script_args: &[String],
+) -> bool {
+    if !super::sys::setup_child(parent) {
+        return false;
     }
     interp.runtime.start_method = StartMethod::Spawn;
-    interp.adopt_global_names(&start.names);
-    for (name, text) in &start.sources {
+    interp.adopt_global_names(names);
+    for (name, text) in sources {
         let id = interp.sources.add(name.as_str(), text.as_str());
         // A source that failed to compile in the parent fails here too; compiling it still
         // keeps source ids and global slots in step with the parent.
         let _ = interp.compile_source(id);
     }
-    interp.set_args(start.script_args.clone());
+    interp.set_args(script_args.to_vec());
+    true
+}
+
+/// Runs a spawn-method child in `interp` (which has the host's functions registered) and
+/// returns the exit status.
+pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
+    if !adopt_parent(
+        interp,
+        start.parent,
+        &start.names,
+        &start.sources,
+        &start.script_args,
+    ) {
+        return 1;
+    }
     let decoded = decode_call(interp, &start);
     let span = Span {
         source: SourceId(start.span.0),

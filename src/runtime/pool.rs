@@ -423,20 +423,8 @@ impl Interp {
     fn exec_worker(&mut self, worker_end: UnixStream, span: Span) -> RtResult<(i32, WorkerStart)> {
         let fail = |m: String| RtError::new(m, span);
         let mut encoder = Encoder::new();
-        let mut global_slots = Vec::new();
-        for (slot, value) in self.globals.iter().enumerate() {
-            let value = match value {
-                Slot::Val(v) => v.clone(),
-                Slot::Cell(c) => c.borrow().clone(),
-                Slot::Uninit => continue,
-            };
-            if matches!(value, Value::Function(Function::Builtin(_))) {
-                continue;
-            }
-            if encoder.push(&value).is_ok() {
-                global_slots.push(slot as u32);
-            }
-        }
+        let global_slots =
+            super::wire::push_globals(&mut encoder, self, 0..self.globals.len() as u32);
         let start = WorkerStart {
             parent: std::process::id() as i32,
             sources: self.source_texts(0),
@@ -764,20 +752,7 @@ impl Interp {
                 }
             }
         }
-        let mut global_slots = Vec::new();
-        for slot in slots {
-            let value = match &self.globals[slot as usize] {
-                Slot::Val(v) => v.clone(),
-                Slot::Cell(c) => c.borrow().clone(),
-                Slot::Uninit => continue,
-            };
-            if matches!(value, Value::Function(Function::Builtin(_))) {
-                continue;
-            }
-            if encoder.push(&value).is_ok() {
-                global_slots.push(slot);
-            }
-        }
+        let global_slots = super::wire::push_globals(&mut encoder, self, slots);
         let mut tasks = Vec::with_capacity(ids.len());
         for &id in ids {
             let task = &st.tasks[&id];
@@ -1596,16 +1571,15 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     let Some(Ok(start)) = link.recv::<WorkerStart>() else {
         return 1;
     };
-    if !sys::setup_child(start.parent) {
+    if !super::child::adopt_parent(
+        interp,
+        start.parent,
+        &start.names,
+        &start.sources,
+        &start.script_args,
+    ) {
         return 1;
     }
-    interp.runtime.start_method = StartMethod::Spawn;
-    interp.adopt_global_names(&start.names);
-    for (name, text) in &start.sources {
-        let id = interp.sources.add(name.as_str(), text.as_str());
-        let _ = interp.compile_source(id);
-    }
-    interp.set_args(start.script_args);
     if let Ok(decoder) = Decoder::new(interp, &start.globals) {
         for (slot, wire) in start.global_slots.iter().zip(start.globals.values.iter()) {
             if let Ok(v) = decoder.value(interp, wire) {

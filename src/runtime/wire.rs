@@ -159,6 +159,31 @@ impl Encoder {
     }
 }
 
+/// Adds the values of the given global slots that another process needs: defined ones, other
+/// than builtins (every process has those), that can cross (the rest stay behind). Returns the
+/// slots added, in the order of their values.
+pub fn push_globals(
+    encoder: &mut Encoder,
+    interp: &Interp,
+    slots: impl IntoIterator<Item = u32>,
+) -> Vec<u32> {
+    let mut added = Vec::new();
+    for slot in slots {
+        let value = match interp.globals.get(slot as usize) {
+            Some(crate::interp::eval::Slot::Val(v)) => v.clone(),
+            Some(crate::interp::eval::Slot::Cell(c)) => c.borrow().clone(),
+            _ => continue,
+        };
+        if matches!(value, Value::Function(Function::Builtin(_))) {
+            continue;
+        }
+        if encoder.push(&value).is_ok() {
+            added.push(slot);
+        }
+    }
+    added
+}
+
 /// Encodes one value on its own.
 pub fn encode_one(value: &Value) -> Result<Packet, String> {
     let mut encoder = Encoder::new();
