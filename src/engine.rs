@@ -30,6 +30,11 @@ impl Default for Engine {
 
 impl Engine {
     /// A new engine printing to the process's standard output.
+    ///
+    /// ```
+    /// let engine = mpscript::Engine::new();
+    /// assert!(engine.global_names().contains(&"print".to_string()));
+    /// ```
     pub fn new() -> Engine {
         Engine {
             interp: Interp::new(Box::new(crate::output::Stdout)),
@@ -52,6 +57,12 @@ impl Engine {
     }
 
     /// Runs code under a given source name (used in error locations).
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// let err = engine.eval_named("job.mps", "nope").unwrap_err();
+    /// assert_eq!(err.short(), "job.mps:1:1: undefined name `nope`");
+    /// ```
     pub fn eval_named(&mut self, name: &str, code: &str) -> Result<Value, Error> {
         self.interp.eval_source(name, code)
     }
@@ -82,6 +93,12 @@ impl Engine {
 
     /// After a script: waits for its children, or ends them if the script was interrupted.
     /// Returns the script's result, or `Interrupted` if Ctrl-C came while waiting.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// let result = engine.eval("40 + 2");
+    /// assert_eq!(engine.finish_children(result).unwrap(), mpscript::Value::Int(42));
+    /// ```
     pub fn finish_children(&mut self, result: Result<Value, Error>) -> Result<Value, Error> {
         if matches!(&result, Err(e) if e.kind() == ErrorKind::Interrupted) {
             self.interp.end_children();
@@ -97,6 +114,11 @@ impl Engine {
     }
 
     /// Ends every child process still running (SIGTERM, then SIGKILL after a short grace).
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.terminate_children(); // nothing running: nothing to do
+    /// ```
     pub fn terminate_children(&mut self) {
         self.interp.end_children();
     }
@@ -113,6 +135,10 @@ impl Engine {
     }
 
     /// Whether `join` on a pool may show a progress bar (only ever when stderr is a terminal).
+    ///
+    /// ```
+    /// mpscript::Engine::new().set_progress(false);
+    /// ```
     pub fn set_progress(&mut self, enabled: bool) -> &mut Engine {
         self.interp.runtime.progress = enabled;
         self
@@ -160,6 +186,13 @@ impl Engine {
     }
 
     /// The value of a global, if defined.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.eval("let answer = 6 * 7").unwrap();
+    /// assert_eq!(engine.get_global("answer"), Some(mpscript::Value::Int(42)));
+    /// assert_eq!(engine.get_global("missing"), None);
+    /// ```
     pub fn get_global(&self, name: &str) -> Option<Value> {
         self.interp.global(name)
     }
@@ -200,18 +233,37 @@ impl Engine {
     }
 
     /// Caps the nesting of script function calls ("recursion too deep" past it).
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_max_call_depth(10);
+    /// let err = engine.eval("fn f(n) { return f(n + 1) }\nf(0)").unwrap_err();
+    /// assert!(err.message().starts_with("recursion too deep"));
+    /// ```
     pub fn set_max_call_depth(&mut self, depth: usize) -> &mut Engine {
         self.interp.limits_mut().max_call_depth = depth;
         self
     }
 
     /// The list `args()` returns to scripts.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_args(vec!["a".into(), "b".into()]);
+    /// assert_eq!(engine.eval("args()").unwrap().to_string(), r#"["a", "b"]"#);
+    /// ```
     pub fn set_args(&mut self, args: Vec<String>) -> &mut Engine {
         self.interp.set_args(args);
         self
     }
 
     /// Names of the globals defined so far (builtins included).
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.eval("fn mine() {}").unwrap();
+    /// assert!(engine.global_names().contains(&"mine".to_string()));
+    /// ```
     pub fn global_names(&self) -> Vec<String> {
         self.interp
             .global_names()
@@ -233,6 +285,15 @@ pub fn init() {
 
 /// Like [`init`], with a setup step that registers the host's functions on the child's engine
 /// (the same ones the parent registered), so scripts can call them in children too.
+///
+/// ```
+/// fn register(engine: &mut mpscript::Engine) {
+///     engine.register_fn("double", |x: i64| x * 2);
+/// }
+/// mpscript::init_with(register); // not a child: returns immediately
+/// let mut engine = mpscript::Engine::new();
+/// register(&mut engine);
+/// ```
 pub fn init_with(setup: impl FnOnce(&mut Engine)) {
     if std::env::args_os()
         .nth(1)
