@@ -13,3 +13,6 @@ let nested = {"list": [1, 2], "map": {"x": nil}}
 nested["list"].push(3)
 print(nested)
 for k in m { print(k, m[k]) }
+let copy = m.copy()
+m.clear()
+print(m, copy, len(copy))
