@@ -302,6 +302,7 @@ pub fn init_with(setup: impl FnOnce(&mut Engine)) {
         let mut engine = Engine::new();
         setup(&mut engine);
         let code = crate::runtime::pool::run_exec_worker(&mut engine.interp);
+        drop(engine);
         std::process::exit(code);
     }
     if !crate::runtime::child::is_child_process() {
@@ -317,6 +318,7 @@ pub fn init_with(setup: impl FnOnce(&mut Engine)) {
     let mut engine = Engine::new();
     setup(&mut engine);
     let code = crate::runtime::child::run_child(&mut engine.interp, start);
+    drop(engine);
     std::process::exit(code);
 }
 

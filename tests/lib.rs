@@ -8,5 +8,6 @@ mod docs;
 mod embedding;
 mod golden;
 mod hostile;
+mod ipc;
 mod pool;
 mod process;

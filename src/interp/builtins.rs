@@ -55,6 +55,10 @@ builtins! {
     Values => "values",
     Items => "items",
     Repr => "repr",
+    Queue => "queue",
+    Pipe => "pipe",
+    Lock => "lock",
+    Shared => "shared",
 }
 
 /// Largest list `range()` builds (a `for` over `range` never builds one).
@@ -196,6 +200,22 @@ impl Interp {
             Builtin::Str => {
                 a.count(1, 1)?;
                 Ok(Value::Str(a.positional[0].to_display().into()))
+            }
+            Builtin::Queue => {
+                a.count(0, 0)?;
+                self.new_queue(span)
+            }
+            Builtin::Pipe => {
+                a.count(0, 0)?;
+                self.new_pipe(span)
+            }
+            Builtin::Lock => {
+                a.count(0, 0)?;
+                self.new_lock(span)
+            }
+            Builtin::Shared => {
+                a.count(1, 1)?;
+                self.new_shared(&a.positional[0], span)
             }
             Builtin::Repr => {
                 a.count(1, 1)?;

@@ -1,21 +1,830 @@
-//! Inter-process communication handles (queue, pipe, lock, shared cell). They cross process
-//! boundaries as references to the same OS object.
+//! Inter-process communication handles: `queue()`, `pipe()`, `lock()` and `shared(v)`.
+//!
+//! Each is a shared-memory segment (see [`super::shm`]) and crosses process boundaries as the
+//! segment's path, so the same OS object is reached from every process that holds the handle.
+//! Queues and pipes carry values in the wire format, in a [`Mailbox`]: an unbounded log in the
+//! segment that grows when full. Putting never blocks, so a producer joined with items still
+//! in flight cannot deadlock (Python's documented trap).
 
-use crate::interp::value::Value;
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::Handle;
+use super::process::timeout_arg;
+use super::shm::{BODY, LockError, Segment, WaitError};
+use super::sys::{my_pid, pid_is_dead};
+use super::wire::{self, Decoder, Packet};
+use crate::interp::value::{HandleRef, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
 
-/// An IPC handle as it travels to another process.
+const QUEUE: u32 = 0x5155_4555;
+const PIPE: u32 = 0x5049_5045;
+const LOCK: u32 = 0x4c4f_434b;
+const SHARED: u32 = 0x5348_5244;
+
+/// A small segment: one page holds a lock or a shared cell.
+const PAGE: usize = 4096;
+
+/// An IPC handle as it travels to another process: the paths of its segments.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub enum WireHandle {}
+pub enum WireHandle {
+    Queue(String),
+    PipeEnd {
+        name: char,
+        send: String,
+        recv: String,
+    },
+    Lock(String),
+    Shared(String),
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mailbox: an unbounded log of messages in one segment.
+
+/// Offsets of the mailbox's words, after the segment header.
+const HEAD: usize = BODY;
+const TAIL: usize = BODY + 8;
+const CAPACITY: usize = BODY + 16;
+const ITEMS: usize = BODY + 24;
+/// The process that last sent into the mailbox or received its sending end (pipes only).
+const WRITER: usize = BODY + 32;
+const WRITER_CLOSED: usize = BODY + 36;
+const READER_CLOSED: usize = BODY + 40;
+/// Where messages start; each is a 4-byte length and the bytes.
+const DATA: usize = 128;
+const INITIAL_SIZE: usize = 64 * 1024;
+
+/// Why a message could not be taken.
+pub enum TakeError {
+    Wait(WaitError),
+    /// The sending side is closed (or its process ended) and nothing is left.
+    Closed,
+    Failed(String),
+}
+
+/// One direction of messages between processes.
+pub struct Mailbox {
+    segment: Segment,
+}
+
+/// Holds the mailbox's lock; releases it when dropped, also on an early return.
+struct Locked<'a>(&'a Segment);
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        self.0.unlock();
+    }
+}
+
+impl Mailbox {
+    fn create(kind: u32) -> Result<Mailbox, String> {
+        let segment = Segment::create(kind, INITIAL_SIZE)?;
+        segment.set_word64(CAPACITY, (INITIAL_SIZE - DATA) as u64);
+        segment.set_word(WRITER, my_pid());
+        Ok(Mailbox { segment })
+    }
+
+    fn open(path: &Path, kind: u32, what: &str) -> Result<Mailbox, String> {
+        Ok(Mailbox {
+            segment: Segment::open(path, kind, what)?,
+        })
+    }
+
+    fn lock(&self) -> Result<Locked<'_>, TakeError> {
+        match self.segment.lock(None) {
+            Ok(_) => {}
+            Err(LockError::Wait(e)) => return Err(TakeError::Wait(e)),
+            Err(LockError::HeldByMe) => {
+                return Err(TakeError::Failed("internal lock held twice".into()));
+            }
+        }
+        let locked = Locked(&self.segment);
+        // Another process may have grown the file since we mapped it.
+        let len = DATA + self.segment.word64(CAPACITY) as usize;
+        if self.segment.map().len() != len {
+            self.segment.remap(len).map_err(TakeError::Failed)?;
+        }
+        Ok(locked)
+    }
+
+    /// Appends one message. Never blocks for room: the log grows instead.
+    pub fn put(&self, bytes: &[u8]) -> Result<(), TakeError> {
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| TakeError::Failed("the item is too large (over 4 GiB)".into()))?;
+        let need = 4 + bytes.len() as u64;
+        {
+            let _locked = self.lock()?;
+            let s = &self.segment;
+            let (mut head, mut tail) = (s.word64(HEAD), s.word64(TAIL));
+            if tail + need > s.word64(CAPACITY) {
+                (head, tail) = self
+                    .make_room(head, tail, need)
+                    .map_err(TakeError::Failed)?;
+            }
+            let map = s.map();
+            let at = DATA + tail as usize;
+            map.write(at, &len.to_le_bytes());
+            map.write(at + 4, bytes);
+            // The message is whole before it becomes visible: a writer killed mid-copy
+            // leaves the log as it was.
+            map.u64_at(TAIL).store(tail + need, Ordering::Release);
+            map.u64_at(HEAD).store(head, Ordering::Release);
+            map.u64_at(ITEMS).fetch_add(1, Ordering::SeqCst);
+        }
+        self.segment.notify();
+        Ok(())
+    }
+
+    /// Moves the unread messages to the start, growing the segment if they and `need` more
+    /// bytes do not fit in half of it. Returns the new head and tail.
+    fn make_room(&self, head: u64, tail: u64, need: u64) -> Result<(u64, u64), String> {
+        let s = &self.segment;
+        let live = tail - head;
+        let capacity = s.word64(CAPACITY);
+        if live + need > capacity / 2 {
+            let new_capacity = ((live + need) * 2).max(capacity * 2);
+            s.grow(DATA + new_capacity as usize)?;
+            s.set_word64(CAPACITY, new_capacity);
+        }
+        if head > 0 {
+            s.map()
+                .copy_within(DATA + head as usize, DATA, live as usize);
+            s.set_word64(HEAD, 0);
+            s.set_word64(TAIL, live);
+        }
+        Ok((0, live))
+    }
+
+    fn try_take(&self) -> Result<Option<Vec<u8>>, TakeError> {
+        if self.segment.word64(ITEMS) == 0 {
+            return Ok(None);
+        }
+        let _locked = self.lock()?;
+        let s = &self.segment;
+        let (head, tail) = (s.word64(HEAD), s.word64(TAIL));
+        if head >= tail {
+            return Ok(None);
+        }
+        let map = s.map();
+        let mut len = [0u8; 4];
+        map.read(DATA + head as usize, &mut len);
+        let len = u32::from_le_bytes(len) as usize;
+        let mut bytes = vec![0u8; len];
+        map.read(DATA + head as usize + 4, &mut bytes);
+        let next = head + 4 + len as u64;
+        let (head, tail) = if next >= tail { (0, 0) } else { (next, tail) };
+        map.u64_at(HEAD).store(head, Ordering::Release);
+        map.u64_at(TAIL).store(tail, Ordering::Release);
+        map.u64_at(ITEMS).fetch_sub(1, Ordering::SeqCst);
+        Ok(Some(bytes))
+    }
+
+    /// Takes the oldest message, waiting for one until `deadline`. With `closable`, an empty
+    /// mailbox whose writer closed it or ended raises [`TakeError::Closed`].
+    pub fn take(&self, deadline: Option<Instant>, closable: bool) -> Result<Vec<u8>, TakeError> {
+        let mut waited = false;
+        loop {
+            if let Some(bytes) = self.try_take()? {
+                return Ok(bytes);
+            }
+            let seen = self.segment.event_seq();
+            if self.segment.word64(ITEMS) > 0 {
+                continue;
+            }
+            if closable && self.writer_gone(waited) {
+                return Err(TakeError::Closed);
+            }
+            if self
+                .segment
+                .spin_until(|s| s.word64(ITEMS) > 0 || s.event_seq() != seen)
+            {
+                continue;
+            }
+            self.segment
+                .wait_event(seen, deadline)
+                .map_err(TakeError::Wait)?;
+            waited = true;
+        }
+    }
+
+    /// Whether the sending side is closed, or (checked only after a wait, as it costs a
+    /// system call) ended with the process that last held it.
+    fn writer_gone(&self, check_process: bool) -> bool {
+        if self.segment.word(WRITER_CLOSED) != 0 {
+            return true;
+        }
+        let writer = self.segment.word(WRITER);
+        check_process && writer != my_pid() && pid_is_dead(writer)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.segment.word64(ITEMS) == 0
+    }
+
+    pub fn len(&self) -> u64 {
+        self.segment.word64(ITEMS)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handles.
+
+/// `queue()`: many producers, many consumers.
+pub struct Queue {
+    mailbox: Mailbox,
+}
+
+/// One end of `pipe()`: sends into one mailbox, receives from the other.
+pub struct PipeEnd {
+    name: char,
+    send: Rc<Mailbox>,
+    recv: Rc<Mailbox>,
+    /// Closed in this process (`.close()` was called here).
+    closed: std::cell::Cell<bool>,
+}
+
+/// `lock()`: a cross-process lock that survives the death of its holder.
+pub struct Lock {
+    segment: Segment,
+}
+
+/// `shared(v)`: an int or float cell in shared memory.
+pub struct SharedCell {
+    segment: Segment,
+}
+
+const CELL_IS_FLOAT: usize = BODY;
+const CELL_VALUE: usize = BODY + 8;
+
+impl Handle for Queue {
+    fn type_name(&self) -> &'static str {
+        "queue"
+    }
+    fn describe(&self) -> String {
+        format!("<queue {}>", self.mailbox.len())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Handle for PipeEnd {
+    fn type_name(&self) -> &'static str {
+        "pipe"
+    }
+    fn describe(&self) -> String {
+        format!("<pipe end {}>", self.name)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Handle for Lock {
+    fn type_name(&self) -> &'static str {
+        "lock"
+    }
+    fn describe(&self) -> String {
+        match self.segment.lock_holder() {
+            0 => "<lock free>".into(),
+            pid => format!("<lock held by {pid}>"),
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Handle for SharedCell {
+    fn type_name(&self) -> &'static str {
+        "shared"
+    }
+    fn describe(&self) -> String {
+        format!("<shared {}>", self.get().to_display())
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl SharedCell {
+    fn is_float(&self) -> bool {
+        self.segment.word64(CELL_IS_FLOAT) != 0
+    }
+
+    fn get(&self) -> Value {
+        let bits = self.segment.word64(CELL_VALUE);
+        if self.is_float() {
+            Value::Float(f64::from_bits(bits))
+        } else {
+            Value::Int(bits as i64)
+        }
+    }
+
+    fn bits_of(&self, v: &Value) -> Result<u64, String> {
+        match (self.is_float(), v) {
+            (false, Value::Int(i)) => Ok(*i as u64),
+            (true, Value::Int(i)) => Ok((*i as f64).to_bits()),
+            (true, Value::Float(f)) => Ok(f.to_bits()),
+            (false, other) => Err(format!(
+                "this shared cell holds an int, not {}",
+                crate::interp::value::a(other.type_name())
+            )),
+            (true, other) => Err(format!(
+                "this shared cell holds a float, not {}",
+                crate::interp::value::a(other.type_name())
+            )),
+        }
+    }
+
+    /// Adds atomically (a compare-and-swap loop, so no update is lost); returns the new value.
+    fn add(&self, n: &Value) -> Result<Value, String> {
+        let is_float = self.is_float();
+        let step = self.bits_of(n)?;
+        let mut error = None;
+        let result = self.segment.atomic64(CELL_VALUE, |word| {
+            word.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |old| {
+                if is_float {
+                    Some((f64::from_bits(old) + f64::from_bits(step)).to_bits())
+                } else {
+                    let sum = (old as i64).checked_add(step as i64);
+                    if sum.is_none() {
+                        error = Some("integer overflow in shared.add()".to_string());
+                    }
+                    sum.map(|s| s as u64)
+                }
+            })
+        });
+        match result {
+            Ok(old) => {
+                let new = if is_float {
+                    Value::Float(f64::from_bits(old) + f64::from_bits(step))
+                } else {
+                    Value::Int((old as i64).wrapping_add(step as i64))
+                };
+                Ok(new)
+            }
+            Err(_) => Err(error.unwrap_or_default()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crossing processes.
+
+thread_local! {
+    /// Handles this process received, by path: a handle sent with every task is mapped once.
+    static RECEIVED: RefCell<HashMap<String, Rc<dyn Any>>> = RefCell::new(HashMap::new());
+}
 
 /// The wire form of a handle, or `None` for handles that cannot cross (process, pool, result).
-pub fn to_wire(_handle: &dyn Handle) -> Option<WireHandle> {
+pub fn to_wire(handle: &dyn Handle) -> Option<WireHandle> {
+    let any = handle.as_any();
+    if let Some(q) = any.downcast_ref::<Rc<Queue>>() {
+        return Some(WireHandle::Queue(q.mailbox.segment.share()));
+    }
+    if let Some(end) = any.downcast_ref::<Rc<PipeEnd>>() {
+        return Some(WireHandle::PipeEnd {
+            name: end.name,
+            send: end.send.segment.share(),
+            recv: end.recv.segment.share(),
+        });
+    }
+    if let Some(l) = any.downcast_ref::<Rc<Lock>>() {
+        return Some(WireHandle::Lock(l.segment.share()));
+    }
+    if let Some(c) = any.downcast_ref::<Rc<SharedCell>>() {
+        return Some(WireHandle::Shared(c.segment.share()));
+    }
     None
 }
 
+/// The handle a wire form names, mapped into this process (once per path).
 pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
-    match *handle {}
+    let key = match handle {
+        WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => p.clone(),
+        WireHandle::PipeEnd { send, .. } => send.clone(),
+    };
+    if let Some(value) = RECEIVED.with(|r| r.borrow().get(&key).cloned()) {
+        let value = to_value(value);
+        claim_pipe_ends(&value);
+        return Ok(value);
+    }
+    let object: Rc<dyn Any> = match handle {
+        WireHandle::Queue(p) => Rc::new(Queue {
+            mailbox: Mailbox::open(Path::new(p), QUEUE, "queue")?,
+        }),
+        WireHandle::PipeEnd { name, send, recv } => Rc::new(PipeEnd {
+            name: *name,
+            send: Rc::new(Mailbox::open(Path::new(send), PIPE, "pipe")?),
+            recv: Rc::new(Mailbox::open(Path::new(recv), PIPE, "pipe")?),
+            closed: Default::default(),
+        }),
+        WireHandle::Lock(p) => Rc::new(Lock {
+            segment: Segment::open(Path::new(p), LOCK, "lock")?,
+        }),
+        WireHandle::Shared(p) => Rc::new(SharedCell {
+            segment: Segment::open(Path::new(p), SHARED, "shared cell")?,
+        }),
+    };
+    RECEIVED.with(|r| r.borrow_mut().insert(key, object.clone()));
+    let value = to_value(object);
+    claim_pipe_ends(&value);
+    Ok(value)
+}
+
+fn to_value(object: Rc<dyn Any>) -> Value {
+    let object = match object.downcast::<Queue>() {
+        Ok(q) => return Value::handle(q),
+        Err(o) => o,
+    };
+    let object = match object.downcast::<PipeEnd>() {
+        Ok(p) => return Value::handle(p),
+        Err(o) => o,
+    };
+    let object = match object.downcast::<Lock>() {
+        Ok(l) => return Value::handle(l),
+        Err(o) => o,
+    };
+    match object.downcast::<SharedCell>() {
+        Ok(c) => Value::handle(c),
+        Err(_) => Value::Nil,
+    }
+}
+
+/// Makes this process the owner of the pipe ends among `value` (a pipe end, or a list of
+/// them): when it ends, the other side's `recv` raises "pipe closed" instead of waiting.
+pub fn claim_pipe_ends(value: &Value) {
+    claim_pipe_ends_for(value, my_pid());
+}
+
+/// Like [`claim_pipe_ends`], on behalf of a child that was just started with `value`.
+pub fn claim_pipe_ends_for(value: &Value, pid: u32) {
+    match value {
+        Value::Handle(h) => {
+            if let Some(end) = h.as_any().downcast_ref::<Rc<PipeEnd>>() {
+                end.send.segment.set_word(WRITER, pid);
+            }
+        }
+        Value::List(items) => {
+            for item in items.borrow().iter() {
+                if let Value::Handle(_) = item {
+                    claim_pipe_ends_for(item, pid);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The script's side: builtins and methods.
+
+fn handle_of<T: 'static>(handle: &HandleRef) -> Option<&Rc<T>> {
+    handle.as_any().downcast_ref::<Rc<T>>()
+}
+
+fn deadline_arg(args: &[Value], what: &str, span: Span) -> RtResult<Option<Instant>> {
+    match args.first() {
+        None | Some(Value::Nil) => Ok(None),
+        Some(v) => Ok(Some(Instant::now() + timeout_arg(v, what, span)?)),
+    }
+}
+
+impl Interp {
+    fn remember_created(&mut self, paths: &[&Path]) {
+        self.runtime
+            .created_segments
+            .extend(paths.iter().map(|p| p.to_path_buf()));
+    }
+
+    /// `queue()`.
+    pub(crate) fn new_queue(&mut self, span: Span) -> RtResult<Value> {
+        let mailbox = Mailbox::create(QUEUE).map_err(|e| RtError::new(e, span))?;
+        self.remember_created(&[mailbox.segment.path()]);
+        Ok(Value::handle(Rc::new(Queue { mailbox })))
+    }
+
+    /// `pipe()`: two connected ends.
+    pub(crate) fn new_pipe(&mut self, span: Span) -> RtResult<Value> {
+        let make = || Mailbox::create(PIPE).map_err(|e| RtError::new(e, span));
+        let (a_to_b, b_to_a) = (Rc::new(make()?), Rc::new(make()?));
+        self.remember_created(&[a_to_b.segment.path(), b_to_a.segment.path()]);
+        let b = PipeEnd {
+            name: 'b',
+            send: b_to_a.clone(),
+            recv: a_to_b.clone(),
+            closed: Default::default(),
+        };
+        let a = PipeEnd {
+            name: 'a',
+            send: a_to_b,
+            recv: b_to_a,
+            closed: Default::default(),
+        };
+        Ok(Value::list(vec![
+            Value::handle(Rc::new(a)),
+            Value::handle(Rc::new(b)),
+        ]))
+    }
+
+    /// `lock()`.
+    pub(crate) fn new_lock(&mut self, span: Span) -> RtResult<Value> {
+        let segment = Segment::create(LOCK, PAGE).map_err(|e| RtError::new(e, span))?;
+        self.remember_created(&[segment.path()]);
+        Ok(Value::handle(Rc::new(Lock { segment })))
+    }
+
+    /// `shared(v)`.
+    pub(crate) fn new_shared(&mut self, initial: &Value, span: Span) -> RtResult<Value> {
+        let (is_float, bits) = match initial {
+            Value::Int(i) => (0, *i as u64),
+            Value::Float(f) => (1, f.to_bits()),
+            other => {
+                return Err(RtError::new(
+                    format!(
+                        "shared(): expected an int or a float, got {}",
+                        other.type_name()
+                    ),
+                    span,
+                ));
+            }
+        };
+        let segment = Segment::create(SHARED, PAGE).map_err(|e| RtError::new(e, span))?;
+        segment.set_word64(CELL_IS_FLOAT, is_float);
+        segment.set_word64(CELL_VALUE, bits);
+        self.remember_created(&[segment.path()]);
+        Ok(Value::handle(Rc::new(SharedCell { segment })))
+    }
+
+    /// A method of an IPC handle, or `None` if `handle` is not one.
+    pub(crate) fn ipc_method(
+        &mut self,
+        handle: &HandleRef,
+        name: &str,
+        args: &[Value],
+        span: Span,
+    ) -> Option<RtResult<Value>> {
+        if let Some(q) = handle_of::<Queue>(handle) {
+            return Some(self.queue_method(q, name, args, span));
+        }
+        if let Some(end) = handle_of::<PipeEnd>(handle) {
+            return Some(self.pipe_method(end, name, args, span));
+        }
+        if let Some(l) = handle_of::<Lock>(handle) {
+            return Some(lock_method(l, name, args, span));
+        }
+        if let Some(c) = handle_of::<SharedCell>(handle) {
+            return Some(shared_method(c, name, args, span));
+        }
+        None
+    }
+
+    fn queue_method(
+        &mut self,
+        q: &Queue,
+        name: &str,
+        args: &[Value],
+        span: Span,
+    ) -> RtResult<Value> {
+        let what = format!("queue.{name}()");
+        match name {
+            "put" => {
+                arity(&what, args, 1, 1, span)?;
+                self.send_value(&q.mailbox, &args[0], &what, span)?;
+                Ok(Value::Nil)
+            }
+            "get" => {
+                arity(&what, args, 0, 1, span)?;
+                let deadline = deadline_arg(args, &what, span)?;
+                self.receive_value(&q.mailbox, deadline, false, &what, span)
+            }
+            "empty" => {
+                arity(&what, args, 0, 0, span)?;
+                Ok(Value::Bool(q.mailbox.is_empty()))
+            }
+            "size" => {
+                arity(&what, args, 0, 0, span)?;
+                Ok(Value::Int(q.mailbox.len() as i64))
+            }
+            _ => Err(no_method("a queue", name, "put, get, empty, size", span)),
+        }
+    }
+
+    fn pipe_method(
+        &mut self,
+        end: &PipeEnd,
+        name: &str,
+        args: &[Value],
+        span: Span,
+    ) -> RtResult<Value> {
+        let what = format!("pipe.{name}()");
+        let closed_here = || {
+            RtError::new(
+                format!("{what}: this end of the pipe was closed by this process"),
+                span,
+            )
+        };
+        match name {
+            "send" => {
+                arity(&what, args, 1, 1, span)?;
+                if end.closed.get() {
+                    return Err(closed_here());
+                }
+                if end.send.segment.word(READER_CLOSED) != 0 {
+                    return Err(RtError::new(
+                        format!("{what}: pipe closed (the other end was closed)"),
+                        span,
+                    ));
+                }
+                end.send.segment.set_word(WRITER, my_pid());
+                self.send_value(&end.send, &args[0], &what, span)?;
+                Ok(Value::Nil)
+            }
+            "recv" => {
+                arity(&what, args, 0, 1, span)?;
+                if end.closed.get() {
+                    return Err(closed_here());
+                }
+                let deadline = deadline_arg(args, &what, span)?;
+                self.receive_value(&end.recv, deadline, true, &what, span)
+            }
+            "poll" => {
+                arity(&what, args, 0, 0, span)?;
+                Ok(Value::Bool(!end.recv.is_empty()))
+            }
+            "close" => {
+                arity(&what, args, 0, 0, span)?;
+                if !end.closed.replace(true) {
+                    // Only the end's owner closes it for everyone; a process that merely
+                    // inherited a copy just lets go of its own.
+                    if end.send.segment.word(WRITER) == my_pid() {
+                        end.send.segment.set_word(WRITER_CLOSED, 1);
+                        end.recv.segment.set_word(READER_CLOSED, 1);
+                        end.send.segment.notify();
+                    }
+                }
+                Ok(Value::Nil)
+            }
+            _ => Err(no_method(
+                "a pipe end",
+                name,
+                "send, recv, poll, close",
+                span,
+            )),
+        }
+    }
+
+    fn send_value(
+        &mut self,
+        mailbox: &Mailbox,
+        value: &Value,
+        what: &str,
+        span: Span,
+    ) -> RtResult<()> {
+        let packet =
+            wire::encode_one(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
+        mailbox
+            .put(&wire::to_bytes(&packet))
+            .map_err(|e| self.take_error(e, what, span))
+    }
+
+    fn receive_value(
+        &mut self,
+        mailbox: &Mailbox,
+        deadline: Option<Instant>,
+        closable: bool,
+        what: &str,
+        span: Span,
+    ) -> RtResult<Value> {
+        let bytes = mailbox
+            .take(deadline, closable)
+            .map_err(|e| self.take_error(e, what, span))?;
+        let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
+            let decoder = Decoder::new(self, &packet)?;
+            let wire = packet.values.first().ok_or("an empty message")?;
+            decoder.value(self, wire)
+        });
+        decoded.map_err(|e| RtError::new(format!("{what}: {e}"), span))
+    }
+
+    fn take_error(&self, error: TakeError, what: &str, span: Span) -> Box<RtError> {
+        match error {
+            TakeError::Wait(WaitError::Interrupted) => RtError::interrupted(span),
+            TakeError::Wait(WaitError::TimedOut) => {
+                RtError::new(format!("{what}: timed out"), span)
+            }
+            TakeError::Closed => RtError::new(
+                format!("{what}: pipe closed (the other end is closed and nothing is left)"),
+                span,
+            ),
+            TakeError::Failed(e) => RtError::new(format!("{what}: {e}"), span),
+        }
+    }
+}
+
+fn lock_method(l: &Lock, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
+    let what = format!("lock.{name}()");
+    match name {
+        "acquire" => {
+            arity(&what, args, 0, 1, span)?;
+            let deadline = deadline_arg(args, &what, span)?;
+            match l.segment.lock(deadline) {
+                Ok(None) => Ok(Value::Bool(true)),
+                Ok(Some(dead)) => {
+                    eprintln!(
+                        "warning: lock recovered: process {dead} died while holding it; \
+                         process {} has it now",
+                        my_pid()
+                    );
+                    Ok(Value::Bool(true))
+                }
+                Err(LockError::Wait(WaitError::TimedOut)) => Ok(Value::Bool(false)),
+                Err(LockError::Wait(WaitError::Interrupted)) => Err(RtError::interrupted(span)),
+                Err(LockError::HeldByMe) => Err(RtError::new(
+                    format!(
+                        "{what}: this process already holds the lock (acquiring it again \
+                         would wait forever)"
+                    ),
+                    span,
+                )),
+            }
+        }
+        "release" => {
+            arity(&what, args, 0, 0, span)?;
+            if l.segment.unlock() {
+                return Ok(Value::Nil);
+            }
+            let holder = match l.segment.lock_holder() {
+                0 => "nobody holds it".to_string(),
+                pid => format!("process {pid} holds it"),
+            };
+            Err(RtError::new(
+                format!("{what}: this process does not hold the lock ({holder})"),
+                span,
+            ))
+        }
+        "locked" => {
+            arity(&what, args, 0, 0, span)?;
+            Ok(Value::Bool(l.segment.lock_holder() != 0))
+        }
+        _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
+    }
+}
+
+fn shared_method(c: &SharedCell, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
+    let what = format!("shared.{name}()");
+    let fail = |e: String| RtError::new(format!("{what}: {e}"), span);
+    match name {
+        "get" => {
+            arity(&what, args, 0, 0, span)?;
+            Ok(c.get())
+        }
+        "set" => {
+            arity(&what, args, 1, 1, span)?;
+            let bits = c.bits_of(&args[0]).map_err(fail)?;
+            c.segment.set_word64(CELL_VALUE, bits);
+            Ok(Value::Nil)
+        }
+        "add" => {
+            arity(&what, args, 1, 1, span)?;
+            c.add(&args[0]).map_err(fail)
+        }
+        _ => Err(no_method("a shared cell", name, "get, set, add", span)),
+    }
+}
+
+fn arity(what: &str, args: &[Value], min: usize, max: usize, span: Span) -> RtResult<()> {
+    if (min..=max).contains(&args.len()) {
+        return Ok(());
+    }
+    let expected = if min == max {
+        format!("{min}")
+    } else {
+        format!("{min} to {max}")
+    };
+    Err(RtError::new(
+        format!("{what} takes {expected} argument(s), got {}", args.len()),
+        span,
+    ))
+}
+
+fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {
+    RtError::new(
+        format!("{what} has no method `{name}` (it has: {has})"),
+        span,
+    )
+}
+
+/// Removes the segment files an interpreter made, when it ends.
+pub fn remove_created(paths: &mut Vec<PathBuf>) {
+    super::shm::remove_created(paths);
 }

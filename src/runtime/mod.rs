@@ -8,6 +8,7 @@ pub mod pool;
 pub mod process;
 pub mod progress;
 pub mod relay;
+pub mod shm;
 pub mod sys;
 pub mod wire;
 
@@ -74,6 +75,8 @@ pub struct Runtime {
     /// into pipes that are relayed to it.
     pub relay_output: bool,
     pub relays: Vec<relay::Relay>,
+    /// Shared-memory files of the IPC handles made here, removed when this runtime ends.
+    pub created_segments: Vec<std::path::PathBuf>,
 }
 
 impl Default for Runtime {
@@ -86,11 +89,24 @@ impl Default for Runtime {
             progress: true,
             relay_output: false,
             relays: Vec::new(),
+            created_segments: Vec::new(),
         }
     }
 }
 
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.remove_created_segments();
+    }
+}
+
 impl Runtime {
+    /// Removes the IPC segment files this runtime made (processes that hold them mapped keep
+    /// working; no new process can open them).
+    pub fn remove_created_segments(&mut self) {
+        ipc::remove_created(&mut self.created_segments);
+    }
+
     /// In a forked child: the parent's children and pools are not ours to manage. Our copies
     /// of the pools' worker links are closed, so that the parent's workers see their parent
     /// leave when it does.
@@ -98,6 +114,8 @@ impl Runtime {
         self.children.clear();
         self.callbacks.clear();
         self.relays.clear();
+        // The parent removes its files when it ends; a child must not do it for it.
+        self.created_segments.clear();
         for pool in self.pools.drain(..).filter_map(|p| p.upgrade()) {
             pool.abandon();
         }
@@ -159,6 +177,11 @@ impl Interp {
     ) -> RtResult<Value> {
         if let Some(pool) = pool::as_pool(&Value::Handle(handle.clone())) {
             return self.pool_method(pool, name, args, named, span);
+        }
+        if named.is_empty() {
+            if let Some(result) = self.ipc_method(&handle, name, &args, span) {
+                return result;
+            }
         }
         if let Some((bad, _)) = named.first() {
             return Err(RtError::new(

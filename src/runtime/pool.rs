@@ -415,6 +415,7 @@ impl Interp {
                 }
                 let code = self.worker_loop(BlockingLink::new(worker_end));
                 let _ = self.out.flush();
+                self.runtime.remove_created_segments();
                 sys::exit_now(code)
             }
         }

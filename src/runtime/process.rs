@@ -108,6 +108,12 @@ impl Interp {
         };
         let name = function.name();
         let _ = self.out.flush();
+        let handed_over: Vec<Value> = args
+            .iter()
+            .chain(named.iter().map(|(_, v)| v))
+            .filter(|v| matches!(v, Value::Handle(_)))
+            .cloned()
+            .collect();
         let pid = match self.runtime.start_method {
             StartMethod::Fork => {
                 // A forked child gets a copy of everything anyway, but what could not cross
@@ -117,6 +123,11 @@ impl Interp {
             }
             StartMethod::Spawn => child::spawn_exec(self, &callee, &args, &named, span)?,
         };
+        // The child owns the pipe ends it was given from the start, so the parent's `recv`
+        // sees "pipe closed" once the child ends, even if it never sent anything.
+        for value in &handed_over {
+            super::ipc::claim_pipe_ends_for(value, pid as u32);
+        }
         let process = Rc::new(Process::new(pid, name));
         self.runtime.children.push(process.clone());
         Ok(Value::handle(process))
@@ -177,6 +188,7 @@ impl Interp {
                     self.out = Box::new(crate::output::Pipe(write));
                 }
                 let code = self.run_as_child(Value::Function(function), args, named, span);
+                self.runtime.remove_created_segments();
                 sys::exit_now(code)
             }
         }

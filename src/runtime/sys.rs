@@ -241,6 +241,14 @@ pub fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
 }
 
+static FORKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many children this process has forked: what existed before a fork may be in use by a
+/// child.
+pub fn fork_count() -> u64 {
+    FORKS.load(Ordering::Relaxed)
+}
+
 pub enum Forked {
     Parent(i32),
     Child,
@@ -252,7 +260,10 @@ pub fn fork() -> Result<Forked, Errno> {
     // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
     // (malloc's included) that would stay locked forever in the child.
     match unsafe { nix::unistd::fork() }? {
-        nix::unistd::ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw())),
+        nix::unistd::ForkResult::Parent { child } => {
+            FORKS.fetch_add(1, Ordering::Relaxed);
+            Ok(Forked::Parent(child.as_raw()))
+        }
         nix::unistd::ForkResult::Child => Ok(Forked::Child),
     }
 }
@@ -266,6 +277,7 @@ pub fn setup_child(parent: i32) -> bool {
         return false;
     }
     set_interrupted(false);
+    MY_PID.store(0, Ordering::Relaxed);
     if HANDLERS_INSTALLED.load(Ordering::SeqCst) {
         // The inherited pipe is shared with the parent: draining it here would steal the
         // parent's wake-ups. Close our copies and make a private one.
@@ -302,4 +314,193 @@ pub fn stdin_socket() -> std::os::unix::net::UnixStream {
 /// The raw fd, for poll sets.
 pub fn raw(fd: &OwnedFd) -> RawFd {
     fd.as_raw_fd()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared memory and futexes, for the IPC handles (queue, pipe, lock, shared cell).
+
+/// A file mapped shared into this process: every process that maps the same file sees the same
+/// bytes. Offsets are checked; words are accessed only through atomics, and byte ranges only
+/// by code that holds the cross-process lock guarding them.
+pub struct SharedMap {
+    ptr: std::ptr::NonNull<u8>,
+    len: usize,
+}
+
+impl SharedMap {
+    /// Maps the first `len` bytes of `file` (which must be at least that long).
+    pub fn new(file: &std::fs::File, len: usize) -> std::io::Result<SharedMap> {
+        use nix::sys::mman::{MapFlags, ProtFlags, mmap};
+        let size = std::num::NonZeroUsize::new(len)
+            .ok_or_else(|| std::io::Error::other("cannot map an empty file"))?;
+        // SAFETY: a fresh mapping chosen by the kernel (no address hint, so nothing existing
+        // is replaced); the file stays mapped until `Drop` unmaps exactly this range.
+        let ptr = unsafe {
+            mmap(
+                None,
+                size,
+                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
+                MapFlags::MAP_SHARED,
+                file,
+                0,
+            )
+        }
+        .map_err(std::io::Error::from)?;
+        Ok(SharedMap {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn check(&self, offset: usize, size: usize, align: usize) {
+        assert!(
+            offset % align == 0 && offset.checked_add(size).is_some_and(|end| end <= self.len),
+            "shared memory access out of range"
+        );
+    }
+
+    /// The 32-bit word at `offset` (4-aligned).
+    pub fn u32_at(&self, offset: usize) -> &std::sync::atomic::AtomicU32 {
+        self.check(offset, 4, 4);
+        // SAFETY: in range and aligned (checked; the mapping is page-aligned); the memory is
+        // valid for as long as `self` is borrowed, and all access to it goes through atomics.
+        unsafe { &*self.ptr.as_ptr().add(offset).cast() }
+    }
+
+    /// The 64-bit word at `offset` (8-aligned).
+    pub fn u64_at(&self, offset: usize) -> &std::sync::atomic::AtomicU64 {
+        self.check(offset, 8, 8);
+        // SAFETY: as for `u32_at`.
+        unsafe { &*self.ptr.as_ptr().add(offset).cast() }
+    }
+
+    /// Copies bytes out. The caller holds the lock that guards this range.
+    pub fn read(&self, offset: usize, out: &mut [u8]) {
+        self.check(offset, out.len(), 1);
+        // SAFETY: the source range is inside the mapping (checked) and cannot overlap `out`,
+        // which is ordinary process memory. Writers to the range hold the same lock as the
+        // caller, whose acquire/release atomics order their writes before this read.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.ptr.as_ptr().add(offset),
+                out.as_mut_ptr(),
+                out.len(),
+            )
+        }
+    }
+
+    /// Copies bytes in. The caller holds the lock that guards this range.
+    pub fn write(&self, offset: usize, data: &[u8]) {
+        self.check(offset, data.len(), 1);
+        // SAFETY: as for `read`, in the other direction.
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), self.ptr.as_ptr().add(offset), data.len())
+        }
+    }
+
+    /// Moves `len` bytes from `from` to `to` (the ranges may overlap). Under the lock.
+    pub fn copy_within(&self, from: usize, to: usize, len: usize) {
+        self.check(from, len, 1);
+        self.check(to, len, 1);
+        // SAFETY: both ranges are inside the mapping (checked); `copy` allows overlap.
+        unsafe { std::ptr::copy(self.ptr.as_ptr().add(from), self.ptr.as_ptr().add(to), len) }
+    }
+}
+
+impl Drop for SharedMap {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the range `new` mapped; no reference into it can outlive
+        // `self`, because every accessor borrows `self`.
+        unsafe {
+            let _ = nix::sys::mman::munmap(self.ptr.cast(), self.len);
+        }
+    }
+}
+
+/// Sleeps until `word` may have changed from `expected`, or `timeout` passes (whichever is
+/// first; spurious wake-ups are allowed). Works across processes on shared memory.
+pub fn futex_wait(word: &std::sync::atomic::AtomicU32, expected: u32, timeout: Duration) {
+    #[cfg(target_os = "linux")]
+    {
+        let ts = nix::libc::timespec {
+            tv_sec: timeout.as_secs() as nix::libc::time_t,
+            tv_nsec: timeout.subsec_nanos() as nix::libc::c_long,
+        };
+        // SAFETY: FUTEX_WAIT (shared, not PRIVATE: other processes map the word) only reads
+        // the aligned word, which stays mapped during the call; `ts` outlives the call.
+        unsafe {
+            nix::libc::syscall(
+                nix::libc::SYS_futex,
+                word.as_ptr(),
+                nix::libc::FUTEX_WAIT,
+                expected,
+                &ts as *const nix::libc::timespec,
+                std::ptr::null::<u32>(),
+                0,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        if word.load(Ordering::Acquire) == expected {
+            std::thread::sleep(timeout.min(Duration::from_micros(500)));
+        }
+    }
+}
+
+/// Wakes every process sleeping in [`futex_wait`] on `word`.
+pub fn futex_wake(word: &std::sync::atomic::AtomicU32) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: FUTEX_WAKE only uses the word's address as a key; it reads no memory.
+    unsafe {
+        nix::libc::syscall(
+            nix::libc::SYS_futex,
+            word.as_ptr(),
+            nix::libc::FUTEX_WAKE,
+            i32::MAX,
+            std::ptr::null::<u32>(),
+            std::ptr::null::<u32>(),
+            0,
+        );
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = word;
+}
+
+static MY_PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// This process's pid, cached (locks compare it on every acquire); forked children reset it.
+pub fn my_pid() -> u32 {
+    match MY_PID.load(Ordering::Relaxed) {
+        0 => {
+            let pid = std::process::id();
+            MY_PID.store(pid, Ordering::Relaxed);
+            pid
+        }
+        pid => pid,
+    }
+}
+
+/// True if no process `pid` runs any more (gone, or a zombie nobody has reaped yet).
+pub fn pid_is_dead(pid: u32) -> bool {
+    if pid == 0 || pid > i32::MAX as u32 {
+        return true;
+    }
+    if let Err(Errno::ESRCH) = signal::kill(Pid::from_raw(pid as i32), None) {
+        return true;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))),
+        Err(_) => cfg!(target_os = "linux"),
+    }
 }
