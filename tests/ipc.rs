@@ -471,3 +471,56 @@ fn segment_files_of(pid: &str) -> Vec<String> {
         .filter(|name| name.starts_with(&prefix))
         .collect()
 }
+
+#[test]
+fn waiting_on_a_queue_keeps_the_pool_running() {
+    // Only the first batches reach the workers before the parent starts waiting on the
+    // queue: unless that wait also dispatches tasks and reads results, it waits forever.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let p = pool(2)
+                let q = queue()
+                fn work(q, i) { q.put(i) }
+                let done = [0]
+                for i in range(5000) {
+                    apply_async p, work(q, i), callback = fn(r) { done[0] += 1 }
+                }
+                let s = 0
+                for i in range(5000) { s += q.get(20) }
+                print(s, done[0] > 0)
+                close p
+                join p
+                print(done[0])
+                "#,
+            )
+            .stdout("12497500 true\n5000\n")
+    });
+}
+
+#[test]
+fn a_lock_can_be_awaited_while_a_pool_runs() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let p = pool(2)
+                let l = lock()
+                fn hold(l) {
+                    l.acquire()
+                    sleep(0.3)
+                    l.release()
+                    return "released"
+                }
+                let r = apply_async(p, hold(l))
+                sleep(0.1)
+                let results = p.map(fn(x) { return x + 1 }, range(3))
+                print(l.acquire(20), r.get(), results)
+                close p
+                join p
+                "#,
+            )
+            .stdout("true released [1, 2, 3]\n")
+    });
+}

@@ -2,9 +2,9 @@
 //!
 //! Each is a shared-memory segment (see [`super::shm`]) and crosses process boundaries as the
 //! segment's path, so the same OS object is reached from every process that holds the handle.
-//! Queues and pipes carry values in the wire format, in a [`Mailbox`]: an unbounded log in the
-//! segment that grows when full. Putting never blocks, so a producer joined with items still
-//! in flight cannot deadlock (Python's documented trap).
+//! Queues and pipes carry values in the wire format, in a [`Mailbox`] that grows instead of
+//! blocking, so a producer joined with items still in flight cannot deadlock (Python's
+//! documented trap).
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -17,9 +17,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::Handle;
+use super::mailbox::{Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
 use super::process::timeout_arg;
 use super::shm::{BODY, LockError, Segment, WaitError};
-use super::sys::{my_pid, pid_is_dead};
+use super::sys::my_pid;
 use super::wire::{self, Decoder, Packet};
 use crate::interp::value::{HandleRef, Value};
 use crate::interp::{Interp, RtError, RtResult};
@@ -33,6 +34,9 @@ const SHARED: u32 = 0x5348_5244;
 /// A small segment: one page holds a lock or a shared cell.
 const PAGE: usize = 4096;
 
+/// How long a wait that also serves pools goes without looking at the IPC handle.
+const SERVE_EVERY: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// An IPC handle as it travels to another process: the paths of its segments.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum WireHandle {
@@ -44,194 +48,6 @@ pub enum WireHandle {
     },
     Lock(String),
     Shared(String),
-}
-
-// ---------------------------------------------------------------------------------------------
-// The mailbox: an unbounded log of messages in one segment.
-
-/// Offsets of the mailbox's words, after the segment header.
-const HEAD: usize = BODY;
-const TAIL: usize = BODY + 8;
-const CAPACITY: usize = BODY + 16;
-const ITEMS: usize = BODY + 24;
-/// The process that last sent into the mailbox or received its sending end (pipes only).
-const WRITER: usize = BODY + 32;
-const WRITER_CLOSED: usize = BODY + 36;
-const READER_CLOSED: usize = BODY + 40;
-/// Where messages start; each is a 4-byte length and the bytes.
-const DATA: usize = 128;
-const INITIAL_SIZE: usize = 64 * 1024;
-
-/// Why a message could not be taken.
-pub enum TakeError {
-    Wait(WaitError),
-    /// The sending side is closed (or its process ended) and nothing is left.
-    Closed,
-    Failed(String),
-}
-
-/// One direction of messages between processes.
-pub struct Mailbox {
-    segment: Segment,
-}
-
-/// Holds the mailbox's lock; releases it when dropped, also on an early return.
-struct Locked<'a>(&'a Segment);
-
-impl Drop for Locked<'_> {
-    fn drop(&mut self) {
-        self.0.unlock();
-    }
-}
-
-impl Mailbox {
-    fn create(kind: u32) -> Result<Mailbox, String> {
-        let segment = Segment::create(kind, INITIAL_SIZE)?;
-        segment.set_word64(CAPACITY, (INITIAL_SIZE - DATA) as u64);
-        segment.set_word(WRITER, my_pid());
-        Ok(Mailbox { segment })
-    }
-
-    fn open(path: &Path, kind: u32, what: &str) -> Result<Mailbox, String> {
-        Ok(Mailbox {
-            segment: Segment::open(path, kind, what)?,
-        })
-    }
-
-    fn lock(&self) -> Result<Locked<'_>, TakeError> {
-        match self.segment.lock(None) {
-            Ok(_) => {}
-            Err(LockError::Wait(e)) => return Err(TakeError::Wait(e)),
-            Err(LockError::HeldByMe) => {
-                return Err(TakeError::Failed("internal lock held twice".into()));
-            }
-        }
-        let locked = Locked(&self.segment);
-        // Another process may have grown the file since we mapped it.
-        let len = DATA + self.segment.word64(CAPACITY) as usize;
-        if self.segment.map().len() != len {
-            self.segment.remap(len).map_err(TakeError::Failed)?;
-        }
-        Ok(locked)
-    }
-
-    /// Appends one message. Never blocks for room: the log grows instead.
-    pub fn put(&self, bytes: &[u8]) -> Result<(), TakeError> {
-        let len = u32::try_from(bytes.len())
-            .map_err(|_| TakeError::Failed("the item is too large (over 4 GiB)".into()))?;
-        let need = 4 + bytes.len() as u64;
-        {
-            let _locked = self.lock()?;
-            let s = &self.segment;
-            let (mut head, mut tail) = (s.word64(HEAD), s.word64(TAIL));
-            if tail + need > s.word64(CAPACITY) {
-                (head, tail) = self
-                    .make_room(head, tail, need)
-                    .map_err(TakeError::Failed)?;
-            }
-            let map = s.map();
-            let at = DATA + tail as usize;
-            map.write(at, &len.to_le_bytes());
-            map.write(at + 4, bytes);
-            // The message is whole before it becomes visible: a writer killed mid-copy
-            // leaves the log as it was.
-            map.u64_at(TAIL).store(tail + need, Ordering::Release);
-            map.u64_at(HEAD).store(head, Ordering::Release);
-            map.u64_at(ITEMS).fetch_add(1, Ordering::SeqCst);
-        }
-        self.segment.notify();
-        Ok(())
-    }
-
-    /// Moves the unread messages to the start, growing the segment if they and `need` more
-    /// bytes do not fit in half of it. Returns the new head and tail.
-    fn make_room(&self, head: u64, tail: u64, need: u64) -> Result<(u64, u64), String> {
-        let s = &self.segment;
-        let live = tail - head;
-        let capacity = s.word64(CAPACITY);
-        if live + need > capacity / 2 {
-            let new_capacity = ((live + need) * 2).max(capacity * 2);
-            s.grow(DATA + new_capacity as usize)?;
-            s.set_word64(CAPACITY, new_capacity);
-        }
-        if head > 0 {
-            s.map()
-                .copy_within(DATA + head as usize, DATA, live as usize);
-            s.set_word64(HEAD, 0);
-            s.set_word64(TAIL, live);
-        }
-        Ok((0, live))
-    }
-
-    fn try_take(&self) -> Result<Option<Vec<u8>>, TakeError> {
-        if self.segment.word64(ITEMS) == 0 {
-            return Ok(None);
-        }
-        let _locked = self.lock()?;
-        let s = &self.segment;
-        let (head, tail) = (s.word64(HEAD), s.word64(TAIL));
-        if head >= tail {
-            return Ok(None);
-        }
-        let map = s.map();
-        let mut len = [0u8; 4];
-        map.read(DATA + head as usize, &mut len);
-        let len = u32::from_le_bytes(len) as usize;
-        let mut bytes = vec![0u8; len];
-        map.read(DATA + head as usize + 4, &mut bytes);
-        let next = head + 4 + len as u64;
-        let (head, tail) = if next >= tail { (0, 0) } else { (next, tail) };
-        map.u64_at(HEAD).store(head, Ordering::Release);
-        map.u64_at(TAIL).store(tail, Ordering::Release);
-        map.u64_at(ITEMS).fetch_sub(1, Ordering::SeqCst);
-        Ok(Some(bytes))
-    }
-
-    /// Takes the oldest message, waiting for one until `deadline`. With `closable`, an empty
-    /// mailbox whose writer closed it or ended raises [`TakeError::Closed`].
-    pub fn take(&self, deadline: Option<Instant>, closable: bool) -> Result<Vec<u8>, TakeError> {
-        let mut waited = false;
-        loop {
-            if let Some(bytes) = self.try_take()? {
-                return Ok(bytes);
-            }
-            let seen = self.segment.event_seq();
-            if self.segment.word64(ITEMS) > 0 {
-                continue;
-            }
-            if closable && self.writer_gone(waited) {
-                return Err(TakeError::Closed);
-            }
-            if self
-                .segment
-                .spin_until(|s| s.word64(ITEMS) > 0 || s.event_seq() != seen)
-            {
-                continue;
-            }
-            self.segment
-                .wait_event(seen, deadline)
-                .map_err(TakeError::Wait)?;
-            waited = true;
-        }
-    }
-
-    /// Whether the sending side is closed, or (checked only after a wait, as it costs a
-    /// system call) ended with the process that last held it.
-    fn writer_gone(&self, check_process: bool) -> bool {
-        if self.segment.word(WRITER_CLOSED) != 0 {
-            return true;
-        }
-        let writer = self.segment.word(WRITER);
-        check_process && writer != my_pid() && pid_is_dead(writer)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.segment.word64(ITEMS) == 0
-    }
-
-    pub fn len(&self) -> u64 {
-        self.segment.word64(ITEMS)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,7 +396,7 @@ impl Interp {
             return Some(self.pipe_method(end, name, args, span));
         }
         if let Some(l) = handle_of::<Lock>(handle) {
-            return Some(lock_method(l, name, args, span));
+            return Some(self.lock_method(l, name, args, span));
         }
         if let Some(c) = handle_of::<SharedCell>(handle) {
             return Some(shared_method(c, name, args, span));
@@ -705,15 +521,74 @@ impl Interp {
         what: &str,
         span: Span,
     ) -> RtResult<Value> {
-        let bytes = mailbox
-            .take(deadline, closable)
-            .map_err(|e| self.take_error(e, what, span))?;
+        let bytes = if self.serves_while_waiting() {
+            let mut outcome = None;
+            self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
+                match mailbox.poll_take(closable) {
+                    Ok(None) => false,
+                    other => {
+                        outcome = Some(other);
+                        true
+                    }
+                }
+            })?;
+            match outcome {
+                Some(Ok(Some(bytes))) => Ok(bytes),
+                Some(Err(e)) => Err(e),
+                _ => Err(TakeError::Wait(WaitError::TimedOut)),
+            }
+        } else {
+            mailbox.take(deadline, closable)
+        };
+        let bytes = bytes.map_err(|e| self.take_error(e, what, span))?;
         let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
             let decoder = Decoder::new(self, &packet)?;
             let wire = packet.values.first().ok_or("an empty message")?;
             decoder.value(self, wire)
         });
         decoded.map_err(|e| RtError::new(format!("{what}: {e}"), span))
+    }
+
+    /// True when this process has pools to serve, callbacks to run or children's output to
+    /// relay: then a wait must keep doing that (a worker blocked on sending its result could
+    /// be the one that would put the item waited for), so it polls the IPC handle between
+    /// rounds of the event loop instead of sleeping on it.
+    fn serves_while_waiting(&self) -> bool {
+        !self.runtime.pools.is_empty()
+            || !self.runtime.callbacks.is_empty()
+            || !self.runtime.relays.is_empty()
+    }
+
+    /// `lock.acquire(timeout)`: true, or false after the timeout.
+    fn acquire(&mut self, l: &Lock, deadline: Option<Instant>, span: Span) -> RtResult<bool> {
+        let outcome = if self.serves_while_waiting() {
+            let mut outcome = Err(LockError::Wait(WaitError::TimedOut));
+            self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
+                outcome = l.segment.lock(Some(Instant::now()));
+                !matches!(outcome, Err(LockError::Wait(WaitError::TimedOut)))
+            })?;
+            outcome
+        } else {
+            l.segment.lock(deadline)
+        };
+        match outcome {
+            Ok(None) => Ok(true),
+            Ok(Some(dead)) => {
+                eprintln!(
+                    "warning: lock recovered: process {dead} died while holding it; \
+                     process {} has it now",
+                    my_pid()
+                );
+                Ok(true)
+            }
+            Err(LockError::Wait(WaitError::TimedOut)) => Ok(false),
+            Err(LockError::Wait(WaitError::Interrupted)) => Err(RtError::interrupted(span)),
+            Err(LockError::HeldByMe) => Err(RtError::new(
+                "lock.acquire(): this process already holds the lock (acquiring it again \
+                 would wait forever)",
+                span,
+            )),
+        }
     }
 
     fn take_error(&self, error: TakeError, what: &str, span: Span) -> Box<RtError> {
@@ -729,54 +604,35 @@ impl Interp {
             TakeError::Failed(e) => RtError::new(format!("{what}: {e}"), span),
         }
     }
-}
 
-fn lock_method(l: &Lock, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
-    let what = format!("lock.{name}()");
-    match name {
-        "acquire" => {
-            arity(&what, args, 0, 1, span)?;
-            let deadline = deadline_arg(args, &what, span)?;
-            match l.segment.lock(deadline) {
-                Ok(None) => Ok(Value::Bool(true)),
-                Ok(Some(dead)) => {
-                    eprintln!(
-                        "warning: lock recovered: process {dead} died while holding it; \
-                         process {} has it now",
-                        my_pid()
-                    );
-                    Ok(Value::Bool(true))
+    fn lock_method(&mut self, l: &Lock, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
+        let what = format!("lock.{name}()");
+        match name {
+            "acquire" => {
+                arity(&what, args, 0, 1, span)?;
+                let deadline = deadline_arg(args, &what, span)?;
+                Ok(Value::Bool(self.acquire(l, deadline, span)?))
+            }
+            "release" => {
+                arity(&what, args, 0, 0, span)?;
+                if l.segment.unlock() {
+                    return Ok(Value::Nil);
                 }
-                Err(LockError::Wait(WaitError::TimedOut)) => Ok(Value::Bool(false)),
-                Err(LockError::Wait(WaitError::Interrupted)) => Err(RtError::interrupted(span)),
-                Err(LockError::HeldByMe) => Err(RtError::new(
-                    format!(
-                        "{what}: this process already holds the lock (acquiring it again \
-                         would wait forever)"
-                    ),
+                let holder = match l.segment.lock_holder() {
+                    0 => "nobody holds it".to_string(),
+                    pid => format!("process {pid} holds it"),
+                };
+                Err(RtError::new(
+                    format!("{what}: this process does not hold the lock ({holder})"),
                     span,
-                )),
+                ))
             }
-        }
-        "release" => {
-            arity(&what, args, 0, 0, span)?;
-            if l.segment.unlock() {
-                return Ok(Value::Nil);
+            "locked" => {
+                arity(&what, args, 0, 0, span)?;
+                Ok(Value::Bool(l.segment.lock_holder() != 0))
             }
-            let holder = match l.segment.lock_holder() {
-                0 => "nobody holds it".to_string(),
-                pid => format!("process {pid} holds it"),
-            };
-            Err(RtError::new(
-                format!("{what}: this process does not hold the lock ({holder})"),
-                span,
-            ))
+            _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
         }
-        "locked" => {
-            arity(&what, args, 0, 0, span)?;
-            Ok(Value::Bool(l.segment.lock_holder() != 0))
-        }
-        _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod channel;
 pub mod child;
 pub mod ipc;
+pub mod mailbox;
 pub mod pool;
 pub mod process;
 pub mod progress;

@@ -1065,6 +1065,20 @@ impl Interp {
         &mut self,
         deadline: Option<Instant>,
         span: Span,
+        done: impl FnMut(&mut Interp) -> bool,
+    ) -> RtResult<bool> {
+        // Wake at least every second to re-check conditions that have no fd (a process
+        // ending is signalled through the wake pipe, so this is only a safety net).
+        self.wait_until_checking(deadline, Duration::from_secs(1), span, done)
+    }
+
+    /// Like [`Interp::wait_until`], re-checking `done` at least every `every` even when no
+    /// event arrives (for conditions signalled outside the event loop, like queue items).
+    pub(crate) fn wait_until_checking(
+        &mut self,
+        deadline: Option<Instant>,
+        every: Duration,
+        span: Span,
         mut done: impl FnMut(&mut Interp) -> bool,
     ) -> RtResult<bool> {
         let _ = self.out.flush();
@@ -1085,10 +1099,7 @@ impl Interp {
                 Some(d) => Some(d - now),
                 None => None,
             };
-            // Wake at least every second to re-check conditions that have no fd (a process
-            // ending is signalled through the wake pipe, so this is only a safety net).
-            let timeout =
-                Some(timeout.map_or(Duration::from_secs(1), |t| t.min(Duration::from_secs(1))));
+            let timeout = Some(timeout.map_or(every, |t| t.min(every)));
             self.pump(timeout, span)?;
         }
     }
