@@ -308,10 +308,12 @@ fn handle_of<T: 'static>(handle: &HandleRef) -> Option<&Rc<T>> {
     handle.as_any().downcast_ref::<Rc<T>>()
 }
 
-fn deadline_arg(args: &[Value], what: &str, span: Span) -> RtResult<Option<Instant>> {
+fn deadline_arg(args: &[Value], what: Method<'_>, span: Span) -> RtResult<Option<Instant>> {
     match args.first() {
         None | Some(Value::Nil) => Ok(None),
-        Some(v) => Ok(Some(Instant::now() + timeout_arg(v, what, span)?)),
+        Some(v) => Ok(Some(
+            Instant::now() + timeout_arg(v, &what.to_string(), span)?,
+        )),
     }
 }
 
@@ -411,24 +413,24 @@ impl Interp {
         args: &[Value],
         span: Span,
     ) -> RtResult<Value> {
-        let what = format!("queue.{name}()");
+        let what = Method("queue", name);
         match name {
             "put" => {
-                arity(&what, args, 1, 1, span)?;
-                self.send_value(&q.mailbox, &args[0], &what, span)?;
+                arity(what, args, 1, 1, span)?;
+                self.send_value(&q.mailbox, &args[0], what, span)?;
                 Ok(Value::Nil)
             }
             "get" => {
-                arity(&what, args, 0, 1, span)?;
-                let deadline = deadline_arg(args, &what, span)?;
-                self.receive_value(&q.mailbox, deadline, false, &what, span)
+                arity(what, args, 0, 1, span)?;
+                let deadline = deadline_arg(args, what, span)?;
+                self.receive_value(&q.mailbox, deadline, false, what, span)
             }
             "empty" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 Ok(Value::Bool(q.mailbox.is_empty()))
             }
             "size" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 Ok(Value::Int(q.mailbox.len() as i64))
             }
             _ => Err(no_method("a queue", name, "put, get, empty, size", span)),
@@ -442,7 +444,7 @@ impl Interp {
         args: &[Value],
         span: Span,
     ) -> RtResult<Value> {
-        let what = format!("pipe.{name}()");
+        let what = Method("pipe", name);
         let closed_here = || {
             RtError::new(
                 format!("{what}: this end of the pipe was closed by this process"),
@@ -451,7 +453,7 @@ impl Interp {
         };
         match name {
             "send" => {
-                arity(&what, args, 1, 1, span)?;
+                arity(what, args, 1, 1, span)?;
                 if end.closed.get() {
                     return Err(closed_here());
                 }
@@ -462,23 +464,23 @@ impl Interp {
                     ));
                 }
                 end.send.segment.set_word(WRITER, my_pid());
-                self.send_value(&end.send, &args[0], &what, span)?;
+                self.send_value(&end.send, &args[0], what, span)?;
                 Ok(Value::Nil)
             }
             "recv" => {
-                arity(&what, args, 0, 1, span)?;
+                arity(what, args, 0, 1, span)?;
                 if end.closed.get() {
                     return Err(closed_here());
                 }
-                let deadline = deadline_arg(args, &what, span)?;
-                self.receive_value(&end.recv, deadline, true, &what, span)
+                let deadline = deadline_arg(args, what, span)?;
+                self.receive_value(&end.recv, deadline, true, what, span)
             }
             "poll" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 Ok(Value::Bool(!end.recv.is_empty()))
             }
             "close" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 if !end.closed.replace(true) {
                     // Only the end's owner closes it for everyone; a process that merely
                     // inherited a copy just lets go of its own.
@@ -503,7 +505,7 @@ impl Interp {
         &mut self,
         mailbox: &Mailbox,
         value: &Value,
-        what: &str,
+        what: Method,
         span: Span,
     ) -> RtResult<()> {
         let packet =
@@ -518,7 +520,7 @@ impl Interp {
         mailbox: &Mailbox,
         deadline: Option<Instant>,
         closable: bool,
-        what: &str,
+        what: Method,
         span: Span,
     ) -> RtResult<Value> {
         let bytes = if self.serves_while_waiting() {
@@ -591,7 +593,7 @@ impl Interp {
         }
     }
 
-    fn take_error(&self, error: TakeError, what: &str, span: Span) -> Box<RtError> {
+    fn take_error(&self, error: TakeError, what: Method, span: Span) -> Box<RtError> {
         match error {
             TakeError::Wait(WaitError::Interrupted) => RtError::interrupted(span),
             TakeError::Wait(WaitError::TimedOut) => {
@@ -606,15 +608,15 @@ impl Interp {
     }
 
     fn lock_method(&mut self, l: &Lock, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
-        let what = format!("lock.{name}()");
+        let what = Method("lock", name);
         match name {
             "acquire" => {
-                arity(&what, args, 0, 1, span)?;
-                let deadline = deadline_arg(args, &what, span)?;
+                arity(what, args, 0, 1, span)?;
+                let deadline = deadline_arg(args, what, span)?;
                 Ok(Value::Bool(self.acquire(l, deadline, span)?))
             }
             "release" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 if l.segment.unlock() {
                     return Ok(Value::Nil);
                 }
@@ -628,7 +630,7 @@ impl Interp {
                 ))
             }
             "locked" => {
-                arity(&what, args, 0, 0, span)?;
+                arity(what, args, 0, 0, span)?;
                 Ok(Value::Bool(l.segment.lock_holder() != 0))
             }
             _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
@@ -637,28 +639,39 @@ impl Interp {
 }
 
 fn shared_method(c: &SharedCell, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
-    let what = format!("shared.{name}()");
+    let what = Method("shared", name);
     let fail = |e: String| RtError::new(format!("{what}: {e}"), span);
     match name {
         "get" => {
-            arity(&what, args, 0, 0, span)?;
+            arity(what, args, 0, 0, span)?;
             Ok(c.get())
         }
         "set" => {
-            arity(&what, args, 1, 1, span)?;
+            arity(what, args, 1, 1, span)?;
             let bits = c.bits_of(&args[0]).map_err(fail)?;
             c.segment.set_word64(CELL_VALUE, bits);
             Ok(Value::Nil)
         }
         "add" => {
-            arity(&what, args, 1, 1, span)?;
+            arity(what, args, 1, 1, span)?;
             c.add(&args[0]).map_err(fail)
         }
         _ => Err(no_method("a shared cell", name, "get, set, add", span)),
     }
 }
 
-fn arity(what: &str, args: &[Value], min: usize, max: usize, span: Span) -> RtResult<()> {
+/// Which method is being called, for error messages: formatted only when one is raised, so
+/// that a call that succeeds allocates nothing for it.
+#[derive(Clone, Copy)]
+struct Method<'a>(&'static str, &'a str);
+
+impl std::fmt::Display for Method<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}()", self.0, self.1)
+    }
+}
+
+fn arity(what: Method, args: &[Value], min: usize, max: usize, span: Span) -> RtResult<()> {
     if (min..=max).contains(&args.len()) {
         return Ok(());
     }
