@@ -271,6 +271,22 @@ impl Engine {
             .map(|n| n.to_string())
             .collect()
     }
+
+    /// False when `code` is the start of a statement that goes on (an open bracket or block,
+    /// a trailing operator): an interactive front end then reads another line. Decided by
+    /// the parser; any other syntax error counts as complete (running it reports the error).
+    ///
+    /// ```
+    /// assert!(mpscript::Engine::is_complete("let x = 1 + 2"));
+    /// assert!(!mpscript::Engine::is_complete("fn f(x) {"));
+    /// assert!(!mpscript::Engine::is_complete("let y = 1 +"));
+    /// assert!(mpscript::Engine::is_complete("let = 3"));
+    /// ```
+    pub fn is_complete(code: &str) -> bool {
+        let mut sources = crate::syntax::SourceMap::new();
+        let id = sources.add("<input>", code);
+        !matches!(crate::syntax::parse(id, code), Err(e) if e.at_end)
+    }
 }
 
 /// Serves a spawn-method child, if this process is one; otherwise returns at once. A host

@@ -11,3 +11,4 @@ mod hostile;
 mod ipc;
 mod pool;
 mod process;
+mod repl;

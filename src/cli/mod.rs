@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. All language work happens in the library.
 
-use std::io::{IsTerminal, Read};
+mod repl;
+
+use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -98,7 +100,7 @@ pub fn main() -> i32 {
                 Err(e) => report(&e),
             }
         }
-        (None, Some(Command::Repl)) | (None, None) => repl(&mut engine),
+        (None, Some(Command::Repl)) | (None, None) => repl::run(&mut engine),
     }
 }
 
@@ -147,18 +149,4 @@ fn report(error: &Error) -> i32 {
         _ => eprintln!("{error}"),
     }
     error.exit_code()
-}
-
-/// A minimal session until the rustyline REPL lands: reads statements from standard input.
-fn repl(engine: &mut Engine) -> i32 {
-    if std::io::stdin().is_terminal() {
-        eprintln!(
-            "mpscript {} (type statements; Ctrl-D to leave)",
-            env!("CARGO_PKG_VERSION")
-        );
-    }
-    match read_stdin() {
-        Ok(text) => finish(engine.eval_named("<stdin>", &text)),
-        Err(e) => report(&e),
-    }
 }

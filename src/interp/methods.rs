@@ -7,6 +7,46 @@ use super::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 
 /// The methods of each value type, for error messages and REPL completion.
+/// The methods a value of the type `type_name` has (for completion in the REPL).
+///
+/// ```
+/// use mpscript::interp::methods::method_names;
+/// assert!(method_names("list").contains(&"push"));
+/// assert!(method_names("queue").contains(&"get"));
+/// assert!(method_names("int").is_empty());
+/// ```
+pub fn method_names(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "list" => LIST_METHODS,
+        "str" => STR_METHODS,
+        "map" => MAP_METHODS,
+        "process" => &[
+            "is_alive",
+            "join",
+            "terminate",
+            "kill",
+            "pid",
+            "name",
+            "exitcode",
+        ],
+        "pool" => &[
+            "map",
+            "starmap",
+            "apply",
+            "close",
+            "join",
+            "terminate",
+            "size",
+        ],
+        "result" => &["get", "wait", "ready", "successful"],
+        "queue" => &["put", "get", "empty", "size"],
+        "pipe" => &["send", "recv", "poll", "close"],
+        "lock" => &["acquire", "release", "locked"],
+        "shared" => &["get", "set", "add"],
+        _ => &[],
+    }
+}
+
 pub const LIST_METHODS: &[&str] = &[
     "push", "pop", "len", "insert", "extend", "index", "remove", "sort", "reverse", "copy", "clear",
 ];

@@ -219,7 +219,7 @@ impl Drop for Pool {
 }
 
 impl Pool {
-    fn mine(&self) -> bool {
+    pub(crate) fn mine(&self) -> bool {
         self.owner == std::process::id() as i32
     }
 
@@ -1170,7 +1170,7 @@ impl Interp {
     }
 
     /// `p.terminate()`: stops the workers now; unfinished results raise when read.
-    fn terminate_pool(&mut self, pool: &Rc<Pool>) {
+    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
         {
             let mut st = pool.state.borrow_mut();
             st.terminated = true;

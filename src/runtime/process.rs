@@ -298,7 +298,14 @@ impl Interp {
 
     /// Ends every live child: SIGTERM, a short grace period, then SIGKILL; all are reaped.
     pub(crate) fn terminate_children(&mut self) {
-        self.stop_pools();
+        // As `p.terminate()` does: a pool then refuses new tasks with a clear error (the REPL
+        // goes on after Ctrl-C), and unfinished results raise when read.
+        let pools = std::mem::take(&mut self.runtime.pools);
+        for pool in pools.iter().filter_map(|p| p.upgrade()) {
+            if pool.mine() {
+                self.terminate_pool(&pool);
+            }
+        }
         let children = std::mem::take(&mut self.runtime.children);
         for p in &children {
             p.signal(Signal::SIGTERM);

@@ -86,11 +86,12 @@ pub fn init_child_signals() {
 
 /// Makes Ctrl-C set the interrupted flag instead of killing the process, so the interpreter
 /// can end its children and exit 130. Only the command line and the REPL ask for this.
+/// Installs the handler again on every call: a line editor replaces it with its own while it
+/// lives, and the REPL takes it back.
 pub fn catch_interrupts() {
     init_child_signals();
-    if !SIGINT_INSTALLED.swap(true, Ordering::SeqCst) {
-        install(Signal::SIGINT);
-    }
+    SIGINT_INSTALLED.store(true, Ordering::SeqCst);
+    install(Signal::SIGINT);
 }
 
 /// Restores default SIGINT handling (the REPL does this when it leaves).

@@ -15,5 +15,5 @@ mod prescan;
 mod source;
 
 pub use format_spec::{Align, FormatSpec};
-pub use parser::{MAX_EXPR_DEPTH, MAX_NESTING, SyntaxError, parse};
+pub use parser::{KEYWORDS, MAX_EXPR_DEPTH, MAX_NESTING, SyntaxError, parse};
 pub use source::{LineCol, Source, SourceId, SourceMap, Span, Spanned};

@@ -755,7 +755,8 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
     Some(last.to_string())
 }
 
-const KEYWORDS: &[&str] = &[
+/// The reserved words.
+pub const KEYWORDS: &[&str] = &[
     "let",
     "fn",
     "return",

@@ -1,0 +1,436 @@
+//! The interactive session (`mpscript repl`): rustyline for editing, history, completion and
+//! colour; the library's `Engine` for everything else. With standard input not a terminal, the
+//! same loop reads statements without prompts, so a session can be scripted.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use mpscript::{Engine, Error, ErrorKind, Value};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+
+const PROMPT: &str = "mps> ";
+const CONTINUE: &str = "...> ";
+
+const HELP: &str = "\
+Commands:
+  :help          this text
+  :vars          the names defined in this session
+  :load FILE     run a script in this session
+  :quit          leave (also Ctrl-D)
+
+Keys: Ctrl-C clears the line, or interrupts running code (its child processes are ended);
+Ctrl-D leaves; Tab completes names, keywords and methods after `.`; Up/Down walk the history.
+
+Processes:
+  spawn f(x)                       start a child process running f(x); returns a process
+  join p                           wait for a process, a list of them, or a pool
+  p = pool(n)                      start n worker processes
+  apply_async p, f(x), callback = g, error_callback = h, timeout = s, retries = n
+  p.map(f, xs)  p.starmap(f, xss)  p.apply(f, args)
+  close p                          no more tasks; then `join p`
+  queue()  pipe()  lock()  shared(v)  with l { ... }
+";
+
+/// Runs a session; returns the exit status.
+pub fn run(engine: &mut Engine) -> i32 {
+    mpscript::runtime::sys::catch_interrupts();
+    let status = if std::io::stdin().is_terminal() {
+        interactive(engine)
+    } else {
+        scripted(engine)
+    };
+    leave(engine, status)
+}
+
+/// Ends the session: live children are waited for (a Ctrl-C meanwhile ends them); pool
+/// workers end when the engine goes.
+fn leave(engine: &mut Engine, status: i32) -> i32 {
+    mpscript::runtime::set_interrupted(false);
+    match engine.finish_children(Ok(Value::Nil)) {
+        Err(e) if e.kind() == ErrorKind::Interrupted => 130,
+        _ => status,
+    }
+}
+
+/// What one input did.
+enum Outcome {
+    Ok,
+    Failed,
+    Exit(i32),
+}
+
+/// Runs one complete input and shows its value or its error.
+fn evaluate(engine: &mut Engine, name: &str, code: &str) -> Outcome {
+    match engine.eval_named(name, code) {
+        Ok(Value::Nil) => Outcome::Ok,
+        Ok(value) => {
+            println!("{}", value.repr());
+            Outcome::Ok
+        }
+        Err(e) => report(engine, &e),
+    }
+}
+
+fn report(engine: &mut Engine, error: &Error) -> Outcome {
+    match error.kind() {
+        ErrorKind::Exit(code) => Outcome::Exit(code),
+        ErrorKind::Interrupted => {
+            engine.terminate_children();
+            mpscript::runtime::set_interrupted(false);
+            eprintln!("interrupted");
+            Outcome::Failed
+        }
+        _ => {
+            eprintln!("{error}");
+            Outcome::Failed
+        }
+    }
+}
+
+/// A `:command`, or `None` if the input is code.
+fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
+    let rest = input.trim().strip_prefix(':')?;
+    let (name, arg) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let arg = arg.trim();
+    Some(match name {
+        "help" | "h" => {
+            print!("{HELP}");
+            Outcome::Ok
+        }
+        "quit" | "q" | "exit" => Outcome::Exit(0),
+        "vars" => {
+            let mut names = engine.global_names();
+            names.retain(|n| !is_builtin(n));
+            names.sort();
+            for name in names {
+                if let Some(value) = engine.get_global(&name) {
+                    println!("{name} = {}", value.repr());
+                }
+            }
+            Outcome::Ok
+        }
+        "load" if !arg.is_empty() => {
+            match mpscript::engine_read_script(std::path::Path::new(arg)) {
+                Ok(text) => match engine.eval_named(arg, &text) {
+                    Ok(_) => Outcome::Ok,
+                    Err(e) => report(engine, &e),
+                },
+                Err(e) => report(engine, &e),
+            }
+        }
+        "load" => {
+            eprintln!("usage: :load FILE");
+            Outcome::Failed
+        }
+        other => {
+            eprintln!("unknown command `:{other}` (try :help)");
+            Outcome::Failed
+        }
+    })
+}
+
+fn is_builtin(name: &str) -> bool {
+    mpscript::interp::builtins::Builtin::ALL
+        .iter()
+        .any(|b| b.name() == name)
+}
+
+// ---------------------------------------------------------------------------------------------
+// With a terminal.
+
+fn interactive(engine: &mut Engine) -> i32 {
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut editor: Editor<Assist, rustyline::history::DefaultHistory> =
+        match Editor::with_config(config) {
+            Ok(editor) => editor,
+            Err(e) => {
+                eprintln!("error: cannot start the line editor: {e}");
+                return 1;
+            }
+        };
+    editor.set_helper(Some(Assist::new()));
+    // The editor put its own SIGINT handler in place; Ctrl-C while code runs must reach ours.
+    mpscript::runtime::sys::catch_interrupts();
+    let history = history_path();
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    eprintln!(
+        "mpscript {} — :help for help, Ctrl-D to leave",
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut count = 0;
+    let mut pending = String::new();
+    loop {
+        if let Some(helper) = editor.helper_mut() {
+            helper.refresh(engine);
+        }
+        let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                pending.push_str(&line);
+                let is_command = pending.trim_start().starts_with(':');
+                if pending.trim().is_empty() {
+                    pending.clear();
+                    continue;
+                }
+                // The parser decides: an unfinished statement reads another line.
+                if !is_command && !Engine::is_complete(&pending) {
+                    pending.push('\n');
+                    continue;
+                }
+                let input = std::mem::take(&mut pending);
+                let _ = editor.add_history_entry(input.as_str());
+                if let Some(path) = &history {
+                    let _ = editor.append_history(path);
+                }
+                count += 1;
+                let outcome = command(engine, &input)
+                    .unwrap_or_else(|| evaluate(engine, &format!("<repl:{count}>"), &input));
+                if let Outcome::Exit(code) = outcome {
+                    return code;
+                }
+            }
+            // Ctrl-C at the prompt drops what was typed, also unfinished lines.
+            Err(ReadlineError::Interrupted) => pending.clear(),
+            Err(ReadlineError::Eof) => return 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
+    }
+}
+
+/// Where history is kept: `$MPSCRIPT_HISTORY`, else `$XDG_STATE_HOME/mpscript/history`, else
+/// `~/.local/state/mpscript/history`.
+fn history_path() -> Option<PathBuf> {
+    let path = if let Some(p) = std::env::var_os("MPSCRIPT_HISTORY") {
+        PathBuf::from(p)
+    } else {
+        let state = std::env::var_os("XDG_STATE_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+        state.join("mpscript").join("history")
+    };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    Some(path)
+}
+
+/// The editor's helper: completion and highlighting.
+struct Assist {
+    /// Names in scope, with the type of their value.
+    names: HashMap<String, &'static str>,
+    colour: bool,
+}
+
+impl Assist {
+    fn new() -> Assist {
+        let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |t| t != "dumb");
+        Assist {
+            names: HashMap::new(),
+            colour,
+        }
+    }
+
+    fn refresh(&mut self, engine: &Engine) {
+        self.names = engine
+            .global_names()
+            .into_iter()
+            .filter_map(|name| {
+                let kind = engine.get_global(&name)?.type_name();
+                Some((name, kind))
+            })
+            .collect();
+    }
+
+    fn candidates(&self, word: &str, receiver: Option<&str>) -> Vec<String> {
+        let mut out: Vec<String> = match receiver {
+            Some(receiver) => {
+                let kind = self.names.get(receiver).copied().unwrap_or("");
+                mpscript::interp::methods::method_names(kind)
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect()
+            }
+            None => mpscript::syntax::KEYWORDS
+                .iter()
+                .map(|k| k.to_string())
+                .chain(self.names.keys().cloned())
+                .collect(),
+        };
+        out.retain(|c| c.starts_with(word));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+impl Helper for Assist {}
+
+impl Hinter for Assist {
+    type Hint = String;
+}
+
+impl Validator for Assist {}
+
+impl Completer for Assist {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        let word = &before[start..];
+        let receiver = before[..start].strip_suffix('.').map(|head| {
+            let from = head
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(0, |i| i + 1);
+            &head[from..]
+        });
+        let pairs = self
+            .candidates(word, receiver)
+            .into_iter()
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: c,
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Highlighter for Assist {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.colour {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(colourize(line))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+/// Keywords bold blue, strings green, numbers yellow, comments grey.
+fn colourize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let paint = |out: &mut String, code: &str, text: &str| {
+        out.push_str(code);
+        out.push_str(text);
+        out.push_str("\x1b[0m");
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let start = i;
+        if c == '"' || c == '\'' {
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                i += if chars[i] == '\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(chars.len());
+            paint(
+                &mut out,
+                "\x1b[32m",
+                &chars[start..i].iter().collect::<String>(),
+            );
+        } else if c == '#' {
+            paint(
+                &mut out,
+                "\x1b[90m",
+                &chars[start..].iter().collect::<String>(),
+            );
+            i = chars.len();
+        } else if c.is_ascii_digit() {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '.') {
+                i += 1;
+            }
+            paint(
+                &mut out,
+                "\x1b[33m",
+                &chars[start..i].iter().collect::<String>(),
+            );
+        } else if c.is_alphabetic() || c == '_' {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            if mpscript::syntax::KEYWORDS.contains(&word.as_str()) {
+                paint(&mut out, "\x1b[1;34m", &word);
+            } else {
+                out.push_str(&word);
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Without a terminal.
+
+/// Reads statements from standard input, line by line, running each as soon as it is
+/// complete. Values are echoed as at the prompt; the status is 1 if any input failed.
+fn scripted(engine: &mut Engine) -> i32 {
+    let stdin = std::io::stdin();
+    let mut pending = String::new();
+    let mut failed = false;
+    let mut count = 0;
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("error: <stdin>: cannot read (not UTF-8?)");
+            return 1;
+        };
+        pending.push_str(&line);
+        pending.push('\n');
+        if pending.trim().is_empty() {
+            pending.clear();
+            continue;
+        }
+        let is_command = pending.trim_start().starts_with(':');
+        if !is_command && !Engine::is_complete(&pending) {
+            continue;
+        }
+        count += 1;
+        let input = std::mem::take(&mut pending);
+        let outcome = command(engine, &input)
+            .unwrap_or_else(|| evaluate(engine, &format!("<repl:{count}>"), &input));
+        match outcome {
+            Outcome::Ok => {}
+            Outcome::Failed => failed = true,
+            Outcome::Exit(code) => return code,
+        }
+    }
+    if !pending.trim().is_empty() {
+        count += 1;
+        if let Outcome::Failed = evaluate(engine, &format!("<repl:{count}>"), &pending) {
+            failed = true;
+        }
+    }
+    i32::from(failed)
+}
