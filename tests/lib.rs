@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod docs;
 mod embedding;
+mod faults;
 mod golden;
 mod hostile;
 mod ipc;

@@ -1,0 +1,188 @@
+//! Fault injection: workers killed at random while a pool works, Ctrl-C storms, and output
+//! that cannot be written. Real processes and real signals throughout.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{BIN, alive, start_script, wait_gone};
+
+/// The pids of the live children of `pid` (its pool workers).
+fn children_of(pid: u32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
+            out.extend(
+                text.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            );
+        }
+    }
+    out
+}
+
+/// Runs `tasks` tasks on pool(4) while a thread SIGKILLs a random worker every 50 ms; every
+/// task must end exactly once, as a value or a "worker ... died" error.
+fn kill_workers_while_pool_runs(tasks: usize) {
+    let script = format!(
+        r#"
+        let p = pool(4)
+        fn work(x) {{ sleep(0.005); return x }}
+        let rs = []
+        for i in range({tasks}) {{ rs.push(apply_async(p, work(i))) }}
+        let ok = 0
+        let died = 0
+        let other = 0
+        let sum = 0
+        for r in rs {{
+            try {{
+                sum += r.get()
+                ok += 1
+            }} catch e {{
+                if "died" in str(e) {{ died += 1 }} else {{ other += 1; print(e) }}
+            }}
+        }}
+        close p
+        join p
+        print(ok, died, other, sum)
+        "#
+    );
+    let (mut child, lines, _dir) = start_script(&script, &["run"]);
+    let pid = child.id();
+    let mut killed = 0;
+    let mut seen_workers = Vec::new();
+    let started = Instant::now();
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let result = loop {
+        if let Ok(line) = lines.try_recv() {
+            break line;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the pool hung under worker kills"
+        );
+        let workers = children_of(pid);
+        seen_workers.extend(workers.iter().copied());
+        if !workers.is_empty() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let victim = workers[(seed % workers.len() as u64) as usize];
+            let _ = Command::new("kill")
+                .args(["-KILL", &victim.to_string()])
+                .status();
+            killed += 1;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "exit status");
+    let counts: Vec<i64> = result
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (ok, died, other, sum) = (counts[0], counts[1], counts[2], counts[3]);
+    eprintln!("{tasks} tasks: {ok} values, {died} worker-died errors, {killed} kills");
+    assert_eq!(other, 0, "only values and worker deaths");
+    assert_eq!(
+        ok + died,
+        tasks as i64,
+        "every task ended exactly once: {result}"
+    );
+    assert!(
+        killed > 0 && died > 0,
+        "workers were killed ({killed}) and tasks failed ({died})"
+    );
+    assert!(sum <= (tasks * (tasks - 1) / 2) as i64);
+    seen_workers.sort();
+    seen_workers.dedup();
+    assert!(
+        wait_gone(&seen_workers, Duration::from_secs(5)),
+        "no worker is left behind"
+    );
+}
+
+#[test]
+fn random_worker_kills_short() {
+    kill_workers_while_pool_runs(1_000);
+}
+
+/// The long variant of the issue: `cargo test --test integration -- --ignored faults`.
+#[test]
+#[ignore]
+fn random_worker_kills_long() {
+    kill_workers_while_pool_runs(10_000);
+}
+
+#[test]
+fn sigint_storm_during_join() {
+    let (mut child, lines, _dir) = start_script(
+        r#"
+        let p = pool(2)
+        fn slow(x) { sleep(0.2); return x }
+        for i in range(100) { apply_async p, slow(i) }
+        close p
+        print("joining")
+        join p
+        "#,
+        &["run"],
+    );
+    assert_eq!(
+        lines.recv_timeout(Duration::from_secs(20)).unwrap(),
+        "joining"
+    );
+    let pid = child.id();
+    let workers = children_of(pid);
+    for _ in 0..50 {
+        let _ = Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status();
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(wait_gone(&workers, Duration::from_secs(2)));
+    assert!(!alive(pid as i32));
+}
+
+#[test]
+fn closed_stdout_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.mps"),
+        "for i in range(100000) { print(i) }\n",
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["run", "s.mps"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 2];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout); // like `| head -1`
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("cannot write output"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn full_disk_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.mps"), "print(\"hello\")\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["run", "s.mps"])
+        .current_dir(dir.path())
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("cannot write output"), "{stderr}");
+}
