@@ -12,4 +12,5 @@ mod hostile;
 mod ipc;
 mod pool;
 mod process;
+mod props;
 mod repl;
