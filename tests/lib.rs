@@ -10,6 +10,7 @@ mod faults;
 mod golden;
 mod hostile;
 mod ipc;
+mod load;
 mod pool;
 mod process;
 mod props;

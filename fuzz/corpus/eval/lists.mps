@@ -1,0 +1,28 @@
+# Lists and their methods; lists are shared by reference.
+let xs = [3, 1, 2]
+xs.push(5)
+print(xs, xs.len(), len(xs))
+print(xs.pop(), xs)
+print(xs.pop(0), xs)
+xs.insert(0, 9)
+xs.extend([7, 7])
+print(xs, xs.index(7))
+xs.remove(7)
+print(xs)
+xs.sort()
+print(xs)
+xs.sort(reverse = true)
+print(xs)
+xs.reverse()
+print(xs)
+let alias = xs
+alias.push("shared")
+print(xs)
+let copy = xs.copy()
+copy.push("only copy")
+print(len(xs), len(copy))
+print([1, 2, 3][-1], [[1, 2], [3]][0][1])
+print(1 in xs, "shared" in xs)
+let empty = []
+empty.clear()
+print(empty)

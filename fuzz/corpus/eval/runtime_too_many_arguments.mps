@@ -1,0 +1,4 @@
+fn f(a) {
+    return a
+}
+f(1, 2)

@@ -1,0 +1,3 @@
+fn f(x) {}
+let p = pool(2)
+apply_async p, f

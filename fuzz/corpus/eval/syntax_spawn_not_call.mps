@@ -1,0 +1,2 @@
+fn work() {}
+let p = spawn work

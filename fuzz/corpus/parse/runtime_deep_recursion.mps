@@ -1,0 +1,4 @@
+fn f(n) {
+    return f(n + 1)
+}
+f(0)

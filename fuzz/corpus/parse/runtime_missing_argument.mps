@@ -1,0 +1,4 @@
+fn f(a, b) {
+    return a
+}
+f(1)

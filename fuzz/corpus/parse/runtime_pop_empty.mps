@@ -1,0 +1,2 @@
+let xs = []
+xs.pop()

@@ -1,0 +1,1 @@
+print(randint(5, 1))

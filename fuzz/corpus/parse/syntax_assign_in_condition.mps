@@ -1,0 +1,4 @@
+let x = 1
+if x = 1 {
+    print(x)
+}

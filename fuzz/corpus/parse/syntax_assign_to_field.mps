@@ -1,0 +1,2 @@
+let p = nil
+p.pid = 3

@@ -1,0 +1,17 @@
+# How each kind of value prints (section 9 of the contract).
+print(nil)
+print(true, false)
+print(42, -7, 0)
+print(2.0, 0.1, 1.5e-5, 1e16, 123456789.125, -0.0)
+print("text", 'single')
+print([1, "a", nil, 2.5, [true]])
+print({"k": 1, "n": [2.5], 3: "three", true: nil})
+print([], {})
+print(fn (x) { return x })
+fn named() {}
+print(named, print, len)
+print(str([1, "x"]), repr("q\"uote\n"))
+print("a", "b", "c", sep = "-", end = "!\n")
+print()
+print("no newline", end = "")
+print(" then newline")
