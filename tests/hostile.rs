@@ -137,3 +137,22 @@ fn huge_repetition_is_refused() {
         .status(1)
         .run();
 }
+
+#[test]
+fn for_over_a_huge_range_counts_without_building_the_list() {
+    // Building this list would be refused (too large); counting it is fine.
+    crate::harness::Test::new()
+        .script(
+            r#"
+            for i in range(9000000000000000000) {
+                if i == 3 { break }
+            }
+            fn inside() {
+                for j in range(1, 9000000000000000000, 2) { if j > 5 { return j } }
+            }
+            print(inside())
+            "#,
+        )
+        .stdout("7\n")
+        .run();
+}

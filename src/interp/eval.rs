@@ -420,31 +420,44 @@ impl Interp {
         span: Span,
     ) -> RtResult<Flow> {
         // `for i in range(...)` counts without building the list.
-        if let ExprKind::Call(call) = &iterable.kind {
-            if call.args.named.is_empty() {
-                if let Value::Function(Function::Builtin(Builtin::Range)) =
-                    self.eval(f, &call.callee)?
-                {
-                    let args = self.eval_all(f, &call.args.positional)?;
-                    let (start, stop, step) = super::builtins::range_bounds(&args)
-                        .map_err(|m| RtError::new(m, iterable.span))?;
-                    let mut i = start;
-                    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-                        self.tick(span)?;
-                        self.bind(f, var, Value::Int(i));
-                        match self.exec_block(f, body)? {
-                            Flow::Break => break,
-                            Flow::Return(v) => return Ok(Flow::Return(v)),
-                            Flow::Normal | Flow::Continue => {}
-                        }
-                        let Some(next) = i.checked_add(step) else {
-                            break;
-                        };
-                        i = next;
+        let range_args = match &iterable.kind {
+            ExprKind::Call(call) if call.args.named.is_empty() => {
+                match self.eval(f, &call.callee)? {
+                    Value::Function(Function::Builtin(Builtin::Range)) => {
+                        Some(&call.args.positional)
                     }
-                    return Ok(Flow::Normal);
+                    _ => None,
                 }
             }
+            ExprKind::CallGlobal(slot, args) if args.named.is_empty() => {
+                match self.globals.get(*slot as usize) {
+                    Some(Slot::Val(Value::Function(Function::Builtin(Builtin::Range)))) => {
+                        Some(&args.positional)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(positional) = range_args {
+            let args = self.eval_all(f, positional)?;
+            let (start, stop, step) =
+                super::builtins::range_bounds(&args).map_err(|m| RtError::new(m, iterable.span))?;
+            let mut i = start;
+            while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                self.tick(span)?;
+                self.bind(f, var, Value::Int(i));
+                match self.exec_block(f, body)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+                let Some(next) = i.checked_add(step) else {
+                    break;
+                };
+                i = next;
+            }
+            return Ok(Flow::Normal);
         }
         let seq = self.eval(f, iterable)?;
         let items = match &seq {
