@@ -1296,11 +1296,11 @@ impl Interp {
         if items.is_empty() {
             return Ok(Value::list(Vec::new()));
         }
-        // About sixteen chunks per worker (Python uses four): smaller chunks let the parent
+        // About 64 chunks per worker (Python uses four): smaller chunks let the parent
         // encode the next chunk and decode finished ones while the workers compute, which
-        // measured about 7% faster on `map` over 500,000 ints.
+        // measured 5-10% faster on `map` over 500,000 ints.
         let size = chunk_size
-            .unwrap_or_else(|| items.len().div_ceil(pool.size * 16))
+            .unwrap_or_else(|| items.len().div_ceil(pool.size * 64))
             .max(1);
         let mut cells = Vec::new();
         for start in (0..items.len()).step_by(size) {
