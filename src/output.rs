@@ -3,14 +3,15 @@
 //! when the process forks.
 
 use std::io::{self, Write};
-use std::os::fd::{AsFd, BorrowedFd};
 
 /// Unbuffered writer on file descriptor 1.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stdout;
 
+#[cfg(unix)]
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use std::os::fd::{AsFd, BorrowedFd};
         let stdout = io::stdout();
         let fd: BorrowedFd<'_> = stdout.as_fd();
         loop {
@@ -27,12 +28,30 @@ impl Write for Stdout {
     }
 }
 
+// Windows has no fork, so nothing can be duplicated: std's handle, flushed on every call, is
+// enough to keep a line in one piece.
+#[cfg(not(unix))]
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(buf)?;
+        stdout.flush()?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Unbuffered writer on a pipe: what a child writes its prints to when the parent's output is
 /// not the process's standard output (a host's `set_output` sink), so the parent can pass
 /// them on.
+#[cfg(unix)]
 #[derive(Debug)]
 pub struct Pipe(pub std::os::fd::OwnedFd);
 
+#[cfg(unix)]
 impl Write for Pipe {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {

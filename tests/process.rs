@@ -30,7 +30,11 @@ fn the_contract_example_runs() {
                 assert_eq!(lines.len(), 5, "stdout: {out:?}");
                 let mut first_two = lines[..2].to_vec();
                 first_two.sort_unstable();
-                assert_eq!(first_two, ["child a, parent is me: true", "true"], "stdout: {out:?}");
+                assert_eq!(
+                    first_two,
+                    ["child a, parent is me: true", "true"],
+                    "stdout: {out:?}"
+                );
                 assert_eq!(lines[2..], ["false", "0", "parent end"], "stdout: {out:?}");
             })
     });

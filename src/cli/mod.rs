@@ -72,6 +72,12 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    if cfg!(not(unix)) && cli.start_method == StartMethod::Fork {
+        eprintln!(
+            "error: the fork start method is not available on this platform; use `--start-method spawn`"
+        );
+        return 2;
+    }
     let mut engine = Engine::new();
     engine.set_start_method(match cli.start_method {
         StartMethod::Fork => mpscript::StartMethod::Fork,

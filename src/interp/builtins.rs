@@ -278,7 +278,7 @@ impl Interp {
             }
             Builtin::Getppid => {
                 a.count(0, 0)?;
-                Ok(Value::Int(nix::unistd::getppid().as_raw() as i64))
+                Ok(Value::Int(crate::runtime::sys::parent_pid() as i64))
             }
             Builtin::Sleep => {
                 a.count(1, 1)?;

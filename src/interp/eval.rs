@@ -810,6 +810,7 @@ impl Interp {
 
     /// Calls a callable with one argument (what `map` does for every item), without building
     /// an argument vector for script functions.
+    #[cfg(unix)]
     pub(crate) fn call_one(&mut self, callee: &Value, arg: Value, span: Span) -> RtResult<Value> {
         match callee {
             Value::Function(Function::Closure(closure)) => {

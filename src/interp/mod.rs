@@ -12,7 +12,6 @@ pub mod ops;
 pub mod value;
 
 use std::io::Write;
-use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
@@ -290,7 +289,8 @@ impl Interp {
 
     /// If prints go to a host's sink: a pipe for a new child's prints, whose read end is
     /// relayed here (call in the parent) and whose write end the child prints to.
-    pub(crate) fn output_pipe(&mut self) -> Option<(OwnedFd, OwnedFd)> {
+    #[cfg(unix)]
+    pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
         if !self.runtime.relay_output {
             return None;
         }

@@ -80,7 +80,7 @@ pub fn spawn_exec(
         interp
             .runtime
             .relays
-            .push(super::relay::Relay::new(std::os::fd::OwnedFd::from(stdout)));
+            .push(super::relay::Relay::from_child(stdout));
     }
     let bytes = wire::to_bytes(&start);
     if let Some(mut stdin) = child.stdin.take() {
@@ -88,7 +88,7 @@ pub fn spawn_exec(
             .write_all(&bytes)
             .map_err(|e| fail(format!("cannot send the call to the child: {e}")))?;
     }
-    Ok(child.id() as i32)
+    Ok(super::sys::keep_child(child))
 }
 
 /// True if this process was started as a spawn-method child.

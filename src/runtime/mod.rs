@@ -1,17 +1,32 @@
 //! The process runtime: child processes (`spawn`), start methods, signals, the wire format,
 //! and the handles scripts hold.
 
+#[cfg(unix)]
 pub mod channel;
 pub mod child;
+mod events;
+#[cfg(unix)]
 pub mod ipc;
+#[cfg(unix)]
 pub mod mailbox;
+#[cfg(unix)]
 pub mod pool;
 pub mod process;
 pub mod progress;
 pub mod relay;
+#[cfg(unix)]
 pub mod shm;
 pub mod sys;
 pub mod wire;
+
+// Pools and IPC handles are built on Unix facilities; elsewhere these stand in for them and
+// fail with a clear error when a script asks for one.
+#[cfg(not(unix))]
+#[path = "unsupported/ipc.rs"]
+pub mod ipc;
+#[cfg(not(unix))]
+#[path = "unsupported/pool.rs"]
+pub mod pool;
 
 use std::any::Any;
 use std::rc::Rc;
@@ -111,6 +126,7 @@ impl Runtime {
     /// In a forked child: the parent's children and pools are not ours to manage. Our copies
     /// of the pools' worker links are closed, so that the parent's workers see their parent
     /// leave when it does.
+    #[cfg(unix)]
     fn forget_inherited(&mut self) {
         self.children.clear();
         self.callbacks.clear();

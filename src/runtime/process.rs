@@ -6,7 +6,7 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::Signal;
+use super::sys::Signal;
 
 use super::sys::{self, ExitStatus};
 use super::{Handle, StartMethod, child};
@@ -115,12 +115,7 @@ impl Interp {
             .cloned()
             .collect();
         let pid = match self.runtime.start_method {
-            StartMethod::Fork => {
-                // A forked child gets a copy of everything anyway, but what could not cross
-                // under the other start method is refused under this one too.
-                self.pack_call(&callee, &args, &named, span)?;
-                self.spawn_fork(function.clone(), args, named, span)?
-            }
+            StartMethod::Fork => self.fork_child(&callee, function.clone(), args, named, span)?,
             StartMethod::Spawn => child::spawn_exec(self, &callee, &args, &named, span)?,
         };
         // The child owns the pipe ends it was given from the start, so the parent's `recv`
@@ -133,7 +128,39 @@ impl Interp {
         Ok(Value::handle(process))
     }
 
+    #[cfg(unix)]
+    fn fork_child(
+        &mut self,
+        callee: &Value,
+        function: Function,
+        args: Vec<Value>,
+        named: NamedArgs,
+        span: Span,
+    ) -> RtResult<i32> {
+        // A forked child gets a copy of everything anyway, but what could not cross under the
+        // other start method is refused under this one too.
+        self.pack_call(callee, &args, &named, span)?;
+        self.spawn_fork(function, args, named, span)
+    }
+
+    #[cfg(not(unix))]
+    fn fork_child(
+        &mut self,
+        _callee: &Value,
+        _function: Function,
+        _args: Vec<Value>,
+        _named: NamedArgs,
+        span: Span,
+    ) -> RtResult<i32> {
+        Err(RtError::new(
+            "the fork start method is not available on this platform; use the spawn start \
+             method (`--start-method spawn`, or Engine::set_start_method)",
+            span,
+        ))
+    }
+
     /// Encodes a call for another process; fails in the sender for values that cannot cross.
+    #[cfg(unix)]
     fn pack_call(
         &self,
         callee: &Value,
@@ -150,6 +177,7 @@ impl Interp {
         Ok(encoder.finish())
     }
 
+    #[cfg(unix)]
     fn spawn_fork(
         &mut self,
         function: Function,
@@ -195,6 +223,7 @@ impl Interp {
     }
 
     /// Forgets what belongs to the parent: its children, pools and random state.
+    #[cfg(unix)]
     pub(crate) fn become_child(&mut self) {
         self.runtime.forget_inherited();
         self.rng = crate::interp::builtins::Rng::seeded();
@@ -263,8 +292,7 @@ impl Interp {
             if self.runtime.relays.is_empty() || Instant::now() >= deadline {
                 return;
             }
-            let fds: Vec<_> = self.runtime.relays.iter().map(|r| r.raw()).collect();
-            sys::wait_for_event(&fds, &[], Some(Duration::from_millis(100)));
+            super::relay::wait_any(&self.runtime.relays, Duration::from_millis(100));
         }
     }
 
@@ -313,14 +341,14 @@ impl Interp {
         let deadline = Instant::now() + Duration::from_millis(300);
         for p in &children {
             while p.poll().is_none() && Instant::now() < deadline {
-                sys::wait_for_event(&[], &[], Some(Duration::from_millis(10)));
+                sys::pause(Duration::from_millis(10));
             }
         }
         for p in &children {
             if p.poll().is_none() {
                 p.signal(Signal::SIGKILL);
                 while p.poll().is_none() {
-                    sys::wait_for_event(&[], &[], Some(Duration::from_millis(5)));
+                    sys::pause(Duration::from_millis(5));
                 }
             }
         }

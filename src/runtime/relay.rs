@@ -6,15 +6,24 @@
 //! parent copies whole lines from the pipe to its sink while it waits and when they end.
 
 use std::io::Write;
+#[cfg(unix)]
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::Duration;
 
 /// The read end of one child's output pipe, with a partial line not yet passed on.
+#[cfg(unix)]
 pub struct Relay {
     fd: OwnedFd,
     pending: Vec<u8>,
 }
 
+#[cfg(unix)]
 impl Relay {
+    /// Relays what a spawn-method child writes to its standard output.
+    pub fn from_child(stdout: std::process::ChildStdout) -> Relay {
+        Relay::new(OwnedFd::from(stdout))
+    }
+
     pub fn new(fd: OwnedFd) -> Relay {
         let _ = nix::fcntl::fcntl(
             &fd,
@@ -43,18 +52,79 @@ impl Relay {
                     }
                     return false;
                 }
-                Ok(n) => {
-                    self.pending.extend_from_slice(&buf[..n]);
-                    if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
-                        let rest = self.pending.split_off(last + 1);
-                        let _ = out.write_all(&self.pending);
-                        self.pending = rest;
-                    }
-                }
+                Ok(n) => pass_whole_lines(&mut self.pending, &buf[..n], out),
                 Err(nix::errno::Errno::EINTR) => continue,
                 Err(nix::errno::Errno::EAGAIN) => return true,
                 Err(_) => return false,
             }
         }
     }
+}
+
+/// Sleeps until one of `relays` has output, or `timeout` passes.
+#[cfg(unix)]
+pub fn wait_any(relays: &[Relay], timeout: Duration) {
+    let fds: Vec<RawFd> = relays.iter().map(Relay::raw).collect();
+    super::sys::wait_for_event(&fds, &[], Some(timeout));
+}
+
+/// Appends `data` to `pending` and writes every whole line of it to `out`.
+fn pass_whole_lines(pending: &mut Vec<u8>, data: &[u8], out: &mut dyn Write) {
+    pending.extend_from_slice(data);
+    if let Some(last) = pending.iter().rposition(|&b| b == b'\n') {
+        let rest = pending.split_off(last + 1);
+        let _ = out.write_all(pending);
+        *pending = rest;
+    }
+}
+
+/// Without `poll` on pipes, a thread per child reads its output and hands it over in chunks.
+#[cfg(not(unix))]
+pub struct Relay {
+    chunks: std::sync::mpsc::Receiver<Vec<u8>>,
+    pending: Vec<u8>,
+}
+
+#[cfg(not(unix))]
+impl Relay {
+    /// Relays what a spawn-method child writes to its standard output.
+    pub fn from_child(mut stdout: std::process::ChildStdout) -> Relay {
+        use std::io::Read;
+        let (send, chunks) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 64 * 1024];
+            while let Ok(n @ 1..) = stdout.read(&mut buf) {
+                if send.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Relay {
+            chunks,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Copies what is available to `out`, whole lines at a time. Returns false once the pipe
+    /// is closed and drained (the last partial line is passed on then).
+    pub fn pump(&mut self, out: &mut dyn Write) -> bool {
+        use std::sync::mpsc::TryRecvError;
+        loop {
+            match self.chunks.try_recv() {
+                Ok(chunk) => pass_whole_lines(&mut self.pending, &chunk, out),
+                Err(TryRecvError::Empty) => return true,
+                Err(TryRecvError::Disconnected) => {
+                    let _ = out.write_all(&self.pending);
+                    self.pending.clear();
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Sleeps a little: the reader threads cannot wake this thread, so it looks again soon.
+#[cfg(not(unix))]
+pub fn wait_any(_relays: &[Relay], timeout: Duration) {
+    std::thread::sleep(timeout.min(Duration::from_millis(10)));
 }

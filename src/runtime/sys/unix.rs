@@ -1,5 +1,5 @@
-//! The operating-system edge: fork, signal handlers, waiting for children. Every `unsafe` block
-//! of the crate is in this module, each with the reason it is sound.
+//! The Unix side of [`super`]: fork, signal handlers on a self-pipe, waitpid, shared memory
+//! and futexes.
 //!
 //! Signals are turned into bytes on a self-pipe: the handlers only set an atomic flag and
 //! `write` one byte (both async-signal-safe), and waiting code `poll`s the pipe. That way a wait
@@ -10,27 +10,20 @@ use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use super::{ExitStatus, INTERRUPTED, Interrupted, interrupted, set_interrupted};
+
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+pub use nix::sys::signal::Signal;
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet};
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static WAKE_READ: AtomicI32 = AtomicI32::new(-1);
 static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
 static HANDLERS_INSTALLED: AtomicBool = AtomicBool::new(false);
 static SIGINT_INSTALLED: AtomicBool = AtomicBool::new(false);
-
-/// True once SIGINT (Ctrl-C) arrived and was not cleared.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
-}
-
-pub fn set_interrupted(value: bool) {
-    INTERRUPTED.store(value, Ordering::Relaxed);
-}
 
 extern "C" fn on_signal(signo: nix::libc::c_int) {
     if signo == Signal::SIGINT as nix::libc::c_int {
@@ -174,23 +167,6 @@ pub fn wait_for_event(
     (ready_reads, ready_writes)
 }
 
-/// How a child process ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    Exited(i32),
-    Signaled(i32),
-}
-
-impl ExitStatus {
-    /// As `p.exitcode` shows it: the exit code, or `-N` for signal N.
-    pub fn code(self) -> i64 {
-        match self {
-            ExitStatus::Exited(c) => c as i64,
-            ExitStatus::Signaled(s) => -(s as i64),
-        }
-    }
-}
-
 /// Reaps `pid` if it has ended; `None` while it runs.
 pub fn try_wait(pid: i32) -> Option<ExitStatus> {
     loop {
@@ -204,10 +180,6 @@ pub fn try_wait(pid: i32) -> Option<ExitStatus> {
         }
     }
 }
-
-/// Ctrl-C arrived while waiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Interrupted;
 
 /// Waits for `pid` to end, up to `deadline`.
 pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus>, Interrupted> {
@@ -233,8 +205,24 @@ pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus
     }
 }
 
+/// Sleeps for `timeout`, or less if a signal arrives.
+pub fn pause(timeout: Duration) {
+    wait_for_event(&[], &[], Some(timeout));
+}
+
 pub fn send_signal(pid: i32, sig: Signal) {
     let _ = signal::kill(Pid::from_raw(pid), sig);
+}
+
+/// Takes charge of a child started with `Command`, returning its pid: on Unix it is waited
+/// for by pid, like a forked one.
+pub fn keep_child(child: std::process::Child) -> i32 {
+    child.id() as i32
+}
+
+/// The parent's pid, as `getppid()` shows it.
+pub fn parent_pid() -> i32 {
+    nix::unistd::getppid().as_raw()
 }
 
 /// Number of threads in this process (1 when single-threaded; 0 if it cannot be told).

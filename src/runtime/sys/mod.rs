@@ -1,0 +1,51 @@
+//! The operating-system edge: starting, waiting for and signalling processes, Ctrl-C, and
+//! (on Unix) fork and shared memory. Every `unsafe` block of the crate is in this module, each
+//! with the reason it is sound.
+//!
+//! The rest of the runtime sees one interface; [`unix`] and [`windows`] implement it. Windows
+//! has no fork, so there only the spawn start method exists, and pools and IPC handles (which
+//! are built on Unix sockets, `poll` and futexes) report that they are not available.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use windows::*;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// True once Ctrl-C arrived and was not cleared.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
+pub fn set_interrupted(value: bool) {
+    INTERRUPTED.store(value, Ordering::Relaxed);
+}
+
+/// How a child process ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    Exited(i32),
+    Signaled(i32),
+}
+
+impl ExitStatus {
+    /// As `p.exitcode` shows it: the exit code, or `-N` for signal N.
+    pub fn code(self) -> i64 {
+        match self {
+            ExitStatus::Exited(c) => c as i64,
+            ExitStatus::Signaled(s) => -(s as i64),
+        }
+    }
+}
+
+/// Ctrl-C arrived while waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupted;

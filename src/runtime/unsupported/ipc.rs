@@ -1,0 +1,68 @@
+//! IPC handles where the platform lacks what they are built on (shared memory files and
+//! futexes): `queue()`, `pipe()`, `lock()` and `shared(v)` fail with a clear error, so no such
+//! handle ever exists or crosses to a child.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::Handle;
+use crate::interp::value::{HandleRef, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+/// An IPC handle as it would travel to another process: there are none here.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum WireHandle {}
+
+pub fn to_wire(_handle: &dyn Handle) -> Option<WireHandle> {
+    None
+}
+
+pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
+    match *handle {}
+}
+
+pub fn claim_pipe_ends_for(_value: &Value, _pid: u32) {}
+
+pub fn remove_created(paths: &mut Vec<PathBuf>) {
+    paths.clear();
+}
+
+fn unavailable(what: &str, span: Span) -> Box<RtError> {
+    RtError::new(
+        format!(
+            "{what} is not available on this platform yet: IPC handles need shared memory \
+             and futexes"
+        ),
+        span,
+    )
+}
+
+impl Interp {
+    pub(crate) fn new_queue(&mut self, span: Span) -> RtResult<Value> {
+        Err(unavailable("queue()", span))
+    }
+
+    pub(crate) fn new_pipe(&mut self, span: Span) -> RtResult<Value> {
+        Err(unavailable("pipe()", span))
+    }
+
+    pub(crate) fn new_lock(&mut self, span: Span) -> RtResult<Value> {
+        Err(unavailable("lock()", span))
+    }
+
+    pub(crate) fn new_shared(&mut self, _initial: &Value, span: Span) -> RtResult<Value> {
+        Err(unavailable("shared()", span))
+    }
+
+    pub(crate) fn ipc_method(
+        &mut self,
+        _handle: &HandleRef,
+        _name: &str,
+        _args: &[Value],
+        _span: Span,
+    ) -> Option<RtResult<Value>> {
+        None
+    }
+}

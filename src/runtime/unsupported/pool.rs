@@ -1,0 +1,152 @@
+//! Pools where the platform lacks what they are built on (Unix sockets and `poll` between the
+//! parent and its workers): `pool(...)` fails with a clear error, so no pool ever exists and
+//! everything else here is never reached.
+
+use std::any::Any;
+use std::rc::Rc;
+use std::time::Duration;
+
+use super::Handle;
+use crate::interp::eval::NamedArgs;
+use crate::interp::value::Value;
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+/// The argument that would mark a spawn-method pool worker.
+pub const WORKER_ARG: &str = "--mpscript-pool-worker";
+
+/// What no value of can exist: the handles below are never made.
+#[derive(Debug)]
+pub enum Never {}
+
+pub struct Pool {
+    pub size: usize,
+    never: Never,
+}
+
+pub struct AsyncResult {
+    never: Never,
+}
+
+impl Handle for Pool {
+    fn type_name(&self) -> &'static str {
+        "pool"
+    }
+    fn describe(&self) -> String {
+        match self.never {}
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Handle for AsyncResult {
+    fn type_name(&self) -> &'static str {
+        "result"
+    }
+    fn describe(&self) -> String {
+        match self.never {}
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Pool {
+    pub(crate) fn mine(&self) -> bool {
+        match self.never {}
+    }
+
+    pub fn stop_if_mine(&self) {
+        match self.never {}
+    }
+
+    pub fn abandon(&self) {
+        match self.never {}
+    }
+}
+
+pub fn as_pool(value: &Value) -> Option<Rc<Pool>> {
+    match value {
+        Value::Handle(h) => h.as_any().downcast_ref::<Rc<Pool>>().cloned(),
+        _ => None,
+    }
+}
+
+fn unavailable(span: Span) -> Box<RtError> {
+    RtError::new(
+        "pools are not available on this platform yet: they need Unix sockets and poll; \
+         start processes with `spawn` instead",
+        span,
+    )
+}
+
+/// A pool worker cannot be started here; a process started as one says so and fails.
+pub fn run_exec_worker(_interp: &mut Interp) -> i32 {
+    eprintln!("mpscript: pool workers are not available on this platform");
+    1
+}
+
+impl Interp {
+    pub(crate) fn new_pool(
+        &mut self,
+        _args: Vec<Value>,
+        _named: NamedArgs,
+        span: Span,
+    ) -> RtResult<Value> {
+        Err(unavailable(span))
+    }
+
+    pub(crate) fn apply_async(
+        &mut self,
+        _pool: Value,
+        _callee: Value,
+        _args: Vec<Value>,
+        _named: NamedArgs,
+        _options: NamedArgs,
+        span: Span,
+    ) -> RtResult<Value> {
+        Err(unavailable(span))
+    }
+
+    /// With no pools to serve, waiting is sleeping in short slices, so that a child ending or
+    /// Ctrl-C is noticed soon.
+    pub(crate) fn pump(&mut self, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
+        let slice = Duration::from_millis(5);
+        std::thread::sleep(timeout.map_or(slice, |t| t.min(slice)));
+        Ok(())
+    }
+
+    pub(crate) fn close_pool(&mut self, pool: &Pool) {
+        match pool.never {}
+    }
+
+    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
+        match pool.never {}
+    }
+
+    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
+        match pool.never {}
+    }
+
+    pub(crate) fn pool_method(
+        &mut self,
+        pool: Rc<Pool>,
+        _name: &str,
+        _args: Vec<Value>,
+        _named: NamedArgs,
+        _span: Span,
+    ) -> RtResult<Value> {
+        match pool.never {}
+    }
+
+    pub(crate) fn result_method(
+        &mut self,
+        result: &AsyncResult,
+        _name: &str,
+        _args: Vec<Value>,
+        _span: Span,
+    ) -> RtResult<Value> {
+        match result.never {}
+    }
+}
