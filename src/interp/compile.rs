@@ -531,6 +531,11 @@ impl Compiler<'_> {
                 match (op, operand(&lhs), operand(&rhs)) {
                     (ast::BinaryOp::And, ..) => ExprKind::And(lhs, rhs),
                     (ast::BinaryOp::Or, ..) => ExprKind::Or(lhs, rhs),
+                    (
+                        op,
+                        Some(ir::Operand::Local(slot)),
+                        Some(ir::Operand::Const(Value::Int(k))),
+                    ) => ExprKind::LocalIntOp(*op, slot, k),
                     (op, Some(a), Some(b)) => ExprKind::BinaryFast(*op, a, b),
                     (op, ..) => ExprKind::Binary(*op, lhs, rhs),
                 }

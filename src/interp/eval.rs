@@ -73,6 +73,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::Local(_) => run_local,
         ExprKind::Global(_) => run_global,
         ExprKind::BinaryFast(..) => run_binary_fast,
+        ExprKind::LocalIntOp(..) => run_local_int_op,
         ExprKind::Binary(..) => run_binary,
         ExprKind::CallGlobal(..) => run_call_global,
         _ => Interp::eval_any,
@@ -134,6 +135,17 @@ fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
         }
     }
     run_binary_fast_slow(interp, f, e)
+}
+
+fn run_local_int_op(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::LocalIntOp(op, i, k) = &e.kind {
+        if let Slot::Val(Value::Int(x)) = &interp.stack[f.base + *i as usize] {
+            if let Some(v) = int_op(*op, *x, *k) {
+                return Ok(v);
+            }
+        }
+    }
+    interp.eval_any(f, e)
 }
 
 /// Everything but int-with-int: floats, strs, overflow, errors, shared cells.
@@ -546,6 +558,10 @@ impl Interp {
                 };
                 result.map_err(|m| RtError::new(m, expr.span))
             }
+            ExprKind::LocalIntOp(op, i, k) => {
+                let a = self.read(f, Place::Local(*i), expr.span)?;
+                self.binary(*op, &a, &Value::Int(*k), expr.span)
+            }
             ExprKind::Call(call) => {
                 let callee = self.eval(f, &call.callee)?;
                 self.eval_call(f, callee, &call.args, expr.span)
@@ -688,6 +704,20 @@ impl Interp {
     /// value, since they are most loop and `if` conditions.
     #[inline(always)]
     fn eval_cond(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        if let ExprKind::LocalIntOp(op, i, y) = &cond.kind {
+            if let Slot::Val(Value::Int(x)) = &self.stack[f.base + *i as usize] {
+                let (x, y) = (*x, *y);
+                match op {
+                    BinaryOp::Lt => return Ok(x < y),
+                    BinaryOp::Le => return Ok(x <= y),
+                    BinaryOp::Gt => return Ok(x > y),
+                    BinaryOp::Ge => return Ok(x >= y),
+                    BinaryOp::Eq => return Ok(x == y),
+                    BinaryOp::Ne => return Ok(x != y),
+                    _ => {}
+                }
+            }
+        }
         if let ExprKind::BinaryFast(op, a, b) = &cond.kind {
             if let (Some(x), Some(y)) = (int_operand(self, f, a), int_operand(self, f, b)) {
                 match op {

@@ -152,6 +152,9 @@ pub enum ExprKind {
     /// A binary operation whose operands need no evaluation of their own (locals, globals,
     /// constants): read in place, without recursion or copies.
     BinaryFast(BinaryOp, Operand, Operand),
+    /// `local op int`, like `n - 1` or `i < 10`: the commonest binary operation, with the
+    /// constant stored unboxed so the fast path decodes no operands.
+    LocalIntOp(BinaryOp, u32, i64),
     /// A call of a global function by name (no evaluation of the callee expression).
     CallGlobal(u32, Box<Args>),
     FString(Box<[FPart]>),
