@@ -188,6 +188,33 @@ fn functions_defined_after_the_pool_and_closures() {
     });
 }
 
+/// A local function that calls its sibling, sent to a pool started before either existed: the
+/// sibling travels with it, and so does a global only the sibling uses.
+#[test]
+fn local_mutually_recursive_functions_run_in_workers() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let p = pool(2)
+                print(apply_async(p, len([1])).get())
+                let suffix = "!"
+                fn outer() {
+                    fn ev(k) { if k == 0 { return "even" } return od(k - 1) }
+                    fn od(k) { if k == 0 { return "odd" + suffix } return ev(k - 1) }
+                    return ev
+                }
+                let ev = outer()
+                print(apply_async(p, ev(3)).get(), apply_async(p, ev(4)).get())
+                print(p.map(ev, [1, 2]))
+                close p
+                join p
+                "#,
+            )
+            .stdout("1\nodd! even\n[\"odd!\", \"even\"]\n")
+    });
+}
+
 #[test]
 fn map_starmap_apply() {
     both(|| {

@@ -201,6 +201,50 @@ fn nested_local_function_crosses() {
     });
 }
 
+/// Local recursive functions (which refer to themselves, and to each other, without capturing
+/// their own variables) sent themselves, not only their results: the child calls them.
+#[test]
+fn local_recursive_functions_cross() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn outer() {
+                    let tag = "n="
+                    fn countdown(n) {
+                        if n == 0 { return "liftoff" }
+                        return countdown(n - 1)
+                    }
+                    fn ev(k) { if k == 0 { return tag + "even" } return od(k - 1) }
+                    fn od(k) { if k == 0 { return tag + "odd" } return ev(k - 1) }
+                    fn walk(node) {
+                        if type(node) != "list" { return node }
+                        let sub = fn (child) { return walk(child) }
+                        let t = 0
+                        for child in node { t += sub(child) }
+                        return t
+                    }
+                    return [countdown, ev, od, walk]
+                }
+                let fs = outer()
+                fn call(f, x) { print(f(x)) }
+                join spawn call(fs[0], 5)
+                join spawn call(fs[1], 7)
+                join spawn call(fs[2], 7)
+                join spawn call(fs[3], [1, [2, [3, 4]]])
+                fn same(a, b) { print(a == b, a == a) }
+                join spawn same(fs[1], fs[2])
+                let q = queue()
+                fn send_back(q, f) { q.put(f) }
+                join spawn send_back(q, fs[1])
+                let back = q.get(30)
+                print(back(4), back(3))
+                "#,
+            )
+            .stdout("liftoff\nn=odd\nn=even\n10\nfalse true\nn=even n=odd\n")
+    });
+}
+
 #[test]
 fn unsendable_values_fail_in_the_sender() {
     both(|| {

@@ -5,11 +5,22 @@
 //! a global — possibly one declared later (functions may call functions defined below them),
 //! so an unknown name is reported when it is used, not here. `fn` declarations are hoisted to
 //! the top of their block so that nested functions can call each other.
+//!
+//! Local functions and reference cycles: a local `fn` that called itself through the variable
+//! holding it would capture that variable, whose cell then holds the closure that holds the
+//! cell — a cycle reference counting never frees, leaked by every run of the block. So the
+//! local `fn`s of a block whose names are never assigned in it ("siblings") refer to
+//! themselves and to each other as [`ExprKind::Sibling`]: the running closure itself, or a
+//! sibling rebuilt from the group the block's siblings share (which holds their code and
+//! captured cells, never the functions). A closure nested in a sibling captures such a
+//! function as a value ([`Capture::Sibling`]). A local `fn` whose name is assigned somewhere
+//! in its block stays an ordinary captured variable.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
-use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, Place, StmtKind};
+use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, GroupDecl, Place, StmtKind};
 use super::value::Value;
 use crate::syntax::ast;
 use crate::syntax::{SourceId, Span};
@@ -98,9 +109,34 @@ struct Compiler<'g> {
     source: SourceId,
 }
 
+/// The local functions of one block that refer to each other without capturing each
+/// other's variables (see [`ExprKind::Sibling`]).
+struct Siblings {
+    /// The slot of each sibling in the frame of the function declaring them, by index.
+    slots: Vec<u32>,
+    /// Set when a sibling refers to another one (not only to itself): then they need a group.
+    cross: Cell<bool>,
+}
+
+/// What a name resolved to, inside the resolver.
+#[derive(Clone, Copy)]
+enum Found {
+    Place(Place),
+    /// A sibling of the function being compiled, or itself.
+    Sibling(u32),
+}
+
+/// The `fn` declarations of a block: where each one's variable is, and its sibling index.
+struct BlockFns {
+    places: HashMap<Span, (Place, Option<u32>)>,
+    siblings: Option<Rc<Siblings>>,
+}
+
 struct FnState {
     is_main: bool,
     index: u32,
+    /// For a sibling function (a local `fn` never assigned): its block's siblings and its index.
+    siblings: Option<(Rc<Siblings>, u32)>,
     scopes: Vec<Vec<(Rc<str>, u32)>>,
     local_names: Vec<Rc<str>>,
     captures: Vec<Capture>,
@@ -114,6 +150,7 @@ impl FnState {
         FnState {
             is_main,
             index,
+            siblings: None,
             scopes: Vec::new(),
             local_names: Vec::new(),
             captures: Vec::new(),
@@ -153,6 +190,7 @@ impl FnState {
             name,
             source,
             index: self.index,
+            sibling_index: self.siblings.as_ref().map(|(_, i)| *i),
             params,
             n_locals: self.local_names.len() as u32,
             local_names: self.local_names.into(),
@@ -191,29 +229,57 @@ impl Compiler<'_> {
         Place::Local(slot)
     }
 
-    fn resolve(&mut self, name: &Rc<str>) -> Place {
+    /// Where a variable is, for assigning to it.
+    fn resolve(&mut self, name: &ast::Ident) -> CResult<Place> {
+        match self.resolve_found(&name.name) {
+            Found::Place(place) => Ok(place),
+            // A sibling's name is never assigned anywhere in its block, or it would not be one.
+            Found::Sibling(_) => Err(CompileError {
+                message: format!("internal error: `{}` cannot be assigned here", name.name),
+                span: name.span,
+            }),
+        }
+    }
+
+    fn resolve_found(&mut self, name: &Rc<str>) -> Found {
         let level = self.fns.len() - 1;
-        if let Some(place) = self.resolve_in(level, name) {
-            return place;
+        if let Some(found) = self.resolve_in(level, name) {
+            return found;
         }
         let slot = self.globals.slot(name);
         self.state().globals_used.insert(slot);
-        Place::Global(slot)
+        Found::Place(Place::Global(slot))
     }
 
-    fn resolve_in(&mut self, level: usize, name: &Rc<str>) -> Option<Place> {
+    fn resolve_in(&mut self, level: usize, name: &Rc<str>) -> Option<Found> {
         if let Some(slot) = self.fns[level].find_local(name) {
-            return Some(Place::Local(slot));
+            return Some(Found::Place(Place::Local(slot)));
         }
         if level == 0 {
             return None;
         }
         let capture = match self.resolve_in(level - 1, name)? {
-            Place::Local(slot) => Capture::Local(slot),
-            Place::Upvalue(index) => Capture::Upvalue(index),
-            Place::Global(_) => return None,
+            Found::Place(Place::Local(slot)) => {
+                // The function itself, or a function declared beside it: rebuilt from the
+                // running closure, never captured (that would be a reference cycle).
+                if let Some((siblings, own)) = &self.fns[level].siblings {
+                    if let Some(j) = siblings.slots.iter().position(|&s| s == slot) {
+                        let j = j as u32;
+                        if j != *own {
+                            siblings.cross.set(true);
+                        }
+                        return Some(Found::Sibling(j));
+                    }
+                }
+                Capture::Local(slot)
+            }
+            Found::Place(Place::Upvalue(index)) => Capture::Upvalue(index),
+            Found::Place(Place::Global(_)) => return None,
+            Found::Sibling(j) => Capture::Sibling(j),
         };
-        Some(Place::Upvalue(self.fns[level].add_capture(name, capture)))
+        Some(Found::Place(Place::Upvalue(
+            self.fns[level].add_capture(name, capture),
+        )))
     }
 
     fn block(&mut self, block: &ast::Block) -> CResult<ir::Block> {
@@ -228,28 +294,104 @@ impl Compiler<'_> {
     }
 
     fn hoisted_block(&mut self, stmts: &[ast::Stmt]) -> CResult<ir::Block> {
-        let mut fn_places = HashMap::new();
-        for stmt in stmts {
-            if let ast::StmtKind::Fn(def) = &stmt.kind {
-                if let Some(name) = &def.name {
-                    fn_places.insert(name.span, self.declare(&name.name));
-                }
-            }
-        }
+        let fns = self.declare_fns(stmts);
         let mut out: Vec<ir::Stmt> = stmts
             .iter()
-            .map(|stmt| self.stmt(stmt, &fn_places))
+            .map(|stmt| self.stmt(stmt, &fns))
             .collect::<CResult<_>>()?;
         // Global functions are defined before the program's first statement runs, so a script
         // may call a function defined further down. (They capture nothing, so defining them
         // early cannot observe a variable too soon; nested functions stay where they are.)
         if self.at_global_level() {
             out.sort_by_key(|s| !matches!(s.kind, StmtKind::FnDecl { .. }));
+            return Ok(out.into_boxed_slice());
+        }
+        // Siblings that refer to each other share a group, which the first one creates.
+        if let Some(siblings) = fns.siblings.as_ref().filter(|s| s.cross.get()) {
+            let size = siblings.slots.len() as u32;
+            for stmt in &mut out {
+                if let StmtKind::FnDecl { proto, group, .. } = &mut stmt.kind {
+                    if let Some(i) = proto.sibling_index {
+                        *group = Some(GroupDecl {
+                            size,
+                            first: (i > 0).then_some(siblings.slots[0]),
+                        });
+                    }
+                }
+            }
+        }
+        // A function body starts with fresh slots; any other block (a loop body) gives its
+        // functions fresh variables each time it runs.
+        let state = self.fns.last().expect("a function is being compiled");
+        let body_of_function = !state.is_main && state.scopes.len() == 2;
+        if !fns.places.is_empty() && !body_of_function {
+            let mut slots: Vec<u32> = fns
+                .places
+                .values()
+                .filter_map(|(place, _)| match place {
+                    Place::Local(slot) => Some(*slot),
+                    _ => None,
+                })
+                .collect();
+            slots.sort_unstable();
+            let span = stmts.first().map_or_else(Span::default, |s| s.span);
+            out.insert(
+                0,
+                ir::Stmt {
+                    kind: StmtKind::FreshFns(slots.into()),
+                    span,
+                },
+            );
         }
         Ok(out.into_boxed_slice())
     }
 
-    fn stmt(&mut self, stmt: &ast::Stmt, fn_places: &HashMap<Span, Place>) -> CResult<ir::Stmt> {
+    /// Declares the block's `fn`s (hoisting), and picks its siblings: the local ones whose
+    /// name is declared by one `fn` of the block and never assigned anywhere in it.
+    fn declare_fns(&mut self, stmts: &[ast::Stmt]) -> BlockFns {
+        let defs: Vec<&ast::Ident> = stmts
+            .iter()
+            .filter_map(|stmt| match &stmt.kind {
+                ast::StmtKind::Fn(def) => def.name.as_ref(),
+                _ => None,
+            })
+            .collect();
+        let mut places = HashMap::new();
+        if defs.is_empty() {
+            return BlockFns {
+                places,
+                siblings: None,
+            };
+        }
+        let global = self.at_global_level();
+        let assigned = if global {
+            HashSet::new()
+        } else {
+            assigned_names(stmts)
+        };
+        let mut slots = Vec::new();
+        for name in &defs {
+            let place = self.declare(&name.name);
+            let unique = defs.iter().filter(|d| d.name == name.name).count() == 1;
+            let index = match place {
+                Place::Local(slot) if unique && !assigned.contains(&name.name) => {
+                    slots.push(slot);
+                    Some(slots.len() as u32 - 1)
+                }
+                _ => None,
+            };
+            places.insert(name.span, (place, index));
+        }
+        let siblings = (!slots.is_empty()).then(|| {
+            Rc::new(Siblings {
+                slots,
+                cross: Cell::new(false),
+            })
+        });
+        BlockFns { places, siblings }
+    }
+
+    fn stmt(&mut self, stmt: &ast::Stmt, fns: &BlockFns) -> CResult<ir::Stmt> {
         let span = stmt.span;
         let kind = match &stmt.kind {
             ast::StmtKind::Let { name, value } => {
@@ -259,10 +401,12 @@ impl Compiler<'_> {
             ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value)?,
             ast::StmtKind::Fn(def) => {
                 let name = def.name.as_ref().expect("a declared fn has a name");
-                let place = fn_places[&name.span];
+                let (place, index) = fns.places[&name.span];
+                let siblings = index.and_then(|i| Some((fns.siblings.clone()?, i)));
                 StmtKind::FnDecl {
                     place,
-                    proto: self.function(def)?,
+                    proto: self.function(def, siblings)?,
+                    group: None,
                 }
             }
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
@@ -367,7 +511,7 @@ impl Compiler<'_> {
         let value = self.expr(value)?;
         Ok(match target {
             ast::Target::Name(name) => StmtKind::Assign {
-                place: self.resolve(&name.name),
+                place: self.resolve(name)?,
                 name: name.name.clone(),
                 op: op.binary(),
                 value,
@@ -381,10 +525,16 @@ impl Compiler<'_> {
         })
     }
 
-    fn function(&mut self, def: &ast::FnDef) -> CResult<Rc<FnProto>> {
+    fn function(
+        &mut self,
+        def: &ast::FnDef,
+        siblings: Option<(Rc<Siblings>, u32)>,
+    ) -> CResult<Rc<FnProto>> {
         let index = self.protos.len() as u32;
         self.protos.push(None);
-        self.fns.push(FnState::new(false, index));
+        let mut state = FnState::new(false, index);
+        state.siblings = siblings;
+        self.fns.push(state);
         let result = self.function_body(def);
         let state = self.fns.pop().expect("function state");
         let (params, body) = result?;
@@ -507,10 +657,11 @@ impl Compiler<'_> {
                     .map(|(k, v)| Ok((self.expr(k)?, self.expr(v)?)))
                     .collect::<CResult<_>>()?,
             ),
-            ast::ExprKind::Name(name) => match self.resolve(name) {
-                Place::Local(slot) => ExprKind::Local(slot),
-                Place::Global(slot) => ExprKind::Global(slot),
-                place => ExprKind::Var(place),
+            ast::ExprKind::Name(name) => match self.resolve_found(name) {
+                Found::Place(Place::Local(slot)) => ExprKind::Local(slot),
+                Found::Place(Place::Global(slot)) => ExprKind::Global(slot),
+                Found::Place(place) => ExprKind::Var(place),
+                Found::Sibling(j) => ExprKind::Sibling(j, name.clone()),
             },
             ast::ExprKind::Unary { op, operand } => {
                 let operand = Box::new(self.expr(operand)?);
@@ -545,6 +696,7 @@ impl Compiler<'_> {
                 let args = self.args(args)?;
                 match callee.kind {
                     ExprKind::Global(slot) => ExprKind::CallGlobal(slot, Box::new(args)),
+                    ExprKind::Sibling(j, name) => ExprKind::CallSibling(j, name, Box::new(args)),
                     _ => ExprKind::Call(Box::new(Call { callee, args })),
                 }
             }
@@ -561,7 +713,7 @@ impl Compiler<'_> {
                 object: Box::new(self.expr(object)?),
                 index: Box::new(self.expr(index)?),
             },
-            ast::ExprKind::Fn(def) => ExprKind::Closure(self.function(def)?),
+            ast::ExprKind::Fn(def) => ExprKind::Closure(self.function(def, None)?),
             ast::ExprKind::Spawn(call) => ExprKind::Spawn(self.call_of(call)?),
             ast::ExprKind::Pool(args) => ExprKind::Pool(self.args(args)?),
             ast::ExprKind::ApplyAsync {
@@ -585,5 +737,145 @@ fn operand(e: &ir::Expr) -> Option<ir::Operand> {
         ExprKind::Global(slot) => Some(ir::Operand::Global(*slot)),
         ExprKind::Const(v) => Some(ir::Operand::Const(v.clone())),
         _ => None,
+    }
+}
+
+/// Every name assigned (`name = ...`, `name += ...`) anywhere in the statements, nested blocks
+/// and functions included, whatever variable it resolves to.
+fn assigned_names(stmts: &[ast::Stmt]) -> HashSet<Rc<str>> {
+    let mut names = HashSet::new();
+    for stmt in stmts {
+        assigned_in_stmt(stmt, &mut names);
+    }
+    names
+}
+
+fn assigned_in_block(block: &ast::Block, names: &mut HashSet<Rc<str>>) {
+    for stmt in &block.stmts {
+        assigned_in_stmt(stmt, names);
+    }
+}
+
+fn assigned_in_stmt(stmt: &ast::Stmt, names: &mut HashSet<Rc<str>>) {
+    match &stmt.kind {
+        ast::StmtKind::Let { value, .. } => assigned_in_expr(value, names),
+        ast::StmtKind::Assign { target, value, .. } => {
+            match target {
+                ast::Target::Name(name) => {
+                    names.insert(name.name.clone());
+                }
+                ast::Target::Index { object, index } => {
+                    assigned_in_expr(object, names);
+                    assigned_in_expr(index, names);
+                }
+            }
+            assigned_in_expr(value, names);
+        }
+        ast::StmtKind::Fn(def) => assigned_in_fn(def, names),
+        ast::StmtKind::Expr(e)
+        | ast::StmtKind::Throw(e)
+        | ast::StmtKind::Close(e)
+        | ast::StmtKind::Join(e)
+        | ast::StmtKind::Return(Some(e)) => assigned_in_expr(e, names),
+        ast::StmtKind::If { arms, otherwise } => {
+            for (cond, body) in arms {
+                assigned_in_expr(cond, names);
+                assigned_in_block(body, names);
+            }
+            if let Some(body) = otherwise {
+                assigned_in_block(body, names);
+            }
+        }
+        ast::StmtKind::While { cond, body } => {
+            assigned_in_expr(cond, names);
+            assigned_in_block(body, names);
+        }
+        ast::StmtKind::For { iterable, body, .. } => {
+            assigned_in_expr(iterable, names);
+            assigned_in_block(body, names);
+        }
+        ast::StmtKind::Try { body, handler, .. } => {
+            assigned_in_block(body, names);
+            assigned_in_block(handler, names);
+        }
+        ast::StmtKind::With { lock, body } => {
+            assigned_in_expr(lock, names);
+            assigned_in_block(body, names);
+        }
+        ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Return(None) => {}
+    }
+}
+
+fn assigned_in_fn(def: &ast::FnDef, names: &mut HashSet<Rc<str>>) {
+    for param in &def.params {
+        if let Some(default) = &param.default {
+            assigned_in_expr(default, names);
+        }
+    }
+    assigned_in_block(&def.body, names);
+}
+
+fn assigned_in_args(args: &[ast::Arg], names: &mut HashSet<Rc<str>>) {
+    for arg in args {
+        assigned_in_expr(&arg.value, names);
+    }
+}
+
+fn assigned_in_expr(expr: &ast::Expr, names: &mut HashSet<Rc<str>>) {
+    match &expr.kind {
+        ast::ExprKind::Nil
+        | ast::ExprKind::Bool(_)
+        | ast::ExprKind::Int(_)
+        | ast::ExprKind::Float(_)
+        | ast::ExprKind::Str(_)
+        | ast::ExprKind::Name(_) => {}
+        ast::ExprKind::FString(parts) => {
+            for part in parts {
+                if let ast::FPart::Expr { expr, .. } = part {
+                    assigned_in_expr(expr, names);
+                }
+            }
+        }
+        ast::ExprKind::List(items) => {
+            for item in items {
+                assigned_in_expr(item, names);
+            }
+        }
+        ast::ExprKind::Map(entries) => {
+            for (k, v) in entries {
+                assigned_in_expr(k, names);
+                assigned_in_expr(v, names);
+            }
+        }
+        ast::ExprKind::Unary { operand, .. } => assigned_in_expr(operand, names),
+        ast::ExprKind::Binary { lhs, rhs, .. } => {
+            assigned_in_expr(lhs, names);
+            assigned_in_expr(rhs, names);
+        }
+        ast::ExprKind::Call { callee, args } => {
+            assigned_in_expr(callee, names);
+            assigned_in_args(args, names);
+        }
+        ast::ExprKind::Method { object, args, .. } => {
+            assigned_in_expr(object, names);
+            assigned_in_args(args, names);
+        }
+        ast::ExprKind::Field { object, .. } => assigned_in_expr(object, names),
+        ast::ExprKind::Index { object, index } => {
+            assigned_in_expr(object, names);
+            assigned_in_expr(index, names);
+        }
+        ast::ExprKind::Fn(def) => assigned_in_fn(def, names),
+        ast::ExprKind::Spawn(call) => assigned_in_expr(call, names),
+        ast::ExprKind::Pool(args) => assigned_in_args(args, names),
+        ast::ExprKind::ApplyAsync {
+            pool,
+            call,
+            options,
+        } => {
+            assigned_in_expr(pool, names);
+            assigned_in_expr(call, names);
+            assigned_in_args(options, names);
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::builtins::Builtin;
 use super::ir::{self, Args, Capture, ExprKind, FnProto, Place, StmtKind};
 use super::ops;
-use super::value::{Closure, Function, Value};
+use super::value::{Closure, Function, Group, Value};
 use super::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 use crate::syntax::ast::BinaryOp;
@@ -76,6 +76,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::LocalIntOp(..) => run_local_int_op,
         ExprKind::Binary(..) => run_binary,
         ExprKind::CallGlobal(..) => run_call_global,
+        ExprKind::CallSibling(..) => run_call_sibling,
         _ => Interp::eval_any,
     }
 }
@@ -195,6 +196,19 @@ fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
     interp.eval_any(f, e)
 }
 
+fn run_call_sibling(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::CallSibling(j, _, args) = &e.kind {
+        // Recursion: the running closure calls itself, with no reference count to touch.
+        if let (Some(closure), true) = (f.closure, f.proto.sibling_index == Some(*j)) {
+            return interp.call_closure(f, closure, args, e.span);
+        }
+        if let Some(sibling) = f.closure.and_then(|c| c.group.as_ref()?.get(*j)) {
+            return interp.call_closure(f, &sibling, args, e.span);
+        }
+    }
+    interp.eval_any(f, e)
+}
+
 /// One variable slot of a frame or of the globals.
 #[derive(Clone, Default)]
 pub enum Slot {
@@ -219,6 +233,9 @@ pub struct Frame<'a> {
     pub base: usize,
     pub captures: &'a [Rc<RefCell<Value>>],
     pub proto: &'a FnProto,
+    /// The running closure (`None` for the top-level code), from which the function itself
+    /// and its siblings are rebuilt (see `ExprKind::Sibling`).
+    pub closure: Option<&'a Rc<Closure>>,
 }
 
 /// Stack kept free before entering a script function; deeper calls continue on a new segment.
@@ -236,6 +253,7 @@ impl Interp {
             base,
             captures: &[],
             proto,
+            closure: None,
         };
         let mut last = Value::Nil;
         let mut result = Ok(());
@@ -357,10 +375,15 @@ impl Interp {
                 }
                 self.set_index(&object, index, v, stmt.span)?;
             }
-            StmtKind::FnDecl { place, proto } => {
-                self.bind(f, *place, Value::Nil);
-                let closure = self.make_closure(f, proto);
-                self.assign(f, *place, &proto.name, closure, stmt.span)?;
+            StmtKind::FnDecl {
+                place,
+                proto,
+                group,
+            } => self.declare_fn(f, *place, proto, *group),
+            StmtKind::FreshFns(slots) => {
+                for &slot in slots.iter() {
+                    self.stack[f.base + slot as usize] = Slot::Uninit;
+                }
             }
             StmtKind::For {
                 var,
@@ -554,6 +577,18 @@ impl Interp {
                 Slot::Uninit => Err(self.undefined(f, Place::Global(*i), expr.span)),
             },
             ExprKind::Var(place) => self.read(f, *place, expr.span),
+            ExprKind::Sibling(j, name) => self
+                .sibling(f, *j)
+                .ok_or_else(|| RtError::new(format!("`{name}` is not defined yet"), expr.span)),
+            ExprKind::CallSibling(j, name, args) => {
+                let Some(callee) = self.sibling(f, *j) else {
+                    return Err(RtError::new(
+                        format!("`{name}` is not defined yet"),
+                        expr.span,
+                    ));
+                };
+                self.eval_call(f, callee, args, expr.span)
+            }
             ExprKind::Binary(op, lhs, rhs) => {
                 let a = self.eval(f, lhs)?;
                 let b = self.eval(f, rhs)?;
@@ -915,6 +950,7 @@ impl Interp {
             base,
             captures: &closure.captures,
             proto,
+            closure: Some(closure),
         };
         // Checking the stack costs a little, so it is done every few levels; the red zone is
         // sized for that many levels of the deepest frames (debug builds included).
@@ -1042,18 +1078,83 @@ impl Interp {
     }
 
     pub(crate) fn make_closure(&mut self, f: &Frame, proto: &Rc<FnProto>) -> Value {
-        let captures = proto
+        let captures = self.capture(f, proto);
+        Value::Function(Function::Closure(Rc::new(Closure {
+            proto: proto.clone(),
+            captures,
+            group: None,
+        })))
+    }
+
+    /// The cells a closure of `proto` made in frame `f` captures.
+    fn capture(&mut self, f: &Frame, proto: &FnProto) -> Box<[Rc<RefCell<Value>>]> {
+        proto
             .captures
             .iter()
             .map(|capture| match *capture {
                 Capture::Upvalue(i) => f.captures[i as usize].clone(),
                 Capture::Local(slot) => self.box_local(f.base + slot as usize),
+                // Not declared yet (the running function was called before the rest of its
+                // block ran): nil, as the variable would have been.
+                Capture::Sibling(j) => {
+                    Rc::new(RefCell::new(self.sibling(f, j).unwrap_or_default()))
+                }
             })
-            .collect();
-        Value::Function(Function::Closure(Rc::new(Closure {
+            .collect()
+    }
+
+    /// Sibling function `j` of the running function (itself, or one declared in the same
+    /// block); `None` if its declaration has not run yet.
+    fn sibling(&self, f: &Frame, j: u32) -> Option<Value> {
+        let closure = f.closure?;
+        let found = if f.proto.sibling_index == Some(j) {
+            closure.clone()
+        } else {
+            closure.group.as_ref()?.get(j)?
+        };
+        Some(Value::Function(Function::Closure(found)))
+    }
+
+    /// Runs `fn name() {...}`: makes the closure (joining its block's group, if it has one) and
+    /// stores it in its variable, through the variable's cell if a closure captured it.
+    fn declare_fn(
+        &mut self,
+        f: &Frame,
+        place: Place,
+        proto: &Rc<FnProto>,
+        group: Option<ir::GroupDecl>,
+    ) {
+        let group = group.map(|decl| {
+            let existing = decl.first.and_then(|slot| {
+                let first = match &self.stack[f.base + slot as usize] {
+                    Slot::Val(v) => v.clone(),
+                    Slot::Cell(c) => c.borrow().clone(),
+                    Slot::Uninit => Value::Nil,
+                };
+                match first {
+                    Value::Function(Function::Closure(c)) => c.group.clone(),
+                    _ => None,
+                }
+            });
+            existing.unwrap_or_else(|| Rc::new(Group::new(decl.size as usize)))
+        });
+        let captures = self.capture(f, proto);
+        let closure = Rc::new(Closure {
             proto: proto.clone(),
             captures,
-        })))
+            group,
+        });
+        if let (Some(group), Some(index)) = (&closure.group, proto.sibling_index) {
+            group.set(index, &closure);
+        }
+        let value = Value::Function(Function::Closure(closure));
+        match place {
+            Place::Local(i) => match &mut self.stack[f.base + i as usize] {
+                Slot::Cell(c) => *c.borrow_mut() = value,
+                slot => *slot = Slot::Val(value),
+            },
+            _ => self.bind(f, place, value),
+        }
     }
 
     /// Moves a local into a shared cell (once) and returns the cell.

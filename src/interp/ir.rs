@@ -26,6 +26,21 @@ pub enum Capture {
     Local(u32),
     /// From a capture of the closure creating the closure.
     Upvalue(u32),
+    /// A fresh cell holding the sibling function `j` of the running function (see
+    /// [`ExprKind::Sibling`]): the value, not the variable, since that variable is never
+    /// assigned.
+    Sibling(u32),
+}
+
+/// A local function whose siblings refer to it, or which refers to a sibling: the block's
+/// sibling functions share one [`super::value::Group`], from which any of them can be rebuilt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupDecl {
+    /// How many sibling functions the block declares.
+    pub size: u32,
+    /// The local slot of the first of them, whose closure carries the group; `None` for the
+    /// first itself, which creates the group.
+    pub first: Option<u32>,
 }
 
 /// A compiled function: parameters, body, and how to capture its free variables.
@@ -46,6 +61,10 @@ pub struct FnProto {
     pub capture_names: Box<[Rc<str>]>,
     /// Global slots the body refers to directly (what a child started fresh must be sent).
     pub globals_used: Box<[u32]>,
+    /// For a function declared by `fn name` in a local block whose name is never assigned:
+    /// its index among the block's such functions (its siblings), which its body and nested
+    /// closures refer to as [`ExprKind::Sibling`] instead of capturing their variables.
+    pub sibling_index: Option<u32>,
     pub body: Block,
     pub span: Span,
 }
@@ -83,11 +102,17 @@ pub enum StmtKind {
         op: Option<BinaryOp>,
         value: Expr,
     },
-    /// `fn name() {}`: bind first, then create the closure, so it can capture itself.
+    /// `fn name() {}`: creates the closure and stores it in its variable (through the
+    /// variable's cell if a closure declared earlier in the block captured it).
     FnDecl {
         place: Place,
         proto: Rc<FnProto>,
+        group: Option<GroupDecl>,
     },
+    /// At the start of a block that may run more than once per call (a loop body, say): gives
+    /// the local functions the block declares fresh variables, so closures made in an earlier
+    /// run keep theirs.
+    FreshFns(Box<[u32]>),
     If {
         arms: Box<[(Expr, Block)]>,
         otherwise: Option<Block>,
@@ -149,6 +174,11 @@ pub enum ExprKind {
     Local(u32),
     Global(u32),
     Var(Place),
+    /// A function declared by `fn` in the same block as the running function, or the running
+    /// function itself: rebuilt from the running closure rather than read from a captured
+    /// variable, because a closure that captures the variable holding itself is a reference
+    /// cycle, which is never freed.
+    Sibling(u32, Rc<str>),
     /// A binary operation whose operands need no evaluation of their own (locals, globals,
     /// constants): read in place, without recursion or copies.
     BinaryFast(BinaryOp, Operand, Operand),
@@ -157,6 +187,9 @@ pub enum ExprKind {
     LocalIntOp(BinaryOp, u32, i64),
     /// A call of a global function by name (no evaluation of the callee expression).
     CallGlobal(u32, Box<Args>),
+    /// A call of a sibling function (see `Sibling`); a call of the running function itself
+    /// uses the running closure as it is.
+    CallSibling(u32, Rc<str>, Box<Args>),
     FString(Box<[FPart]>),
     List(Box<[Expr]>),
     Map(Box<[(Expr, Expr)]>),

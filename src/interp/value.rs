@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use indexmap::IndexMap;
 
@@ -81,12 +81,101 @@ pub enum Function {
     Native(Rc<NativeFn>),
 }
 
+/// The cells of the variables a closure captured.
+pub type Captures = Box<[Rc<RefCell<Value>>]>;
+
 /// A script function value: its compiled code plus the cells of the variables it captured.
 pub struct Closure {
     /// The compiled function.
     pub proto: Rc<FnProto>,
     /// The cells of the variables it captured, shared with the code that declared them.
-    pub captures: Box<[Rc<RefCell<Value>>]>,
+    pub captures: Captures,
+    /// For a local function that refers to a sibling (or is referred to by one): the group of
+    /// the functions declared together with it, from which a sibling is rebuilt.
+    pub group: Option<Rc<Group>>,
+}
+
+/// The local functions declared in one run of a block that refer to each other, held as what
+/// rebuilds each of them (code and captured cells) rather than as function values: a group
+/// that held its functions would be a reference cycle (each function holds the group).
+pub struct Group {
+    members: RefCell<Box<[Option<GroupMember>]>>,
+}
+
+struct GroupMember {
+    proto: Rc<FnProto>,
+    captures: Captures,
+    /// The member's closure while anything holds it, so that looking a sibling up gives the
+    /// same function value (and costs no allocation) as long as it lives.
+    live: Weak<Closure>,
+}
+
+impl Group {
+    /// A group of `size` functions, none of them declared yet.
+    pub fn new(size: usize) -> Group {
+        Group {
+            members: RefCell::new((0..size).map(|_| None).collect()),
+        }
+    }
+
+    /// Records member `index` (a closure whose `group` is this one).
+    pub fn set(&self, index: u32, closure: &Rc<Closure>) {
+        self.set_parts(index, closure.proto.clone(), closure.captures.clone());
+        if let Some(Some(m)) = self.members.borrow_mut().get_mut(index as usize) {
+            m.live = Rc::downgrade(closure);
+        }
+    }
+
+    /// Records member `index` from its code and captured cells (a group received from another
+    /// process).
+    pub fn set_parts(&self, index: u32, proto: Rc<FnProto>, captures: Captures) {
+        if let Some(slot) = self.members.borrow_mut().get_mut(index as usize) {
+            *slot = Some(GroupMember {
+                proto,
+                captures,
+                live: Weak::new(),
+            });
+        }
+    }
+
+    /// Member `index` as a function value; `None` if its declaration has not run yet.
+    pub fn get(self: &Rc<Group>, index: u32) -> Option<Rc<Closure>> {
+        let mut members = self.members.borrow_mut();
+        let member = members.get_mut(index as usize)?.as_mut()?;
+        if let Some(closure) = member.live.upgrade() {
+            return Some(closure);
+        }
+        let closure = Rc::new(Closure {
+            proto: member.proto.clone(),
+            captures: member.captures.clone(),
+            group: Some(self.clone()),
+        });
+        member.live = Rc::downgrade(&closure);
+        Some(closure)
+    }
+
+    /// How many functions the group has room for.
+    pub fn len(&self) -> usize {
+        self.members.borrow().len()
+    }
+
+    /// True for a group of no functions.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The declared members: index, code and captured cells.
+    pub fn members(&self) -> Vec<(u32, Rc<FnProto>, Captures)> {
+        self.members
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                m.as_ref()
+                    .map(|m| (i as u32, m.proto.clone(), m.captures.clone()))
+            })
+            .collect()
+    }
 }
 
 impl Function {
@@ -101,7 +190,12 @@ impl Function {
 
     fn same(&self, other: &Function) -> bool {
         match (self, other) {
-            (Function::Closure(a), Function::Closure(b)) => Rc::ptr_eq(a, b),
+            (Function::Closure(a), Function::Closure(b)) => {
+                // A sibling rebuilt from its group is the same function as the original.
+                Rc::ptr_eq(a, b)
+                    || (Rc::ptr_eq(&a.proto, &b.proto)
+                        && matches!((&a.group, &b.group), (Some(x), Some(y)) if Rc::ptr_eq(x, y)))
+            }
             (Function::Builtin(a), Function::Builtin(b)) => a == b,
             (Function::Native(a), Function::Native(b)) => Rc::ptr_eq(a, b),
             _ => false,

@@ -815,6 +815,10 @@ impl Interp {
         let mut todo = Vec::new();
         if let Value::Function(Function::Closure(c)) = callee {
             todo.push(c.proto.clone());
+            // Local functions it refers to travel in its group, and may use other globals.
+            if let Some(group) = &c.group {
+                todo.extend(group.members().into_iter().map(|(_, proto, _)| proto));
+            }
         }
         let mut visited = Vec::new();
         while let Some(proto) = todo.pop() {

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::interp::Interp;
 use crate::interp::builtins::Builtin;
-use crate::interp::value::{Closure, Function, MAX_VALUE_DEPTH, Value};
+use crate::interp::ir::FnProto;
+use crate::interp::value::{Closure, Function, Group, MAX_VALUE_DEPTH, Value};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Wire {
@@ -30,17 +31,34 @@ pub enum Wire {
         source: u32,
         index: u32,
         captures: Vec<u32>,
+        group: Option<u32>,
     },
     Builtin(String),
     Native(String),
     Handle(super::ipc::WireHandle),
 }
 
-/// Values plus the captured cells they refer to.
+/// Values plus the captured cells and function groups they refer to.
 #[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
 pub struct Packet {
     pub cells: Vec<Wire>,
+    pub groups: Vec<WireGroup>,
     pub values: Vec<Wire>,
+}
+
+/// A group of local functions: the size, then each declared member's code and cells.
+#[derive(Serialize, Deserialize, Debug, Default, Clone, PartialEq)]
+pub struct WireGroup {
+    pub size: u32,
+    pub members: Vec<WireMember>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct WireMember {
+    pub member: u32,
+    pub source: u32,
+    pub index: u32,
+    pub captures: Vec<u32>,
 }
 
 /// Turns values into a [`Packet`].
@@ -48,6 +66,8 @@ pub struct Packet {
 pub struct Encoder {
     cells: Vec<Wire>,
     cell_ids: HashMap<*const RefCell<Value>, u32>,
+    groups: Vec<WireGroup>,
+    group_ids: HashMap<*const Group, u32>,
     values: Vec<Wire>,
 }
 
@@ -92,6 +112,7 @@ impl Encoder {
     pub fn finish(self) -> Packet {
         Packet {
             cells: self.cells,
+            groups: self.groups,
             values: self.values,
         }
     }
@@ -125,10 +146,12 @@ impl Encoder {
                     .iter()
                     .map(|cell| self.cell(cell, depth))
                     .collect::<Result<_, _>>()?;
+                let group = c.group.as_ref().map(|g| self.group(g, depth)).transpose()?;
                 Wire::Closure {
                     source: c.proto.source.0,
                     index: c.proto.index,
                     captures,
+                    group,
                 }
             }
             Value::Function(Function::Builtin(b)) => Wire::Builtin(b.name().to_string()),
@@ -155,6 +178,34 @@ impl Encoder {
         self.cells.push(Wire::Nil);
         let content = self.encode(&cell.borrow(), depth + 1)?;
         self.cells[id as usize] = content;
+        Ok(id)
+    }
+
+    fn group(&mut self, group: &Rc<Group>, depth: usize) -> Result<u32, String> {
+        let key = Rc::as_ptr(group);
+        if let Some(&id) = self.group_ids.get(&key) {
+            return Ok(id);
+        }
+        let id = self.groups.len() as u32;
+        self.group_ids.insert(key, id);
+        self.groups.push(WireGroup::default());
+        let mut members = Vec::new();
+        for (member, proto, cells) in group.members() {
+            let captures = cells
+                .iter()
+                .map(|cell| self.cell(cell, depth))
+                .collect::<Result<_, _>>()?;
+            members.push(WireMember {
+                member,
+                source: proto.source.0,
+                index: proto.index,
+                captures,
+            });
+        }
+        self.groups[id as usize] = WireGroup {
+            size: group.len() as u32,
+            members,
+        };
         Ok(id)
     }
 }
@@ -194,16 +245,30 @@ pub fn encode_one(value: &Value) -> Result<Packet, String> {
 /// Turns a [`Packet`] back into values, in this process.
 pub struct Decoder {
     cells: Vec<Rc<RefCell<Value>>>,
+    groups: Vec<Rc<Group>>,
 }
 
 impl Decoder {
-    /// Rebuilds the cells; then [`Decoder::value`] decodes the packet's values.
+    /// Rebuilds the cells and groups; then [`Decoder::value`] decodes the packet's values.
     pub fn new(interp: &Interp, packet: &Packet) -> Result<Decoder, String> {
         let decoder = Decoder {
             cells: (0..packet.cells.len())
                 .map(|_| Rc::new(RefCell::new(Value::Nil)))
                 .collect(),
+            groups: packet
+                .groups
+                .iter()
+                // A group is the `fn`s of one block; a corrupt size must not allocate much.
+                .map(|g| Rc::new(Group::new(g.size.min(u16::MAX.into()) as usize)))
+                .collect(),
         };
+        for (wire, group) in packet.groups.iter().zip(&decoder.groups) {
+            for m in &wire.members {
+                let proto = decoder.proto(interp, m.source, m.index)?;
+                let captures = decoder.cells_of(&m.captures)?;
+                group.set_parts(m.member, proto, captures);
+            }
+        }
         for (i, wire) in packet.cells.iter().enumerate() {
             let v = decoder.decode(interp, wire)?;
             *decoder.cells[i].borrow_mut() = v;
@@ -213,6 +278,26 @@ impl Decoder {
 
     pub fn value(&self, interp: &Interp, wire: &Wire) -> Result<Value, String> {
         self.decode(interp, wire)
+    }
+
+    fn proto(&self, interp: &Interp, source: u32, index: u32) -> Result<Rc<FnProto>, String> {
+        interp
+            .protos
+            .get(source as usize)
+            .and_then(|p| p.get(index as usize))
+            .cloned()
+            .ok_or_else(|| format!("function #{index} of source #{source} is not known here"))
+    }
+
+    fn cells_of(&self, ids: &[u32]) -> Result<Box<[Rc<RefCell<Value>>]>, String> {
+        ids.iter()
+            .map(|&id| {
+                self.cells
+                    .get(id as usize)
+                    .cloned()
+                    .ok_or_else(|| format!("captured cell #{id} is missing"))
+            })
+            .collect()
     }
 
     fn decode(&self, interp: &Interp, wire: &Wire) -> Result<Value, String> {
@@ -241,25 +326,23 @@ impl Decoder {
                 source,
                 index,
                 captures,
+                group,
             } => {
-                let proto = interp
-                    .protos
-                    .get(*source as usize)
-                    .and_then(|p| p.get(*index as usize))
-                    .ok_or_else(|| {
-                        format!("function #{index} of source #{source} is not known here")
-                    })?
-                    .clone();
-                let captures = captures
-                    .iter()
-                    .map(|&id| {
-                        self.cells
+                let proto = self.proto(interp, *source, *index)?;
+                let captures = self.cells_of(captures)?;
+                let group = group
+                    .map(|id| {
+                        self.groups
                             .get(id as usize)
                             .cloned()
-                            .ok_or_else(|| format!("captured cell #{id} is missing"))
+                            .ok_or_else(|| format!("function group #{id} is missing"))
                     })
-                    .collect::<Result<_, _>>()?;
-                Value::Function(Function::Closure(Rc::new(Closure { proto, captures })))
+                    .transpose()?;
+                Value::Function(Function::Closure(Rc::new(Closure {
+                    proto,
+                    captures,
+                    group,
+                })))
             }
             Wire::Builtin(name) => Builtin::ALL
                 .iter()
