@@ -410,13 +410,42 @@ impl Compiler<'_> {
                 }
             }
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
-            ast::StmtKind::If { arms, otherwise } => StmtKind::If {
-                arms: arms
+            ast::StmtKind::If { arms, otherwise } => {
+                let mut arms: Vec<(ir::Expr, ir::Block)> = arms
                     .iter()
                     .map(|(cond, body)| Ok((self.expr(cond)?, self.block(body)?)))
-                    .collect::<CResult<_>>()?,
-                otherwise: otherwise.as_ref().map(|b| self.block(b)).transpose()?,
-            },
+                    .collect::<CResult<_>>()?;
+                let otherwise = otherwise.as_ref().map(|b| self.block(b)).transpose()?;
+                let single_arm = match (arms.len(), &otherwise) {
+                    (1, None) => arms.pop(),
+                    _ => None,
+                };
+                match single_arm {
+                    Some((cond, body)) => {
+                        let mut stmts = body.into_vec();
+                        match (stmts.pop(), stmts.is_empty()) {
+                            (
+                                Some(ir::Stmt {
+                                    kind: StmtKind::Return(Some(value)),
+                                    ..
+                                }),
+                                true,
+                            ) => StmtKind::ReturnIf { cond, value },
+                            (last, _) => {
+                                stmts.extend(last);
+                                StmtKind::If {
+                                    arms: Box::new([(cond, stmts.into_boxed_slice())]),
+                                    otherwise: None,
+                                }
+                            }
+                        }
+                    }
+                    None => StmtKind::If {
+                        arms: arms.into_boxed_slice(),
+                        otherwise,
+                    },
+                }
+            }
             ast::StmtKind::While { cond, body } => {
                 let cond = self.expr(cond)?;
                 StmtKind::While {

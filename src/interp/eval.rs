@@ -299,6 +299,13 @@ impl Interp {
                     None => Ok(Flow::Normal),
                 }
             }
+            StmtKind::ReturnIf { cond, value } => {
+                if self.eval_cond(f, cond)? {
+                    Ok(Flow::Return(self.eval(f, value)?))
+                } else {
+                    Ok(Flow::Normal)
+                }
+            }
             StmtKind::Return(Some(e)) => Ok(Flow::Return(self.eval(f, e)?)),
             StmtKind::Return(None) => Ok(Flow::Return(Value::Nil)),
             StmtKind::Break => Ok(Flow::Break),
@@ -849,6 +856,9 @@ impl Interp {
         call_args: &Args,
         span: Span,
     ) -> RtResult<Value> {
+        if call_args.named.is_empty() && call_args.positional.len() == closure.proto.params.len() {
+            return self.call_exact(f, closure, &call_args.positional, span);
+        }
         {
             {
                 let base = self.stack.len();
@@ -879,6 +889,77 @@ impl Interp {
                 self.invoke(closure, base, call_args.positional.len(), named, span)
             }
         }
+    }
+
+    /// The common call: one argument for every parameter, none named. Nothing to check but
+    /// the depth and the operation count, and no defaults to fill, so it skips the general
+    /// entry (`invoke`).
+    #[inline]
+    fn call_exact(
+        &mut self,
+        f: &Frame,
+        closure: &Rc<Closure>,
+        args: &[ir::Expr],
+        span: Span,
+    ) -> RtResult<Value> {
+        let base = self.stack.len();
+        for arg in args {
+            match self.eval(f, arg) {
+                Ok(v) => self.stack.push(Slot::Val(v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        let proto = &*closure.proto;
+        if self.depth >= self.limits.max_call_depth {
+            self.stack.truncate(base);
+            return Err(self.too_deep(proto, span));
+        }
+        if let Err(e) = self.tick(span) {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        let n_locals = proto.n_locals as usize;
+        if n_locals > args.len() {
+            self.stack.resize(base + n_locals, Slot::Uninit);
+        }
+        self.depth += 1;
+        let frame = Frame {
+            base,
+            captures: &closure.captures,
+            proto,
+            closure: Some(closure),
+        };
+        let result = if self.depth % STACK_CHECK_EVERY == 0 {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.exec_block(&frame, &proto.body)
+            })
+        } else {
+            self.exec_block(&frame, &proto.body)
+        };
+        self.depth -= 1;
+        self.stack.truncate(base);
+        match result {
+            Ok(Flow::Return(v)) => Ok(v),
+            Ok(_) => Ok(Value::Nil),
+            Err(mut e) => {
+                e.add_trace(&proto.name, span);
+                Err(e)
+            }
+        }
+    }
+
+    #[cold]
+    fn too_deep(&self, proto: &FnProto, span: Span) -> Box<RtError> {
+        RtError::limit(
+            format!(
+                "recursion too deep: more than {} nested calls (in {}())",
+                self.limits.max_call_depth, proto.name
+            ),
+            span,
+        )
     }
 
     /// Calls a callable with one argument (what `map` does for every item), without building
@@ -1030,13 +1111,7 @@ impl Interp {
             ));
         }
         if self.depth >= self.limits.max_call_depth {
-            return Err(RtError::limit(
-                format!(
-                    "recursion too deep: more than {} nested calls (in {}())",
-                    self.limits.max_call_depth, proto.name
-                ),
-                span,
-            ));
+            return Err(self.too_deep(proto, span));
         }
         self.tick(span)?;
         let n_locals = proto.n_locals as usize;

@@ -117,6 +117,12 @@ pub enum StmtKind {
         arms: Box<[(Expr, Block)]>,
         otherwise: Option<Block>,
     },
+    /// `if cond { return value }` with no other arm: a guard clause, the commonest `if` in
+    /// a function body, run without entering a block.
+    ReturnIf {
+        cond: Expr,
+        value: Expr,
+    },
     While {
         cond: Expr,
         body: Block,
