@@ -90,8 +90,11 @@ fn run_const(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
 
 fn run_local(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Local(i) = &e.kind {
-        if let Slot::Val(v) = &interp.stack[f.base + *i as usize] {
-            return Ok(v.clone());
+        match &interp.stack[f.base + *i as usize] {
+            // An int copies without the general clone's dispatch.
+            Slot::Val(Value::Int(n)) => return Ok(Value::Int(*n)),
+            Slot::Val(v) => return Ok(v.clone()),
+            _ => {}
         }
     }
     interp.eval_any(f, e)
@@ -940,13 +943,27 @@ impl Interp {
             self.exec_block(&frame, &proto.body)
         };
         self.depth -= 1;
-        self.stack.truncate(base);
+        self.pop_frame(base);
         match result {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Value::Nil),
             Err(mut e) => {
                 e.add_trace(&proto.name, span);
                 Err(e)
+            }
+        }
+    }
+
+    /// Removes a returning call's frame. Plain values own nothing, so they are forgotten
+    /// rather than passed to the general drop (one call per slot otherwise).
+    #[inline(always)]
+    fn pop_frame(&mut self, base: usize) {
+        while self.stack.len() > base {
+            match self.stack.pop() {
+                Some(Slot::Val(
+                    v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Nil),
+                )) => std::mem::forget(v),
+                other => drop(other),
             }
         }
     }
