@@ -2,9 +2,10 @@
 //! (on Unix) fork and shared memory. Every `unsafe` block of the crate is in this module, each
 //! with the reason it is sound.
 //!
-//! The rest of the runtime sees one interface; [`unix`] and [`windows`] implement it. Windows
-//! has no fork, so there only the spawn start method exists, and pools and IPC handles (which
-//! are built on Unix sockets, `poll` and futexes) report that they are not available.
+//! The rest of the runtime sees one interface; `sys/unix.rs` and `sys/windows.rs` implement
+//! it. Windows has no fork, so there only the spawn start method exists, and pools and IPC
+//! handles (which are built on Unix sockets, `poll` and futexes) report that they are not
+//! available.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
