@@ -218,13 +218,16 @@ impl Engine {
         self
     }
 
-    /// Caps loop iterations plus function calls per run; past it, the run fails with a clear
-    /// error.
+    /// Caps loop iterations plus function calls per run, counting also the items that `*` and
+    /// `+` build from strs and lists; past it, the run fails with a clear error (before a huge
+    /// value is built).
     ///
     /// ```
     /// let mut engine = mpscript::Engine::new();
     /// engine.set_max_operations(1000);
     /// let err = engine.eval("while true { }").unwrap_err();
+    /// assert!(err.message().contains("operation limit"));
+    /// let err = engine.eval("let big = [0] * 1000000").unwrap_err();
     /// assert!(err.message().contains("operation limit"));
     /// ```
     pub fn set_max_operations(&mut self, max: u64) -> &mut Engine {

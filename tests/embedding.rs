@@ -156,6 +156,48 @@ fn operation_and_depth_limits() {
 }
 
 #[test]
+fn the_operation_limit_counts_the_items_an_operation_builds() {
+    // One `*` or `+` may build a huge str or list; the limit must stop it before it is built.
+    for (code, col) in [
+        ("let x = [0] * 50000000", 9),
+        ("let s = \"ab\" * 50000000", 9),
+        ("let l = [1, 2]\nfor i in range(40) { l = l + l }", 26),
+        ("let l = [1, 2]\nfor i in range(40) { l += l }", 22),
+        ("fn f(n) { return [n] * n }\nf(50000000)", 18),
+        ("let x = [1, 2, 3] * 9223372036854775807", 9),
+    ] {
+        let mut engine = Engine::new();
+        engine.set_max_operations(100_000);
+        let started = std::time::Instant::now();
+        let err = engine.eval(code).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Limit, "{code}: {}", err.message());
+        assert!(
+            err.to_string().contains(&format!(":{col}\n")),
+            "{code}: {err}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{code}"
+        );
+    }
+    // Small values stay well inside the limit.
+    let mut engine = Engine::new();
+    engine.set_max_operations(100_000);
+    assert_eq!(
+        engine.eval("len([0] * 1000 + [1] * 1000)").unwrap(),
+        mpscript::Value::Int(2000)
+    );
+    // An embedder's "no limit" (u64::MAX) does not overflow the counter.
+    let mut engine = Engine::new();
+    engine.set_max_operations(u64::MAX);
+    assert!(
+        engine
+            .eval("let x = [1, 2, 3] * 9223372036854775807")
+            .is_err()
+    );
+}
+
+#[test]
 fn errors_render_with_location() {
     let mut engine = Engine::new();
     let err = engine.eval("let x = [1,\n 2 +]").unwrap_err();

@@ -156,13 +156,41 @@ fn run_local_int_op(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Va
 #[inline(never)]
 fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
-        let result = match (interp.operand(f, a), interp.operand(f, b)) {
-            (Some(x), Some(y)) => binary_values(*op, &x, &y),
+        let cost = match (interp.operand(f, a), interp.operand(f, b)) {
+            (Some(x), Some(y)) => match build_cost(*op, &x, &y) {
+                0 => return binary_values(*op, &x, &y).map_err(|m| RtError::new(m, e.span)),
+                cost => cost,
+            },
             _ => return interp.eval_any(f, e),
         };
-        return result.map_err(|m| RtError::new(m, e.span));
+        interp.charge(cost, e.span)?;
+        let (x, y) = (interp.operand(f, a), interp.operand(f, b));
+        if let (Some(x), Some(y)) = (x, y) {
+            return binary_values(*op, &x, &y).map_err(|m| RtError::new(m, e.span));
+        }
     }
     interp.eval_any(f, e)
+}
+
+/// How many items a binary operation builds beyond a single value: the length of a repeated
+/// or concatenated str or list (0 for everything else). The operation limit counts them, so a
+/// limited script cannot build a huge value in one step.
+fn build_cost(op: BinaryOp, a: &Value, b: &Value) -> u64 {
+    let len = |v: &Value| match v {
+        Value::Str(s) => Some(s.len() as u64),
+        Value::List(l) => Some(l.borrow().len() as u64),
+        _ => None,
+    };
+    match (op, a, b) {
+        (BinaryOp::Mul, v, Value::Int(n)) | (BinaryOp::Mul, Value::Int(n), v) => {
+            len(v).map_or(0, |l| l.saturating_mul((*n).max(0) as u64))
+        }
+        (BinaryOp::Add, x, y) => match (len(x), len(y)) {
+            (Some(l), Some(m)) => l.saturating_add(m),
+            _ => 0,
+        },
+        _ => 0,
+    }
 }
 
 fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
@@ -177,7 +205,7 @@ fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
                 return Ok(v);
             }
         }
-        return binary_values(*op, &a, &b).map_err(|m| RtError::new(m, e.span));
+        return interp.binary(*op, &a, &b, e.span);
     }
     interp.eval_any(f, e)
 }
@@ -729,6 +757,10 @@ impl Interp {
         b: &Value,
         span: Span,
     ) -> RtResult<Value> {
+        let cost = build_cost(op, a, b);
+        if cost > 0 {
+            self.charge(cost, span)?;
+        }
         binary_values(op, a, b).map_err(|m| RtError::new(m, span))
     }
 
@@ -1347,9 +1379,18 @@ impl Interp {
         Ok(())
     }
 
+    /// Counts `n` units of work at once (the items a big operation builds).
+    pub(crate) fn charge(&mut self, n: u64, span: Span) -> RtResult<()> {
+        self.ops = self.ops.saturating_add(n);
+        if self.ops >= self.next_check {
+            self.check_limits(span)?;
+        }
+        Ok(())
+    }
+
     #[cold]
     fn check_limits(&mut self, span: Span) -> RtResult<()> {
-        self.next_check = self.ops + 4096;
+        self.next_check = self.ops.saturating_add(4096);
         if let Some(max) = self.limits.max_operations {
             if self.ops > max {
                 return Err(RtError::limit(
@@ -1357,7 +1398,7 @@ impl Interp {
                     span,
                 ));
             }
-            self.next_check = self.next_check.min(max + 1);
+            self.next_check = self.next_check.min(max.saturating_add(1));
         }
         if crate::runtime::interrupted() {
             return Err(RtError::interrupted(span));
