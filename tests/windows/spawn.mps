@@ -11,6 +11,7 @@ fn fails() { throw "boom" }
 fn forever() { while true { sleep(0.05) } }
 fn apply(f, x) { print(f"applied: {f(x)}") }
 
+print("top-level getppid is an int:", type(getppid()) == "int")
 let p = spawn hello("a")
 join p
 print(p.is_alive(), p.exitcode)

@@ -12,7 +12,11 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use windows_sys::Win32::Foundation::{CloseHandle, INVALID_HANDLE_VALUE};
 use windows_sys::Win32::System::Console::{CTRL_BREAK_EVENT, CTRL_C_EVENT, SetConsoleCtrlHandler};
+use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+    CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW, TH32CS_SNAPPROCESS,
+};
 use windows_sys::Win32::System::JobObjects::{
     AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
@@ -188,9 +192,43 @@ pub fn setup_child(parent: i32) -> bool {
     true
 }
 
-/// The parent's pid as the parent told it; 0 in a process mpscript did not start.
+/// The parent's pid: as the parent told it in a child, else from the system's process list
+/// (0 if the parent cannot be found there).
 pub fn parent_pid() -> i32 {
-    PARENT.load(Ordering::Relaxed)
+    match PARENT.load(Ordering::Relaxed) {
+        0 => {
+            static LISTED: OnceLock<i32> = OnceLock::new();
+            *LISTED.get_or_init(|| listed_parent(std::process::id()).map_or(0, |p| p as i32))
+        }
+        parent => parent,
+    }
+}
+
+/// The parent of process `pid`, from a snapshot of the process list.
+fn listed_parent(pid: u32) -> Option<u32> {
+    // SAFETY: the snapshot handle is checked and closed exactly once; `entry` is plain data
+    // whose `dwSize` is set as the API requires, alive across the calls that fill it.
+    unsafe {
+        let snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+        if snapshot == INVALID_HANDLE_VALUE {
+            return None;
+        }
+        let mut entry = PROCESSENTRY32W {
+            dwSize: std::mem::size_of::<PROCESSENTRY32W>() as u32,
+            ..Default::default()
+        };
+        let mut found = None;
+        let mut more = Process32FirstW(snapshot, &mut entry) != 0;
+        while more {
+            if entry.th32ProcessID == pid {
+                found = Some(entry.th32ParentProcessID);
+                break;
+            }
+            more = Process32NextW(snapshot, &mut entry) != 0;
+        }
+        CloseHandle(snapshot);
+        found
+    }
 }
 
 /// Ends the process. Without fork there is no inherited exit-time work to skip.
