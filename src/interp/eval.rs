@@ -215,6 +215,9 @@ fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
         match &interp.globals[*slot as usize] {
             Slot::Val(Value::Function(Function::Closure(closure))) => {
                 let closure = closure.clone();
+                if args.named.is_empty() && args.positional.len() == closure.proto.params.len() {
+                    return interp.call_exact(f, &closure, &args.positional, e.span);
+                }
                 return interp.call_closure(f, &closure, args, e.span);
             }
             Slot::Val(callee) => {
