@@ -128,6 +128,7 @@ impl Interp {
         Ok(Value::handle(process))
     }
 
+    /// Starts a child with fork(2) running the call; returns its pid.
     #[cfg(unix)]
     fn fork_child(
         &mut self,
@@ -143,6 +144,7 @@ impl Interp {
         self.spawn_fork(function, args, named, span)
     }
 
+    /// Without fork(2) the method is refused, naming the one that works.
     #[cfg(not(unix))]
     fn fork_child(
         &mut self,
