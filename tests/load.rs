@@ -13,6 +13,38 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap()
 }
 
+/// Runs a script that prints `round N` after each round and `final_line` at the end; returns
+/// its RSS sampled `settle_ms` after each round.
+fn rss_per_round(script: &str, final_line: &str, settle_ms: u64) -> Vec<u64> {
+    let (mut child, lines, _dir) = start_script(script, &["run"]);
+    let pid = child.id();
+    let mut samples = Vec::new();
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(300))
+            .expect("the script goes on");
+        if line.starts_with("round") {
+            std::thread::sleep(Duration::from_millis(settle_ms));
+            samples.push(rss_kb(pid));
+        } else {
+            assert_eq!(line, final_line);
+            break;
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    samples
+}
+
+/// The RSS after the last round is where it was after the first (within 20% + 2 MB).
+fn assert_flat(samples: &[u64], what: &str) {
+    let (first, last) = (samples[0], *samples.last().unwrap());
+    eprintln!("{what} after each round (kB): {samples:?}");
+    assert!(
+        last <= first + first / 5 + 2048,
+        "{what} grew: {samples:?} kB"
+    );
+}
+
 /// `rounds` rounds of `per_round` tasks on pool(2); results of a round are dropped before
 /// the next. The parent's RSS after the last round must be where it was after the first.
 fn tasks_with_flat_memory(rounds: usize, per_round: usize) {
@@ -34,31 +66,11 @@ fn tasks_with_flat_memory(rounds: usize, per_round: usize) {
         print("total", total)
         "#
     );
-    let (mut child, lines, _dir) = start_script(&script, &["run"]);
-    let pid = child.id();
-    let mut samples = Vec::new();
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(300))
-            .expect("the script goes on");
-        if line.starts_with("round") {
-            std::thread::sleep(Duration::from_millis(100));
-            samples.push(rss_kb(pid));
-        } else {
-            let expected: u64 = (rounds * per_round * (per_round + 1) / 2) as u64;
-            assert_eq!(line, format!("total {expected}"));
-            break;
-        }
-    }
-    assert!(child.wait().unwrap().success());
-    let (first, last) = (samples[0], *samples.last().unwrap());
-    eprintln!(
-        "{} tasks: parent RSS after each round (kB): {samples:?}",
-        rounds * per_round
-    );
-    assert!(
-        last <= first + first / 5 + 2048,
-        "memory grew with the number of tasks: {samples:?} kB"
+    let expected = (rounds * per_round * (per_round + 1) / 2) as u64;
+    let samples = rss_per_round(&script, &format!("total {expected}"), 100);
+    assert_flat(
+        &samples,
+        &format!("{} tasks: parent RSS", rounds * per_round),
     );
 }
 
@@ -138,30 +150,10 @@ fn local_recursion_with_flat_memory(rounds: usize, per_round: usize) {
         print("total", total)
         "#
     );
-    let (mut child, lines, _dir) = start_script(&script, &["run"]);
-    let pid = child.id();
-    let mut samples = Vec::new();
-    loop {
-        let line = lines
-            .recv_timeout(Duration::from_secs(300))
-            .expect("the script goes on");
-        if line.starts_with("round") {
-            std::thread::sleep(Duration::from_millis(50));
-            samples.push(rss_kb(pid));
-        } else {
-            assert_eq!(line, format!("total {}", rounds * per_round * 8));
-            break;
-        }
-    }
-    assert!(child.wait().unwrap().success());
-    let (first, last) = (samples[0], *samples.last().unwrap());
-    eprintln!(
-        "{} calls with local recursion: RSS after each round (kB): {samples:?}",
-        rounds * per_round
-    );
-    assert!(
-        last <= first + first / 5 + 2048,
-        "memory grew with the number of calls: {samples:?} kB"
+    let samples = rss_per_round(&script, &format!("total {}", rounds * per_round * 8), 50);
+    assert_flat(
+        &samples,
+        &format!("{} calls with local recursion: RSS", rounds * per_round),
     );
 }
 

@@ -38,16 +38,27 @@ impl std::ops::Deref for Operand<'_> {
 /// operator the general path handles, such as `/`).
 #[inline(always)]
 fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
+    if let Some(truth) = int_compare(op, x, y) {
+        return Some(Value::Bool(truth));
+    }
     match op {
-        BinaryOp::Lt => Some(Value::Bool(x < y)),
-        BinaryOp::Le => Some(Value::Bool(x <= y)),
-        BinaryOp::Gt => Some(Value::Bool(x > y)),
-        BinaryOp::Ge => Some(Value::Bool(x >= y)),
-        BinaryOp::Eq => Some(Value::Bool(x == y)),
-        BinaryOp::Ne => Some(Value::Bool(x != y)),
         BinaryOp::Add => x.checked_add(y).map(Value::Int),
         BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
         BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
+        _ => None,
+    }
+}
+
+/// A comparison of two ints (`None` for operators that are not comparisons).
+#[inline(always)]
+fn int_compare(op: BinaryOp, x: i64, y: i64) -> Option<bool> {
+    match op {
+        BinaryOp::Lt => Some(x < y),
+        BinaryOp::Le => Some(x <= y),
+        BinaryOp::Gt => Some(x > y),
+        BinaryOp::Ge => Some(x >= y),
+        BinaryOp::Eq => Some(x == y),
+        BinaryOp::Ne => Some(x != y),
         _ => None,
     }
 }
@@ -794,28 +805,15 @@ impl Interp {
     fn eval_cond(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
         if let ExprKind::LocalIntOp(op, i, y) = &cond.kind {
             if let Slot::Val(Value::Int(x)) = &self.stack[f.base + *i as usize] {
-                let (x, y) = (*x, *y);
-                match op {
-                    BinaryOp::Lt => return Ok(x < y),
-                    BinaryOp::Le => return Ok(x <= y),
-                    BinaryOp::Gt => return Ok(x > y),
-                    BinaryOp::Ge => return Ok(x >= y),
-                    BinaryOp::Eq => return Ok(x == y),
-                    BinaryOp::Ne => return Ok(x != y),
-                    _ => {}
+                if let Some(truth) = int_compare(*op, *x, *y) {
+                    return Ok(truth);
                 }
             }
         }
         if let ExprKind::BinaryFast(op, a, b) = &cond.kind {
             if let (Some(x), Some(y)) = (int_operand(self, f, a), int_operand(self, f, b)) {
-                match op {
-                    BinaryOp::Lt => return Ok(x < y),
-                    BinaryOp::Le => return Ok(x <= y),
-                    BinaryOp::Gt => return Ok(x > y),
-                    BinaryOp::Ge => return Ok(x >= y),
-                    BinaryOp::Eq => return Ok(x == y),
-                    BinaryOp::Ne => return Ok(x != y),
-                    _ => {}
+                if let Some(truth) = int_compare(*op, x, y) {
+                    return Ok(truth);
                 }
             }
         }

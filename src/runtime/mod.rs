@@ -64,6 +64,14 @@ impl<T: Handle> Handle for Rc<T> {
     }
 }
 
+/// The pool behind a value, if it is one.
+pub(crate) fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
+    match value {
+        Value::Handle(h) => h.as_any().downcast_ref::<Rc<pool::Pool>>().cloned(),
+        _ => None,
+    }
+}
+
 /// How child processes start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum StartMethod {
@@ -142,7 +150,7 @@ impl Runtime {
 impl Interp {
     /// `close p`.
     pub(crate) fn close(&mut self, target: Value, span: Span) -> RtResult<()> {
-        match pool::as_pool(&target) {
+        match as_pool(&target) {
             Some(p) => {
                 self.close_pool(&p);
                 Ok(())
@@ -159,7 +167,7 @@ impl Interp {
 
     /// `join x`: waits for a process, a pool, or every item of a list.
     pub(crate) fn join(&mut self, target: Value, span: Span) -> RtResult<()> {
-        if let Some(pool) = pool::as_pool(&target) {
+        if let Some(pool) = as_pool(&target) {
             return self.join_pool(&pool, span);
         }
         if let Some(process) = as_process(&target) {
@@ -192,7 +200,7 @@ impl Interp {
         named: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
-        if let Some(pool) = pool::as_pool(&Value::Handle(handle.clone())) {
+        if let Some(pool) = as_pool(&Value::Handle(handle.clone())) {
             return self.pool_method(pool, name, args, named, span);
         }
         if named.is_empty() {

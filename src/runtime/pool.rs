@@ -273,13 +273,6 @@ fn span_of(t: (u32, u32, u32)) -> Span {
     }
 }
 
-pub fn as_pool(value: &Value) -> Option<Rc<Pool>> {
-    match value {
-        Value::Handle(h) => h.as_any().downcast_ref::<Rc<Pool>>().cloned(),
-        _ => None,
-    }
-}
-
 impl Interp {
     /// `pool(n)`.
     pub(crate) fn new_pool(
@@ -474,7 +467,7 @@ impl Interp {
         options: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
-        let Some(pool) = as_pool(&pool) else {
+        let Some(pool) = super::as_pool(&pool) else {
             return Err(RtError::new(
                 format!(
                     "`apply_async` needs a pool, not {}",

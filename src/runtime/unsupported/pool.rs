@@ -2,11 +2,10 @@
 //! parent and its workers): `pool(...)` fails with a clear error, so no pool ever exists and
 //! everything else here is never reached.
 
-use std::any::Any;
+use std::convert::Infallible;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::Handle;
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
@@ -15,41 +14,15 @@ use crate::syntax::Span;
 /// The argument that would mark a spawn-method pool worker.
 pub const WORKER_ARG: &str = "--mpscript-pool-worker";
 
-/// What no value of can exist: the handles below are never made.
-#[derive(Debug)]
-pub enum Never {}
-
+// No value of these can exist (`Infallible` has none): `pool(...)` always fails here, so the
+// methods below only satisfy the callers shared with Unix.
 pub struct Pool {
     pub size: usize,
-    never: Never,
+    never: Infallible,
 }
 
 pub struct AsyncResult {
-    never: Never,
-}
-
-impl Handle for Pool {
-    fn type_name(&self) -> &'static str {
-        "pool"
-    }
-    fn describe(&self) -> String {
-        match self.never {}
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-impl Handle for AsyncResult {
-    fn type_name(&self) -> &'static str {
-        "result"
-    }
-    fn describe(&self) -> String {
-        match self.never {}
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    never: Infallible,
 }
 
 impl Pool {
@@ -59,17 +32,6 @@ impl Pool {
 
     pub fn stop_if_mine(&self) {
         match self.never {}
-    }
-
-    pub fn abandon(&self) {
-        match self.never {}
-    }
-}
-
-pub fn as_pool(value: &Value) -> Option<Rc<Pool>> {
-    match value {
-        Value::Handle(h) => h.as_any().downcast_ref::<Rc<Pool>>().cloned(),
-        _ => None,
     }
 }
 
