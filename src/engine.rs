@@ -330,7 +330,10 @@ pub fn init_with(setup: impl FnOnce(&mut Engine)) {
     let start = match crate::runtime::child::read_start() {
         Ok(start) => start,
         Err(message) => {
-            eprintln!("error in process {}: {message}", std::process::id());
+            crate::output::stderr_line(format_args!(
+                "error in process {}: {message}",
+                std::process::id()
+            ));
             std::process::exit(1);
         }
     };

@@ -67,3 +67,14 @@ impl Write for Pipe {
         Ok(())
     }
 }
+
+/// Writes one line to standard error. Unlike `eprintln!`, which panics when the write fails, a
+/// broken or closed stderr (a pipe into `head` that has gone) is ignored: there is nowhere
+/// left to report it, and the exit status still tells what happened.
+///
+/// ```
+/// mpscript::output::stderr_line(format_args!("warning: {}", 42));
+/// ```
+pub fn stderr_line(text: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}

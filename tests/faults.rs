@@ -173,6 +173,53 @@ fn closed_stdout_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn broken_stderr_is_not_a_panic() {
+    // `mpscript run bad.mps 2>&1 | head -1` with a long error: stderr is a pipe nobody reads.
+    // The exit status must still be the error's own, never 101 (a panic).
+    for (script, status) in [
+        ("let x = (1 +\n", 2),                           // syntax error
+        ("print(1 / 0)\n", 1),                           // runtime error
+        ("fn f() { f() }\nf()\n", 1),                    // runtime error with a long trace
+        ("fn c() { exit(1 / 0) }\njoin spawn c()\n", 0), // a child's error report
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.mps"), script).unwrap();
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(BIN)
+            .args(["run", "s.mps"])
+            .current_dir(dir.path())
+            .stderr(writer)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(status), "{script}");
+    }
+}
+
+#[test]
+fn a_scripted_repl_into_a_closed_pipe_is_not_a_panic() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(BIN)
+        .arg("repl")
+        .stdin(Stdio::piped())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(b"1 + 1\n:help\n:vars\nlet x = 2\nx\n")?;
+            drop(stdin);
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
 fn full_disk_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("s.mps"), "print(\"hello\")\n").unwrap();

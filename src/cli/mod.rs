@@ -73,9 +73,9 @@ pub fn main() -> i32 {
         }
     };
     if cfg!(not(unix)) && cli.start_method == StartMethod::Fork {
-        eprintln!(
+        mpscript::output::stderr_line(format_args!(
             "error: the fork start method is not available on this platform; use `--start-method spawn`"
-        );
+        ));
         return 2;
     }
     let mut engine = Engine::new();
@@ -152,7 +152,7 @@ fn finish(result: Result<mpscript::Value, Error>) -> i32 {
 fn report(error: &Error) -> i32 {
     match error.kind() {
         ErrorKind::Exit(_) | ErrorKind::Interrupted => {}
-        _ => eprintln!("{error}"),
+        _ => mpscript::output::stderr_line(format_args!("{error}")),
     }
     error.exit_code()
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use mpscript::{Engine, Error, ErrorKind, Value};
@@ -71,7 +71,8 @@ fn evaluate(engine: &mut Engine, name: &str, code: &str) -> Outcome {
     match engine.eval_named(name, code) {
         Ok(Value::Nil) => Outcome::Ok,
         Ok(value) => {
-            println!("{}", value.repr());
+            // A closed stdout (a session piped into `head`) is not worth a panic.
+            let _ = writeln!(std::io::stdout(), "{}", value.repr());
             Outcome::Ok
         }
         Err(e) => report(engine, &e),
@@ -84,11 +85,11 @@ fn report(engine: &mut Engine, error: &Error) -> Outcome {
         ErrorKind::Interrupted => {
             engine.terminate_children();
             mpscript::runtime::set_interrupted(false);
-            eprintln!("interrupted");
+            mpscript::output::stderr_line(format_args!("interrupted"));
             Outcome::Failed
         }
         _ => {
-            eprintln!("{error}");
+            mpscript::output::stderr_line(format_args!("{error}"));
             Outcome::Failed
         }
     }
@@ -101,7 +102,7 @@ fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
     let arg = arg.trim();
     Some(match name {
         "help" | "h" => {
-            print!("{HELP}");
+            let _ = write!(std::io::stdout(), "{HELP}");
             Outcome::Ok
         }
         "quit" | "q" | "exit" => Outcome::Exit(0),
@@ -111,7 +112,7 @@ fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
             names.sort();
             for name in names {
                 if let Some(value) = engine.get_global(&name) {
-                    println!("{name} = {}", value.repr());
+                    let _ = writeln!(std::io::stdout(), "{name} = {}", value.repr());
                 }
             }
             Outcome::Ok
@@ -126,11 +127,11 @@ fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
             }
         }
         "load" => {
-            eprintln!("usage: :load FILE");
+            mpscript::output::stderr_line(format_args!("usage: :load FILE"));
             Outcome::Failed
         }
         other => {
-            eprintln!("unknown command `:{other}` (try :help)");
+            mpscript::output::stderr_line(format_args!("unknown command `:{other}` (try :help)"));
             Outcome::Failed
         }
     })
@@ -154,7 +155,9 @@ fn interactive(engine: &mut Engine) -> i32 {
         match Editor::with_config(config) {
             Ok(editor) => editor,
             Err(e) => {
-                eprintln!("error: cannot start the line editor: {e}");
+                mpscript::output::stderr_line(format_args!(
+                    "error: cannot start the line editor: {e}"
+                ));
                 return 1;
             }
         };
@@ -165,10 +168,10 @@ fn interactive(engine: &mut Engine) -> i32 {
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    eprintln!(
+    mpscript::output::stderr_line(format_args!(
         "mpscript {} — :help for help, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")
-    );
+    ));
     let mut count = 0;
     let mut pending = String::new();
     loop {
@@ -205,7 +208,7 @@ fn interactive(engine: &mut Engine) -> i32 {
             Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => return 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                mpscript::output::stderr_line(format_args!("error: {e}"));
                 return 1;
             }
         }
@@ -403,7 +406,7 @@ fn scripted(engine: &mut Engine) -> i32 {
     let mut count = 0;
     for line in stdin.lock().lines() {
         let Ok(line) = line else {
-            eprintln!("error: <stdin>: cannot read (not UTF-8?)");
+            mpscript::output::stderr_line(format_args!("error: <stdin>: cannot read (not UTF-8?)"));
             return 1;
         };
         pending.push_str(&line);

@@ -151,10 +151,10 @@ pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
     match decoded {
         Ok((callee, args, named)) => interp.run_as_child(callee, args, named, span),
         Err(message) => {
-            eprintln!(
+            crate::output::stderr_line(format_args!(
                 "error in process {}: cannot start: {message}",
                 std::process::id()
-            );
+            ));
             1
         }
     }

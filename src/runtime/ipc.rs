@@ -576,11 +576,11 @@ impl Interp {
         match outcome {
             Ok(None) => Ok(true),
             Ok(Some(dead)) => {
-                eprintln!(
+                crate::output::stderr_line(format_args!(
                     "warning: lock recovered: process {dead} died while holding it; \
                      process {} has it now",
                     my_pid()
-                );
+                ));
                 Ok(true)
             }
             Err(LockError::Wait(WaitError::TimedOut)) => Ok(false),

@@ -45,7 +45,9 @@ fn unavailable(span: Span) -> Box<RtError> {
 
 /// A pool worker cannot be started here; a process started as one says so and fails.
 pub fn run_exec_worker(_interp: &mut Interp) -> i32 {
-    eprintln!("mpscript: pool workers are not available on this platform");
+    crate::output::stderr_line(format_args!(
+        "mpscript: pool workers are not available on this platform"
+    ));
     1
 }
 
