@@ -226,7 +226,8 @@ fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
         match &interp.globals[*slot as usize] {
             Slot::Val(Value::Function(Function::Closure(closure))) => {
                 let closure = closure.clone();
-                if args.named.is_empty() && args.positional.len() == closure.proto.params.len() {
+                // The check `call_closure` makes, repeated so the common call skips a level.
+                if is_exact_call(args, &closure.proto) {
                     return interp.call_exact(f, &closure, &args.positional, e.span);
                 }
                 return interp.call_closure(f, &closure, args, e.span);
@@ -239,6 +240,12 @@ fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
         }
     }
     interp.eval_any(f, e)
+}
+
+/// One positional argument for every parameter and none named: the call `call_exact` runs.
+#[inline(always)]
+fn is_exact_call(args: &Args, proto: &FnProto) -> bool {
+    args.named.is_empty() && args.positional.len() == proto.params.len()
 }
 
 fn run_call_sibling(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
@@ -892,39 +899,39 @@ impl Interp {
         call_args: &Args,
         span: Span,
     ) -> RtResult<Value> {
-        if call_args.named.is_empty() && call_args.positional.len() == closure.proto.params.len() {
+        if is_exact_call(call_args, &closure.proto) {
             return self.call_exact(f, closure, &call_args.positional, span);
         }
-        {
-            {
-                let base = self.stack.len();
-                for arg in call_args.positional.iter() {
-                    match self.eval(f, arg) {
-                        Ok(v) => self.stack.push(Slot::Val(v)),
-                        Err(e) => {
-                            self.stack.truncate(base);
-                            return Err(e);
-                        }
-                    }
+        let base = self.stack.len();
+        self.push_args(f, &call_args.positional, base)?;
+        let mut named = Vec::with_capacity(call_args.named.len());
+        for (name, e) in call_args.named.iter() {
+            match self.eval(f, e) {
+                Ok(v) => named.push((name.clone(), v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
                 }
-                let named = if call_args.named.is_empty() {
-                    None
-                } else {
-                    let mut named = Vec::with_capacity(call_args.named.len());
-                    for (name, e) in call_args.named.iter() {
-                        match self.eval(f, e) {
-                            Ok(v) => named.push((name.clone(), v)),
-                            Err(e) => {
-                                self.stack.truncate(base);
-                                return Err(e);
-                            }
-                        }
-                    }
-                    Some(named)
-                };
-                self.invoke(closure, base, call_args.positional.len(), named, span)
             }
         }
+        let named = (!named.is_empty()).then_some(named);
+        self.invoke(closure, base, call_args.positional.len(), named, span)
+    }
+
+    /// Evaluates arguments onto the stack above `base`; on an error, the stack is cut back to
+    /// `base`.
+    #[inline(always)]
+    fn push_args(&mut self, f: &Frame, args: &[ir::Expr], base: usize) -> RtResult<()> {
+        for arg in args {
+            match self.eval(f, arg) {
+                Ok(v) => self.stack.push(Slot::Val(v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The common call: one argument for every parameter, none named. Nothing to check but
@@ -939,15 +946,7 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         let base = self.stack.len();
-        for arg in args {
-            match self.eval(f, arg) {
-                Ok(v) => self.stack.push(Slot::Val(v)),
-                Err(e) => {
-                    self.stack.truncate(base);
-                    return Err(e);
-                }
-            }
-        }
+        self.push_args(f, args, base)?;
         let proto = &*closure.proto;
         if self.depth >= self.limits.max_call_depth {
             self.stack.truncate(base);

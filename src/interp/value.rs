@@ -120,21 +120,32 @@ impl Group {
 
     /// Records member `index` (a closure whose `group` is this one).
     pub fn set(&self, index: u32, closure: &Rc<Closure>) {
-        self.set_parts(index, closure.proto.clone(), closure.captures.clone());
-        if let Some(Some(m)) = self.members.borrow_mut().get_mut(index as usize) {
-            m.live = Rc::downgrade(closure);
-        }
+        self.put(
+            index,
+            GroupMember {
+                proto: closure.proto.clone(),
+                captures: closure.captures.clone(),
+                live: Rc::downgrade(closure),
+            },
+        );
     }
 
     /// Records member `index` from its code and captured cells (a group received from another
     /// process).
     pub fn set_parts(&self, index: u32, proto: Rc<FnProto>, captures: Captures) {
-        if let Some(slot) = self.members.borrow_mut().get_mut(index as usize) {
-            *slot = Some(GroupMember {
+        self.put(
+            index,
+            GroupMember {
                 proto,
                 captures,
                 live: Weak::new(),
-            });
+            },
+        );
+    }
+
+    fn put(&self, index: u32, member: GroupMember) {
+        if let Some(slot) = self.members.borrow_mut().get_mut(index as usize) {
+            *slot = Some(member);
         }
     }
 
