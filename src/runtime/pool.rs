@@ -444,7 +444,7 @@ impl Interp {
         if let Some(stdout) = child.stdout.take() {
             self.runtime
                 .relays
-                .push(super::relay::Relay::new(OwnedFd::from(stdout)));
+                .push(super::relay::Relay::from_child(stdout));
         }
         Ok((child.id() as i32, start))
     }
