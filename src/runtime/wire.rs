@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::interp::Interp;
 use crate::interp::builtins::Builtin;
 use crate::interp::ir::FnProto;
-use crate::interp::value::{Closure, Function, Group, MAX_VALUE_DEPTH, Value};
+use crate::interp::value::{Captures, Closure, Function, Group, MAX_VALUE_DEPTH, Value};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Wire {
@@ -289,7 +289,7 @@ impl Decoder {
             .ok_or_else(|| format!("function #{index} of source #{source} is not known here"))
     }
 
-    fn cells_of(&self, ids: &[u32]) -> Result<Box<[Rc<RefCell<Value>>]>, String> {
+    fn cells_of(&self, ids: &[u32]) -> Result<Captures, String> {
         ids.iter()
             .map(|&id| {
                 self.cells
