@@ -364,21 +364,8 @@ pub fn read_script(path: &Path) -> Result<String, Error> {
     script_text(&shown.to_string(), bytes)
 }
 
-/// Checks that bytes are a text script: UTF-8 without NUL bytes.
+/// Checks that bytes are a text script: UTF-8 without NUL bytes (a leading byte-order mark is
+/// skipped); a bad byte is reported at its `FILE:LINE:COL`.
 pub fn script_text(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(Error::new(
-            ErrorKind::Usage,
-            format!("{name}: not a text file (NUL byte at offset {at})"),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorKind::Usage,
-            format!(
-                "{name}: not valid UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    crate::syntax::script_text(name, bytes)
 }

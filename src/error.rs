@@ -197,10 +197,9 @@ impl fmt::Display for Error {
         if let Some(loc) = &self.inner.location {
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
-            let line = loc.source_line.replace('\t', " ");
-            let caret_pad = " ".repeat(loc.col - 1);
-            let available = line.chars().count().saturating_sub(loc.col - 1).max(1);
-            let carets = "^".repeat(loc.width.min(available));
+            let (line, caret_col, carets) = excerpt(&loc.source_line, loc.col, loc.width);
+            let caret_pad = " ".repeat(caret_col);
+            let carets = "^".repeat(carets);
             write!(
                 f,
                 "\n{pad}--> {loc}\n{pad} |\n{} | {line}\n{pad} | {caret_pad}{carets}",
@@ -215,6 +214,46 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Lines longer than this many characters are quoted as a window around the column.
+const EXCERPT_MAX: usize = 120;
+/// How many characters a window shows before the column, and in all.
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_WIDTH: usize = 100;
+
+/// The part of `line` to quote for an error at 1-based `col` marking `width` characters: the
+/// text shown (tabs as spaces, control characters as `\u{FFFD}`, and `...` where a long line
+/// is cut), the 0-based display column of the caret, and how many carets to draw.
+fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    let len = chars.len();
+    let at = (col.max(1) - 1).min(len);
+    let (start, end) = if len <= EXCERPT_MAX {
+        (0, len)
+    } else {
+        let start = at.saturating_sub(WINDOW_BEFORE);
+        let end = (start + WINDOW_WIDTH).min(len);
+        (end.saturating_sub(WINDOW_WIDTH).min(start), end)
+    };
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push_str("...");
+    }
+    shown.extend(&chars[start..end]);
+    if end < len {
+        shown.push_str("...");
+    }
+    let caret_col = at - start + if start > 0 { 3 } else { 0 };
+    let carets = width.max(1).min(end.saturating_sub(at).max(1));
+    (shown, caret_col, carets)
+}
 
 #[cfg(test)]
 mod tests {
@@ -233,6 +272,34 @@ mod tests {
         );
         assert_eq!(err.short(), "t.mps:2:7: division by zero");
         assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn long_lines_are_quoted_as_a_window_around_the_column() {
+        let mut sources = SourceMap::new();
+        let line = format!("{}print(1 / 0){}", "x".repeat(100_000), "y".repeat(100_000));
+        let id = sources.add("t.mps", line);
+        let span = Span::new(id, 100_006, 100_011);
+        let err = Error::at(ErrorKind::Runtime, "division by zero", span, &sources);
+        let text = err.to_string();
+        assert!(text.len() < 400, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], " --> t.mps:1:100007");
+        let quoted = lines[3].strip_prefix("1 | ").unwrap();
+        assert!(
+            quoted.starts_with("...x") && quoted.ends_with("y..."),
+            "{quoted}"
+        );
+        let caret = lines[4].find('^').unwrap() - "  | ".len();
+        assert_eq!(&quoted[caret..caret + 5], "1 / 0");
+        assert_eq!(lines[4].matches('^').count(), 5);
+        // A short line is quoted whole; an error at the end of a long one still gets a caret.
+        let (shown, at, n) = excerpt("let x = 1 +", 12, 1);
+        assert_eq!((shown.as_str(), at, n), ("let x = 1 +", 11, 1));
+        let long = "z".repeat(500);
+        let (shown, at, n) = excerpt(&long, 501, 1);
+        assert!(shown.starts_with("...") && !shown.ends_with("..."));
+        assert_eq!((at, n), (shown.chars().count(), 1));
     }
 
     #[test]

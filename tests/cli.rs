@@ -171,3 +171,185 @@ fn closed_stdout_is_not_a_panic() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Runs `mpscript ARGS` in a fresh directory holding `script.mps` with these exact bytes.
+fn run_bytes(script: &[u8], args: &[&str]) -> crate::harness::Output {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("script.mps"), script).unwrap();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    crate::harness::run_bin(tmp.path(), &args, None, std::time::Duration::from_secs(60))
+}
+
+/// The caret line's marks must sit under `marked` in the quoted line above it.
+fn assert_caret_under(stderr: &str, marked: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let quoted = lines
+        .iter()
+        .position(|l| l.starts_with("1 | "))
+        .expect("quoted line");
+    let (code, carets) = (lines[quoted], lines[quoted + 1]);
+    let at = carets.find('^').expect("caret");
+    let code: Vec<char> = code.chars().collect();
+    let width = carets.matches('^').count();
+    let under: String = code[at..at + width].iter().collect();
+    assert_eq!(under, marked, "{stderr}");
+}
+
+#[test]
+fn error_on_a_long_line_quotes_a_window() {
+    let filler = "a".repeat(1_000_000);
+    // A syntax error, half a megabyte into the line.
+    let out = run_bytes(
+        format!("let s = \"{filler}\"; let t = \"{filler}\" $ 1\n").as_bytes(),
+        &["run", "script.mps"],
+    );
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.len() < 1000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
+    let col = 9 + filler.len() + 12 + filler.len() + 3;
+    assert!(
+        out.stderr.contains(&format!(" --> script.mps:1:{col}\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("1 | ...aaa"), "{}", out.stderr);
+    assert_caret_under(&out.stderr, "$");
+    // A runtime error, with the line cut on both sides.
+    let out = run_bytes(
+        format!("let s = \"{filler}\"; print(s / 0); let t = \"{filler}\"\n").as_bytes(),
+        &["run", "script.mps"],
+    );
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr.len() < 1000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
+    let col = 9 + filler.len() + 10;
+    assert!(
+        out.stderr.contains(&format!(" --> script.mps:1:{col}\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("aaa...\n"), "{}", out.stderr);
+    assert_caret_under(&out.stderr, "s / 0");
+}
+
+#[test]
+fn byte_order_mark_is_skipped() {
+    let out = run_bytes(b"\xEF\xBB\xBFprint(\"ok\")\n", &["run", "script.mps"]);
+    assert_eq!(
+        (out.status, out.stdout.as_str(), out.stderr.as_str()),
+        (0, "ok\n", "")
+    );
+    let out = run_bytes(b"\xEF\xBB\xBFprint(1 / 0)\n", &["check", "script.mps"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    // Columns count from the first character after the mark.
+    let out = run_bytes(b"\xEF\xBB\xBFprint(1 / 0)\n", &["run", "script.mps"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr.contains(" --> script.mps:1:7\n"),
+        "{}",
+        out.stderr
+    );
+    assert_caret_under(&out.stderr, "1 / 0");
+}
+
+#[test]
+fn bad_bytes_are_reported_at_line_and_column() {
+    let out = run_bytes(b"print(1)\nprint(\"\0\")\n", &["run", "script.mps"]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: not a text file: NUL byte\n --> script.mps:2:8\n"),
+        "{}",
+        out.stderr
+    );
+    let out = run_bytes(b"print(1)\nprint(\"caf\xE9\")\n", &["check", "script.mps"]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: not valid UTF-8: invalid byte 0xE9\n --> script.mps:2:11\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+const SPAWNS: &str = "fn child(x) { print(\"child\", x) }\njoin spawn child(1)\nprint(args())\n";
+
+#[test]
+fn global_options_before_or_after_the_subcommand() {
+    for cli in [
+        &["--start-method", "spawn", "run", "script.mps"][..],
+        &["run", "--start-method", "spawn", "script.mps"],
+        &["--start-method=spawn", "--no-progress", "run", "script.mps"],
+        &[
+            "--no-progress",
+            "run",
+            "--start-method",
+            "fork",
+            "script.mps",
+        ],
+    ] {
+        let out = run_bytes(SPAWNS.as_bytes(), cli);
+        assert_eq!(
+            (out.status, out.stdout.as_str(), out.stderr.as_str()),
+            (0, "child 1\n[]\n", ""),
+            "mpscript {cli:?}"
+        );
+    }
+    for cli in [
+        &["--no-progress", "check", "script.mps"][..],
+        &["check", "--no-progress", "script.mps"],
+        &["--start-method", "spawn", "check", "script.mps"],
+    ] {
+        let out = run_bytes(SPAWNS.as_bytes(), cli);
+        assert_eq!(
+            (out.status, out.stdout.as_str()),
+            (0, ""),
+            "mpscript {cli:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn everything_after_the_script_name_is_an_argument() {
+    for method in ["fork", "spawn"] {
+        let out = run_bytes(
+            SPAWNS.as_bytes(),
+            &[
+                "--start-method",
+                method,
+                "run",
+                "script.mps",
+                "--verbose",
+                "-c",
+                "--",
+                "--help",
+                "--start-method",
+                "x",
+                "-h",
+                "--version",
+            ],
+        );
+        assert_eq!(
+            (out.status, out.stdout.as_str(), out.stderr.as_str()),
+            (
+                0,
+                "child 1\n[\"--verbose\", \"-c\", \"--\", \"--help\", \"--start-method\", \"x\", \"-h\", \"--version\"]\n",
+                ""
+            ),
+            "{method}"
+        );
+    }
+    Test::new()
+        .cli(&["run", "-"])
+        .args(&["--x", "--"])
+        .stdin("print(args())\n")
+        .stdout("[\"--x\", \"--\"]\n")
+        .run();
+}
