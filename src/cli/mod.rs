@@ -12,12 +12,16 @@ use mpscript::{Engine, Error, ErrorKind};
 #[command(
     name = "mpscript",
     version,
-    about = "A small, fast scripting language for orchestrating processes",
-    args_conflicts_with_subcommands = true
+    about = "A small, fast scripting language for orchestrating processes"
 )]
 struct Cli {
     /// Run CODE given on the command line; arguments after it reach the script as args().
-    #[arg(short = 'c', value_name = "CODE", num_args = 1.., allow_hyphen_values = true)]
+    #[arg(
+        short = 'c',
+        value_name = "CODE",
+        num_args = 1..,
+        allow_hyphen_values = true
+    )]
     code: Option<Vec<String>>,
 
     /// How child processes start.
@@ -37,12 +41,17 @@ enum Command {
     /// Run a script (`-` reads it from standard input).
     Run {
         file: PathBuf,
-        /// Arguments the script reads with args().
+        /// Arguments the script reads with args(): everything after FILE, options too.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Parse and resolve a script without running it.
-    Check { file: PathBuf },
+    /// Parse and resolve a script without running it; warn about names defined nowhere.
+    Check {
+        file: PathBuf,
+        /// Treat warnings as errors (exit status 2).
+        #[arg(long)]
+        strict: bool,
+    },
     /// Start an interactive session.
     Repl,
 }
@@ -65,7 +74,9 @@ impl StartMethod {
 
 /// Runs the command line; returns the exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let (argv, script_args) = split_script_args(argv);
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -89,8 +100,8 @@ pub fn main() -> i32 {
             engine.set_args(code[1..].to_vec());
             run_script(&mut engine, Ok(("<command line>".into(), code[0].clone())))
         }
-        (None, Some(Command::Run { file, args })) => {
-            engine.set_args(args);
+        (None, Some(Command::Run { file, .. })) => {
+            engine.set_args(script_args);
             let script = if file.as_os_str() == "-" {
                 read_stdin().map(|text| ("<stdin>".to_string(), text))
             } else {
@@ -98,7 +109,7 @@ pub fn main() -> i32 {
             };
             run_script(&mut engine, script)
         }
-        (None, Some(Command::Check { file })) => {
+        (None, Some(Command::Check { file, strict: _ })) => {
             let result = mpscript_read(&file)
                 .and_then(|text| engine.check(&file.display().to_string(), &text));
             match result {
@@ -108,6 +119,55 @@ pub fn main() -> i32 {
         }
         (None, Some(Command::Repl)) | (None, None) => repl::run(&mut engine),
     }
+}
+
+/// Options that take a value as the next argument (`--start-method spawn`).
+const VALUED_OPTIONS: &[&str] = &["--start-method"];
+
+/// Splits `mpscript [OPTIONS] run [OPTIONS] FILE ARGS...` after FILE: what follows is the
+/// script's, verbatim (`--help`, `-c` and `--` included), as `python script.py ARGS` does.
+/// Any other command line is left whole, for clap.
+fn split_script_args(mut argv: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Vec<String>) {
+    let mut seen_run = false;
+    let mut i = 1;
+    while i < argv.len() {
+        let Some(arg) = argv[i].to_str() else {
+            if seen_run {
+                break;
+            }
+            return (argv, Vec::new());
+        };
+        if arg == "-" || !arg.starts_with('-') {
+            if seen_run {
+                break;
+            }
+            if arg != "run" {
+                return (argv, Vec::new());
+            }
+            seen_run = true;
+        } else if arg == "--" {
+            if !seen_run {
+                return (argv, Vec::new());
+            }
+            i += 1;
+            break;
+        } else if arg == "-c" || arg.starts_with("-c") && !arg.starts_with("--") {
+            // `-c CODE ARGS...`: clap takes everything after it.
+            return (argv, Vec::new());
+        } else if VALUED_OPTIONS.contains(&arg) {
+            i += 1;
+        }
+        i += 1;
+    }
+    if !seen_run || i >= argv.len() {
+        return (argv, Vec::new());
+    }
+    let rest = argv.split_off(i + 1);
+    let rest = rest
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    (argv, rest)
 }
 
 fn mpscript_read(file: &std::path::Path) -> Result<String, Error> {
