@@ -78,6 +78,21 @@ impl Engine {
         self.interp.compile(name, code).map(|_| ())
     }
 
+    /// Like [`Engine::check`], and also lists warnings: each name the code uses that is
+    /// defined nowhere (no `let` or `fn` declares it, and it is neither a builtin nor a host
+    /// function), at its first use. Such a name fails only when its line runs.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// let warnings = engine.lint("typo.mps", "let x = 1\nprnt(x)").unwrap();
+    /// assert_eq!(warnings.len(), 1);
+    /// assert!(warnings[0].is_warning());
+    /// assert!(warnings[0].short().starts_with("typo.mps:2:1: `prnt` is not defined anywhere"));
+    /// ```
+    pub fn lint(&mut self, name: &str, code: &str) -> Result<Vec<Error>, Error> {
+        self.interp.check_source(name, code)
+    }
+
     /// Runs code as a whole script: afterwards (also after an error) it waits for every child
     /// process the script started and did not join, as the command line does.
     ///

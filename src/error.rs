@@ -98,6 +98,8 @@ struct Inner {
     notes: Vec<String>,
     /// Set for an error reported by a child process: `(pid, function name)`.
     process: Option<(u32, String)>,
+    /// Rendered as `warning:` (what `mpscript check` reports without failing).
+    warning: bool,
 }
 
 impl Error {
@@ -110,6 +112,7 @@ impl Error {
                 location: None,
                 notes: Vec::new(),
                 process: None,
+                warning: false,
             }),
         }
     }
@@ -137,6 +140,17 @@ impl Error {
     pub fn in_process(mut self, pid: u32, function: &str) -> Error {
         self.inner.process = Some((pid, function.to_string()));
         self
+    }
+
+    /// Marks the diagnostic as a warning: it renders as `warning: message`.
+    pub fn as_warning(mut self) -> Error {
+        self.inner.warning = true;
+        self
+    }
+
+    /// Whether this is a warning rather than an error.
+    pub fn is_warning(&self) -> bool {
+        self.inner.warning
     }
 
     /// What kind of failure this is (it decides the exit status).
@@ -192,6 +206,7 @@ impl fmt::Display for Error {
                 "error in process {pid} ({function}): {}",
                 self.inner.message
             )?,
+            None if self.inner.warning => write!(f, "warning: {}", self.inner.message)?,
             None => write!(f, "error: {}", self.inner.message)?,
         }
         if let Some(loc) = &self.inner.location {

@@ -353,3 +353,56 @@ fn everything_after_the_script_name_is_an_argument() {
         .stdout("[\"--x\", \"--\"]\n")
         .run();
 }
+
+#[test]
+fn check_warns_about_names_defined_nowhere() {
+    let script = "
+        let x = 1
+        prnt(x)
+        fn f() { return helper(x) + later + missing }
+        fn helper(v) { return v }
+        let later = 2
+        print(prnt)
+        ";
+    let warnings = "
+        warning: `prnt` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin (did you mean `print`?)
+         --> script.mps:2:1
+          |
+        2 | prnt(x)
+          | ^^^^
+        warning: `missing` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin
+         --> script.mps:3:37
+          |
+        3 | fn f() { return helper(x) + later + missing }
+          |                                     ^^^^^^^
+        ";
+    Test::new()
+        .cli(&["check"])
+        .script(script)
+        .stdout("")
+        .stderr(warnings)
+        .run();
+    Test::new()
+        .cli(&["check", "--strict"])
+        .script(script)
+        .stderr(warnings)
+        .status(2)
+        .run();
+    Test::new()
+        .cli(&["--no-progress", "check"])
+        .args(&["--strict"])
+        .script(script)
+        .stderr(warnings)
+        .status(2)
+        .run();
+    // A clean script passes --strict; running the script still fails at the line.
+    Test::new()
+        .cli(&["check", "--strict"])
+        .script("fn f() { return g() }\nfn g() { return len([1]) }\nprint(f())\n")
+        .run();
+    Test::new()
+        .script(script)
+        .stderr_contains("error: undefined name `prnt`\n --> script.mps:2:1")
+        .status(1)
+        .run();
+}

@@ -109,11 +109,20 @@ pub fn main() -> i32 {
             };
             run_script(&mut engine, script)
         }
-        (None, Some(Command::Check { file, strict: _ })) => {
-            let result = mpscript_read(&file)
-                .and_then(|text| engine.check(&file.display().to_string(), &text));
+        (None, Some(Command::Check { file, strict })) => {
+            let name = if file.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                file.display().to_string()
+            };
+            let result = mpscript_read(&file).and_then(|text| engine.lint(&name, &text));
             match result {
-                Ok(()) => 0,
+                Ok(warnings) => {
+                    for warning in &warnings {
+                        mpscript::output::stderr_line(format_args!("{warning}"));
+                    }
+                    if strict && !warnings.is_empty() { 2 } else { 0 }
+                }
                 Err(e) => report(&e),
             }
         }

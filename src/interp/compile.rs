@@ -20,6 +20,7 @@ use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
+use super::check::GlobalUses;
 use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, GroupDecl, Place, StmtKind};
 use super::value::Value;
 use crate::syntax::ast;
@@ -78,11 +79,21 @@ type CResult<T> = Result<T, CompileError>;
 /// Compiles a whole program. Returns every function it contains, indexed by
 /// [`FnProto::index`]; entry 0 is the top-level code (named `<main>`).
 pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult<Vec<Rc<FnProto>>> {
+    compile_with_uses(program, globals).map(|(protos, _)| protos)
+}
+
+/// [`compile_program`], also returning which global names the program declares and uses
+/// (for `mpscript check`'s report of names defined nowhere).
+pub fn compile_with_uses(
+    program: &ast::Program,
+    globals: &mut Globals,
+) -> CResult<(Vec<Rc<FnProto>>, GlobalUses)> {
     let mut compiler = Compiler {
         globals,
         fns: vec![FnState::new(true, 0)],
         protos: vec![None],
         source: program.span.source,
+        uses: GlobalUses::default(),
     };
     let body = compiler.block_stmts(&program.stmts)?;
     let state = compiler.fns.pop().expect("main function state");
@@ -94,11 +105,12 @@ pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult
         compiler.source,
     );
     compiler.protos[0] = Some(Rc::new(main));
-    Ok(compiler
+    let protos = compiler
         .protos
         .into_iter()
         .map(|p| p.expect("every started function was finished"))
-        .collect())
+        .collect();
+    Ok((protos, compiler.uses))
 }
 
 struct Compiler<'g> {
@@ -107,6 +119,7 @@ struct Compiler<'g> {
     /// Functions by index, filled as each one finishes.
     protos: Vec<Option<Rc<FnProto>>>,
     source: SourceId,
+    uses: GlobalUses,
 }
 
 /// The local functions of one block that refer to each other without capturing each
@@ -216,6 +229,7 @@ impl Compiler<'_> {
 
     fn declare(&mut self, name: &Rc<str>) -> Place {
         if self.at_global_level() {
+            self.uses.declared.insert(name.clone());
             return Place::Global(self.globals.slot(name));
         }
         let state = self.state();
@@ -232,7 +246,12 @@ impl Compiler<'_> {
     /// Where a variable is, for assigning to it.
     fn resolve(&mut self, name: &ast::Ident) -> CResult<Place> {
         match self.resolve_found(&name.name) {
-            Found::Place(place) => Ok(place),
+            Found::Place(place) => {
+                if let Place::Global(_) = place {
+                    self.uses.used.push((name.name.clone(), name.span));
+                }
+                Ok(place)
+            }
             // A sibling's name is never assigned anywhere in its block, or it would not be one.
             Found::Sibling(_) => Err(CompileError {
                 message: format!("internal error: `{}` cannot be assigned here", name.name),
@@ -688,7 +707,10 @@ impl Compiler<'_> {
             ),
             ast::ExprKind::Name(name) => match self.resolve_found(name) {
                 Found::Place(Place::Local(slot)) => ExprKind::Local(slot),
-                Found::Place(Place::Global(slot)) => ExprKind::Global(slot),
+                Found::Place(Place::Global(slot)) => {
+                    self.uses.used.push((name.clone(), expr.span));
+                    ExprKind::Global(slot)
+                }
                 Found::Place(place) => ExprKind::Var(place),
                 Found::Sibling(j) => ExprKind::Sibling(j, name.clone()),
             },

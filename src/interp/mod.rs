@@ -2,6 +2,7 @@
 //! builtins and methods. The process runtime it calls into lives in `crate::runtime`.
 
 pub mod builtins;
+mod check;
 pub mod compile;
 pub mod eval;
 pub mod format;
