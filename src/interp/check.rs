@@ -44,7 +44,9 @@ impl Interp {
                 "`{used}` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin"
             );
             let known = self.names.names().iter().filter(|n| defined(self, n));
-            if let Some(near) = nearest(used, known) {
+            if let Some(word) = syntax::spelled_as(used) {
+                message.push_str(&format!(" (mpscript spells it `{word}`)"));
+            } else if let Some(near) = nearest(used, known) {
                 message.push_str(&format!(" (did you mean `{near}`?)"));
             }
             warnings.push(Error::at(ErrorKind::Syntax, message, *span, &self.sources).as_warning());

@@ -1312,7 +1312,12 @@ impl Interp {
     fn undefined(&self, f: &Frame, place: Place, span: Span) -> Box<RtError> {
         match place {
             Place::Global(i) => {
-                RtError::new(format!("undefined name `{}`", self.names.name(i)), span)
+                let name = self.names.name(i);
+                let message = match crate::syntax::spelled_as(name) {
+                    Some(word) => format!("undefined name `{name}`: mpscript spells it `{word}`"),
+                    None => format!("undefined name `{name}`"),
+                };
+                RtError::new(message, span)
             }
             Place::Local(i) => RtError::new(
                 format!(

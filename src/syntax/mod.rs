@@ -10,12 +10,14 @@
 
 pub mod ast;
 mod format_spec;
+mod hints;
 mod input;
 mod parser;
 mod prescan;
 mod source;
 
 pub use format_spec::{Align, FormatSpec};
+pub(crate) use hints::spelled_as;
 pub use input::script_text;
 pub use parser::{KEYWORDS, MAX_EXPR_DEPTH, MAX_NESTING, SyntaxError, parse};
 pub use source::{LineCol, Source, SourceId, SourceMap, Span, Spanned};

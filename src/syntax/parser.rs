@@ -798,6 +798,16 @@ fn friendly_error(error: pest::error::Error<Rule>, source: SourceId, text: &str)
         pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    let owner = positives
+        .contains(&Rule::block)
+        .then(|| block_owner(text, pos));
+    if let Some(hint) = super::hints::habit(text, pos, owner.as_deref()) {
+        return SyntaxError {
+            message: hint.message,
+            span: Span::new(source, hint.start, hint.end),
+            at_end: false,
+        };
+    }
     let rest_blank = text[pos..]
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));

@@ -1,0 +1,4 @@
+let a = true
+if a && not a {
+    print(1)
+}

@@ -1,0 +1,4 @@
+let done = false
+if !done {
+    print(1)
+}

@@ -1,0 +1,4 @@
+let a = true
+if a || a {
+    print(1)
+}
