@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod chains;
 mod cli;
 mod docs;
 mod embedding;

@@ -20,6 +20,8 @@ use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
+mod chain;
+
 use super::check::GlobalUses;
 use super::ir::{self, Args, Call, Capture, ExprKind, FnProto, GroupDecl, Place, StmtKind};
 use super::value::Value;
@@ -776,6 +778,7 @@ impl Compiler<'_> {
                 call: self.call_of(call)?,
                 options: self.args(options)?,
             },
+            ast::ExprKind::Chain { head, links } => self.chain(head, links)?,
         };
         Ok(ir::Expr::new(kind, span))
     }
@@ -927,6 +930,20 @@ fn assigned_in_expr(expr: &ast::Expr, names: &mut HashSet<Rc<str>>) {
             assigned_in_expr(pool, names);
             assigned_in_expr(call, names);
             assigned_in_args(options, names);
+        }
+        ast::ExprKind::Chain { head, links } => {
+            assigned_in_expr(head, names);
+            for link in links {
+                match &link.kind {
+                    ast::LinkKind::Binary(_, e) | ast::LinkKind::Index(e) => {
+                        assigned_in_expr(e, names)
+                    }
+                    ast::LinkKind::Call(args) | ast::LinkKind::Method(_, args) => {
+                        assigned_in_args(args, names)
+                    }
+                    ast::LinkKind::Field(_) => {}
+                }
+            }
         }
     }
 }

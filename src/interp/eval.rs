@@ -4,6 +4,8 @@
 //! A local captured by a closure is moved into a shared cell the first time a closure captures
 //! it ("lazy boxing"), so plain locals never pay for closures that might exist.
 
+mod chain;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -767,6 +769,7 @@ impl Interp {
                 let (_, options) = self.eval_args(f, options)?;
                 self.apply_async(pool, callee, positional, named, options, expr.span)
             }
+            ExprKind::Chain(chain) => self.eval_chain(f, chain),
             _ => self.eval_any(f, expr),
         }
     }

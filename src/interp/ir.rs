@@ -226,6 +226,36 @@ pub enum ExprKind {
         call: Box<Call>,
         options: Args,
     },
+    /// A long left-leaning chain (`a + b + ...`, `x.f().g()...`; see
+    /// `ast::ExprKind::Chain`), run link by link in a loop rather than by recursion.
+    Chain(Box<Chain>),
+}
+
+/// The head of a chain and the links applied to its value in turn.
+#[derive(Debug)]
+pub struct Chain {
+    pub head: Expr,
+    pub links: Box<[Link]>,
+}
+
+/// One link; its span covers the chain from the head to this link (what errors mark).
+#[derive(Debug)]
+pub struct Link {
+    pub op: LinkOp,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum LinkOp {
+    Binary(BinaryOp, Expr),
+    /// `value and rhs`: `rhs` runs only when the value so far is truthy.
+    And(Expr),
+    /// `value or rhs`: `rhs` runs only when the value so far is falsy.
+    Or(Expr),
+    Call(Args),
+    Method(Rc<str>, Args),
+    Field(Rc<str>),
+    Index(Expr),
 }
 
 /// An operand that can be read where it lies.

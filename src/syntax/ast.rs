@@ -181,6 +181,37 @@ pub enum ExprKind {
         call: Box<Expr>,
         options: Vec<Arg>,
     },
+    /// A long left-leaning chain, `a + b + c ...` or `x.f().g()[0] ...`, kept flat so that
+    /// no pass recurses once per link: `head`, then each link applied to the value so far.
+    /// The parser builds one only past [`CHAIN_MIN`] links; shorter ones stay nested.
+    Chain {
+        head: Box<Expr>,
+        links: Vec<Link>,
+    },
+}
+
+/// How many links a left-leaning chain has before the parser flattens it into a `Chain`.
+pub const CHAIN_MIN: usize = 32;
+
+/// One step of a [`ExprKind::Chain`]; its span covers the chain from the head to this link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkKind {
+    /// `value op rhs`
+    Binary(BinaryOp, Expr),
+    /// `value(args)`
+    Call(Vec<Arg>),
+    /// `value.name(args)`
+    Method(Ident, Vec<Arg>),
+    /// `value.name`
+    Field(Ident),
+    /// `value[index]`
+    Index(Expr),
 }
 
 /// One argument of a call: positional (`name` is `None`) or `name = value`.

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod ast;
+mod chain;
 mod format_spec;
 mod hints;
 mod input;

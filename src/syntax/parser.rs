@@ -129,8 +129,10 @@ fn parts(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
         .collect()
 }
 
-/// An expression with the depth of its tree, so overly deep trees are refused while building.
-type Deep = (Expr, usize);
+/// An expression with its nesting depth (operands to the right and under prefixes; a left
+/// operand adds nothing, so flat chains are not nesting), so overly deep trees are refused
+/// while building; and the length of its left spine, so long chains are flattened.
+type Deep = (Expr, usize, usize);
 
 impl Builder {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
@@ -288,6 +290,7 @@ impl Builder {
                     _ => AssignOp::Set,
                 };
                 let value = self.expr(next("value")?)?;
+                let target = super::chain::unchain_last(target);
                 let target = match target.kind {
                     ExprKind::Name(name) => Target::Name(Ident {
                         name,
@@ -338,14 +341,14 @@ impl Builder {
 
     /// An `expr`, `bexpr` or `term` pair.
     fn expr(&self, pair: Pair<'_, Rule>) -> PResult<Expr> {
-        self.deep_expr(pair.into_inner()).map(|(e, _)| e)
+        self.deep_expr(pair.into_inner()).map(|(e, _, _)| e)
     }
 
     fn deep_expr(&self, pairs: Pairs<'_, Rule>) -> PResult<Deep> {
         PRATT
-            .map_primary(|p| self.primary(p).map(|e| (e, 1)))
+            .map_primary(|p| self.primary(p).map(|e| (e, 1, 0)))
             .map_prefix(|op, rhs| {
-                let (rhs, depth) = rhs?;
+                let (rhs, depth, _) = rhs?;
                 let op_span = self.span(&op);
                 let op = if op.as_rule() == Rule::neg {
                     UnaryOp::Neg
@@ -360,10 +363,11 @@ impl Builder {
                     },
                     span,
                     depth,
+                    0,
                 )
             })
             .map_infix(|lhs, op, rhs| {
-                let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
+                let ((lhs, dl, spine), (rhs, dr, _)) = (lhs?, rhs?);
                 let op = match op.as_rule() {
                     Rule::or_op => BinaryOp::Or,
                     Rule::and_op => BinaryOp::And,
@@ -390,11 +394,12 @@ impl Builder {
                         rhs: Box::new(rhs),
                     },
                     span,
-                    dl.max(dr),
+                    dl.max(dr + 1) - 1,
+                    spine + 1,
                 )
             })
             .map_postfix(|lhs, op| {
-                let (lhs, depth) = lhs?;
+                let (lhs, depth, spine) = lhs?;
                 let span = lhs.span.to(self.span(&op));
                 let kind = match op.as_rule() {
                     Rule::call => {
@@ -433,19 +438,21 @@ impl Builder {
                         }
                     }
                 };
-                self.deeper(kind, span, depth)
+                self.deeper(kind, span, depth - 1, spine + 1)
             })
             .parse(pairs)
     }
 
-    fn deeper(&self, kind: ExprKind, span: Span, depth: usize) -> PResult<Deep> {
+    /// `depth` is the nesting of the node's operands; `spine`, the length of its left spine.
+    fn deeper(&self, kind: ExprKind, span: Span, depth: usize, spine: usize) -> PResult<Deep> {
         if depth + 1 > MAX_EXPR_DEPTH {
             return Err(self.error_at(
                 format!("expression is too deeply nested (more than {MAX_EXPR_DEPTH} levels)"),
                 span,
             ));
         }
-        Ok((Expr { kind, span }, depth + 1))
+        let expr = super::chain::settle(Expr { kind, span }, spine);
+        Ok((expr, depth + 1, spine))
     }
 
     fn args(&self, call: Pair<'_, Rule>) -> PResult<Vec<Arg>> {
@@ -575,7 +582,7 @@ impl Builder {
 
     /// A `term` that must be a function call (after `spawn` and `apply_async`).
     fn call_only(&self, term: Pair<'_, Rule>, keyword: &str, example: &str) -> PResult<Expr> {
-        let expr = self.expr(term)?;
+        let expr = super::chain::unchain_last(self.expr(term)?);
         match expr.kind {
             ExprKind::Call { .. } | ExprKind::Method { .. } => Ok(expr),
             _ => Err(self.error_at(
@@ -1241,8 +1248,18 @@ mod tests {
         ] {
             let _ = parse(SourceId(0), &text);
         }
+        // A flat chain is not nesting; a long one is kept flat.
+        let chain = parse_ok(&vec!["1"; 100_000].join(" + "));
+        let StmtKind::Expr(Expr {
+            kind: ExprKind::Chain { head, links },
+            ..
+        }) = &chain.stmts[0].kind
+        else {
+            panic!("not a chain");
+        };
+        assert_eq!((head.kind.clone(), links.len()), (ExprKind::Int(1), 99_999));
         assert!(
-            err(&vec!["1"; 100_000].join(" + "))
+            err(&vec!["not 1"; 1_000].join(" == "))
                 .message
                 .contains("too deeply nested")
         );
