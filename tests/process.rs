@@ -487,3 +487,119 @@ fn many_cycles_leak_neither_descriptors_nor_zombies() {
         assert_eq!(zombies, 0, "zombies after {method:?}");
     }
 }
+
+#[test]
+fn exit_values_follow_python() {
+    // Top level: the status is the value's low 8 bits, never 0 for a non-zero int; bools are
+    // ints; nil is 0; any other value is printed on stderr and the status is 1.
+    for (call, status, stderr) in [
+        ("exit(-1)", 255, ""),
+        ("exit(256)", 1, ""),
+        ("exit(-256)", 1, ""),
+        ("exit(513)", 1, ""),
+        ("exit(300)", 44, ""),
+        ("exit(true)", 1, ""),
+        ("exit(false)", 0, ""),
+        ("exit(nil)", 0, ""),
+        ("exit()", 0, ""),
+        (r#"exit("bad input")"#, 1, "bad input\n"),
+        ("exit([1, 2])", 1, "[1, 2]\n"),
+    ] {
+        Test::new()
+            .cli(&[
+                "-c",
+                &format!("print(\"before\")\n{call}\nprint(\"after\")"),
+            ])
+            .stdout("before\n")
+            .stderr(stderr)
+            .status(status)
+            .run();
+    }
+    // In children, under both start methods: the same statuses become `exitcode`.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn leave(v) { exit(v) }
+                let codes = []
+                for v in [-1, 256, 300, true, false, nil, "child says bye"] {
+                    let p = spawn leave(v)
+                    join p
+                    codes.push(p.exitcode)
+                }
+                print(codes)
+                "#,
+            )
+            .stdout("[255, 1, 44, 1, 0, 0, 1]\n")
+            .stderr("child says bye\n")
+    });
+}
+
+#[test]
+fn negative_timeouts_mean_zero() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn nap() { sleep(30) }
+                let p = spawn nap()
+                print(p.join(-1), p.join(-0.5), p.join(0))
+                let deadline = time() - 5
+                print(p.join(deadline - time()))
+                p.kill()
+                print(p.join(10), p.join(-1))
+                try { sleep(-1) } catch e { print(e) }
+                "#,
+            )
+            .stdout(
+                "false false false\nfalse\ntrue true\n\
+                 sleep(): expected a duration in seconds >= 0, got -1\n",
+            )
+    });
+}
+
+#[test]
+fn only_the_parent_may_join_or_test_a_process() {
+    // Under fork, a child sees the globals of its parent, handles of its siblings included.
+    Test::new()
+        .script(
+            r#"
+            fn nap() { sleep(30) }
+            let p = spawn nap()
+            fn sibling() {
+                try { p.join() } catch e { print(e) }
+                try { p.join(1) } catch e { print(e) }
+                try { join p } catch e { print(e) }
+                try { p.is_alive() } catch e { print(e) }
+                print(p.exitcode)
+                p.terminate()
+            }
+            join spawn sibling()
+            join p
+            print(p.exitcode)
+            "#,
+        )
+        .stdout_check(|out| {
+            let lines: Vec<&str> = out.lines().collect();
+            let not_mine = "was started by process ";
+            assert!(
+                lines[0].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[1].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[2].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[3].starts_with("can only test a child process"),
+                "{out}"
+            );
+            assert!(lines[..4].iter().all(|l| l.contains(not_mine)), "{out}");
+            assert_eq!(&lines[4..], ["nil", "-15"], "{out}");
+        })
+        .run();
+}

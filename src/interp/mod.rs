@@ -77,6 +77,26 @@ impl RtError {
         e
     }
 
+    /// `exit(value)`, as Python's `sys.exit`: nil is status 0; an int (a bool is 0 or 1) is
+    /// its low 8 bits, except that a non-zero int never gives 0 (a multiple of 256 gives 1);
+    /// any other value is written to stderr, as `print` shows it, and the status is 1.
+    pub fn exit_with(value: Value, span: Span) -> Box<RtError> {
+        let code = match value {
+            Value::Nil => 0,
+            Value::Bool(b) => i32::from(b),
+            Value::Int(0) => 0,
+            Value::Int(n) => match (n & 0xff) as i32 {
+                0 => 1,
+                low => low,
+            },
+            other => {
+                crate::output::stderr_line(format_args!("{other}"));
+                1
+            }
+        };
+        RtError::exit(code, span)
+    }
+
     pub fn exit(code: i32, span: Span) -> Box<RtError> {
         let mut e = RtError::new(format!("exit({code})"), span);
         e.kind = ErrorKind::Exit(code);
