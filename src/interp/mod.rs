@@ -311,6 +311,8 @@ impl Interp {
     /// relayed here (call in the parent) and whose write end the child prints to.
     #[cfg(unix)]
     pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+        // Called before every fork: the child must share the lock that keeps long lines whole.
+        crate::runtime::outlock::share();
         if !self.runtime.relay_output {
             return None;
         }
@@ -344,11 +346,18 @@ impl Interp {
         self.terminate_children();
     }
 
-    /// Writes text with one write call, as `print` does.
+    /// Writes text with one write call, as `print` does. Output that nobody reads any more (a
+    /// pipe into `head` that has gone) ends this process quietly with status 141, as a Unix
+    /// tool killed by SIGPIPE (128 + 13) would; see `crate::output::BROKEN_PIPE_STATUS`.
     pub(crate) fn write_out(&mut self, text: &str, span: Span) -> RtResult<()> {
         self.out
             .write_all(text.as_bytes())
             .and_then(|_| self.out.flush())
-            .map_err(|e| RtError::new(format!("cannot write output: {e}"), span))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
+                }
+                _ => RtError::new(format!("cannot write output: {e}"), span),
+            })
     }
 }

@@ -66,7 +66,11 @@ pub fn spawn_exec(
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the executable to start a child: {e}")))?;
     let relay = interp.runtime.relay_output;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    // The child shares the lock that keeps long lines whole (see `outlock`).
+    #[cfg(unix)]
+    command.envs(super::outlock::share());
+    let mut child = command
         .arg(CHILD_ARG)
         .stdin(Stdio::piped())
         .stdout(if relay {

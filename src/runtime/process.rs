@@ -280,7 +280,7 @@ impl Interp {
                     error.kind(),
                     crate::ErrorKind::Runtime | crate::ErrorKind::Limit
                 ) {
-                    let _ = std::io::stderr().write_all(format!("{error}\n").as_bytes());
+                    crate::output::stderr_line(format_args!("{error}"));
                 }
                 error.exit_code()
             }
