@@ -36,6 +36,7 @@ impl Engine {
     /// assert!(engine.global_names().contains(&"print".to_string()));
     /// ```
     pub fn new() -> Engine {
+        refuse_unserved_child();
         Engine {
             interp: Interp::new(Box::new(crate::output::Stdout)),
             evals: 0,
@@ -307,6 +308,33 @@ impl Engine {
     }
 }
 
+/// Set while [`init_with`] serves this process as a child: its own engine may be made.
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A process started as a spawn-method child or pool worker, in which an engine is made
+/// without [`init`] having served it first, is a host whose `main` forgot to call `init`: it is
+/// running `main` again instead of the call it was started for, and would start children of
+/// its own without end. It ends at once with a message that says what to do; its parent sees
+/// a child that failed (exit code 1), or a pool whose workers cannot start.
+fn refuse_unserved_child() {
+    if SERVING.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let marker = std::env::args_os().nth(1);
+    let child = marker.as_deref().is_some_and(|a| {
+        a == crate::runtime::child::CHILD_ARG || a == crate::runtime::pool::WORKER_ARG
+    });
+    if child {
+        crate::output::stderr_line(format_args!(
+            "error in process {}: this program was started as a child process by the spawn \
+             start method, but it made an mpscript::Engine before serving that call; call \
+             mpscript::init() (or mpscript::init_with) as the first thing in main",
+            std::process::id()
+        ));
+        std::process::exit(1);
+    }
+}
+
 /// Serves a spawn-method child, if this process is one; otherwise returns at once. A host
 /// program that runs scripts using the spawn start method calls this first thing in `main`.
 ///
@@ -329,6 +357,7 @@ pub fn init() {
 /// register(&mut engine);
 /// ```
 pub fn init_with(setup: impl FnOnce(&mut Engine)) {
+    SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
     if std::env::args_os()
         .nth(1)
         .is_some_and(|a| a == crate::runtime::pool::WORKER_ARG)

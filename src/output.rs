@@ -4,6 +4,10 @@
 
 use std::io::{self, Write};
 
+/// The status of a process whose output nobody reads any more (writing to it failed with
+/// EPIPE): it ends quietly, with the status a shell shows for a tool killed by SIGPIPE.
+pub const BROKEN_PIPE_STATUS: i32 = 128 + 13;
+
 /// Unbuffered writer on file descriptor 1.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stdout;
@@ -11,16 +15,11 @@ pub struct Stdout;
 #[cfg(unix)]
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        use std::os::fd::{AsFd, BorrowedFd};
-        let stdout = io::stdout();
-        let fd: BorrowedFd<'_> = stdout.as_fd();
-        loop {
-            match nix::unistd::write(fd, buf) {
-                Ok(n) => return Ok(n),
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(e) => return Err(io::Error::from(e)),
-            }
-        }
+        use std::os::fd::AsFd;
+        // All of it in one go, under the script-wide lock if it is longer than a pipe writes
+        // atomically (see `runtime::outlock`).
+        crate::runtime::outlock::write_all(io::stdout().as_fd(), buf)?;
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -75,6 +74,19 @@ impl Write for Pipe {
 /// ```
 /// mpscript::output::stderr_line(format_args!("warning: {}", 42));
 /// ```
+///
+/// The line (a whole error report, say) is formatted first and written with one `write(2)`,
+/// under the same lock as long prints, so reports of different processes never splice.
 pub fn stderr_line(text: std::fmt::Arguments<'_>) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    let mut line = text.to_string();
+    line.push('\n');
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let _ = crate::runtime::outlock::write_all(io::stderr().as_fd(), line.as_bytes());
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = io::stderr().lock().write_all(line.as_bytes());
+    }
 }

@@ -386,14 +386,14 @@ fn check_warns_about_names_defined_nowhere() {
         .cli(&["check", "--strict"])
         .script(script)
         .stderr(warnings)
-        .status(2)
+        .status(1)
         .run();
     Test::new()
         .cli(&["--no-progress", "check"])
         .args(&["--strict"])
         .script(script)
         .stderr(warnings)
-        .status(2)
+        .status(1)
         .run();
     // A clean script passes --strict; running the script still fails at the line.
     Test::new()
@@ -405,4 +405,63 @@ fn check_warns_about_names_defined_nowhere() {
         .stderr_contains("error: undefined name `prnt`\n --> script.mps:2:1")
         .status(1)
         .run();
+}
+
+/// Runs a script with stdout into a pipe whose reader goes away after the first line, as
+/// `mpscript run x.mps | head -1` does; returns that line, the status and stderr.
+fn into_closed_pipe(script: &str, method: &str) -> (String, i32, String) {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("x.mps"), crate::harness::unindent(script)).unwrap();
+    let mut child = Command::new(crate::harness::BIN)
+        .args(["run", "--start-method", method, "x.mps"])
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let pgid = child.id() as i32;
+    let guard = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        crate::harness::kill_group(pgid);
+    });
+    let mut err = String::new();
+    stderr.read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    drop(guard);
+    let status = status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
+    (first, status, err)
+}
+
+#[test]
+fn a_closed_stdout_ends_the_script_quietly_with_status_141() {
+    for method in ["fork", "spawn"] {
+        let (first, status, stderr) = into_closed_pipe(
+            r#"
+            fn chatter(id) {
+                while true { print(f"child {id}") }
+            }
+            print("first")
+            let ps = []
+            for id in range(3) { ps.push(spawn chatter(id)) }
+            join ps
+            for p in ps { if p.exitcode != 141 { exit(3) } }
+            while true { print("parent") }
+            "#,
+            method,
+        );
+        assert_eq!(first, "first\n", "{method}");
+        assert_eq!(stderr, "", "{method}");
+        assert_eq!(status, 141, "{method}");
+    }
 }

@@ -244,3 +244,48 @@ fn output_goes_to_the_sink() {
         "line 0\nline 1\nline 2\n"
     );
 }
+
+/// Runs an example with a hang guard that ends its whole process group.
+fn run_example_guarded(name: &str, arg: &str) -> (String, String, Option<i32>) {
+    use std::os::unix::process::CommandExt;
+    let child = std::process::Command::new(example(name))
+        .arg(arg)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .expect("run the example");
+    let pgid = child.id() as i32;
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let guard = std::thread::spawn(move || {
+        if finished
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .is_err()
+        {
+            crate::harness::kill_group(pgid);
+        }
+    });
+    let out = child.wait_with_output().expect("wait for the example");
+    let _ = done.send(());
+    guard.join().unwrap();
+    crate::harness::kill_group(pgid); // anything left behind
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn a_host_that_forgot_init_gets_a_clear_error_not_endless_children() {
+    let (stdout, stderr, status) = run_example_guarded("forgot_init", "spawn");
+    assert_eq!(stdout, "exitcode 1\nhost done\n", "stderr: {stderr}");
+    assert_eq!(status, Some(0), "stderr: {stderr}");
+    assert!(stderr.contains("call mpscript::init()"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let (stdout, stderr, status) = run_example_guarded("forgot_init", "pool");
+    assert_eq!(stdout, "", "stderr: {stderr}");
+    assert_eq!(status, Some(1), "stderr: {stderr}");
+    assert!(stderr.contains("call mpscript::init()"), "{stderr}");
+}

@@ -147,7 +147,7 @@ fn sigint_storm_during_join() {
 }
 
 #[test]
-fn closed_stdout_is_an_error_not_a_panic() {
+fn closed_stdout_ends_quietly_not_with_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("s.mps"),
@@ -167,9 +167,9 @@ fn closed_stdout_is_an_error_not_a_panic() {
     drop(stdout); // like `| head -1`
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert!(stderr.contains("cannot write output"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    // As a Unix tool killed by SIGPIPE: no message, status 128 + 13.
+    assert_eq!(out.status.code(), Some(141), "stderr: {stderr}");
+    assert_eq!(stderr, "");
 }
 
 #[test]

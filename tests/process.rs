@@ -458,6 +458,8 @@ fn many_cycles_leak_neither_descriptors_nor_zombies() {
         let script = format!(
             r#"
             fn noop() {{}}
+            # The first child start opens what every later one shares (the output lock).
+            join spawn noop()
             print("baseline")
             sleep(0.3)
             for i in range({cycles}) {{
@@ -486,4 +488,219 @@ fn many_cycles_leak_neither_descriptors_nor_zombies() {
         assert_eq!(before, after, "descriptors before/after {method:?}");
         assert_eq!(zombies, 0, "zombies after {method:?}");
     }
+}
+
+#[test]
+fn exit_values_follow_python() {
+    // Top level: the status is the value's low 8 bits, never 0 for a non-zero int; bools are
+    // ints; nil is 0; any other value is printed on stderr and the status is 1.
+    for (call, status, stderr) in [
+        ("exit(-1)", 255, ""),
+        ("exit(256)", 1, ""),
+        ("exit(-256)", 1, ""),
+        ("exit(513)", 1, ""),
+        ("exit(300)", 44, ""),
+        ("exit(true)", 1, ""),
+        ("exit(false)", 0, ""),
+        ("exit(nil)", 0, ""),
+        ("exit()", 0, ""),
+        (r#"exit("bad input")"#, 1, "bad input\n"),
+        ("exit([1, 2])", 1, "[1, 2]\n"),
+    ] {
+        Test::new()
+            .cli(&[
+                "-c",
+                &format!("print(\"before\")\n{call}\nprint(\"after\")"),
+            ])
+            .stdout("before\n")
+            .stderr(stderr)
+            .status(status)
+            .run();
+    }
+    // In children, under both start methods: the same statuses become `exitcode`.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn leave(v) { exit(v) }
+                let codes = []
+                for v in [-1, 256, 300, true, false, nil, "child says bye"] {
+                    let p = spawn leave(v)
+                    join p
+                    codes.push(p.exitcode)
+                }
+                print(codes)
+                "#,
+            )
+            .stdout("[255, 1, 44, 1, 0, 0, 1]\n")
+            .stderr("child says bye\n")
+    });
+}
+
+#[test]
+fn negative_timeouts_mean_zero() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn nap() { sleep(30) }
+                let p = spawn nap()
+                print(p.join(-1), p.join(-0.5), p.join(0))
+                let deadline = time() - 5
+                print(p.join(deadline - time()))
+                p.kill()
+                print(p.join(10), p.join(-1))
+                try { sleep(-1) } catch e { print(e) }
+                "#,
+            )
+            .stdout(
+                "false false false\nfalse\ntrue true\n\
+                 sleep(): expected a duration in seconds >= 0, got -1\n",
+            )
+    });
+}
+
+#[test]
+fn only_the_parent_may_join_or_test_a_process() {
+    // Under fork, a child sees the globals of its parent, handles of its siblings included.
+    Test::new()
+        .script(
+            r#"
+            fn nap() { sleep(30) }
+            let p = spawn nap()
+            fn sibling() {
+                try { p.join() } catch e { print(e) }
+                try { p.join(1) } catch e { print(e) }
+                try { join p } catch e { print(e) }
+                try { p.is_alive() } catch e { print(e) }
+                print(p.exitcode)
+                p.terminate()
+            }
+            join spawn sibling()
+            join p
+            print(p.exitcode)
+            "#,
+        )
+        .stdout_check(|out| {
+            let lines: Vec<&str> = out.lines().collect();
+            let not_mine = "was started by process ";
+            assert!(
+                lines[0].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[1].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[2].starts_with("can only join a child process"),
+                "{out}"
+            );
+            assert!(
+                lines[3].starts_with("can only test a child process"),
+                "{out}"
+            );
+            assert!(lines[..4].iter().all(|l| l.contains(not_mine)), "{out}");
+            assert_eq!(&lines[4..], ["nil", "-15"], "{out}");
+        })
+        .run();
+}
+
+/// Runs a script with stderr on a datagram socket, where every `write(2)` arrives as one
+/// message; returns the messages.
+fn stderr_writes(script: &str, method: &str) -> Vec<String> {
+    use std::os::unix::net::UnixDatagram;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
+    let (theirs, ours) = UnixDatagram::pair().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["run", "--start-method", method, "s.mps"])
+        .current_dir(tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::os::fd::OwnedFd::from(theirs))
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(60), "hang");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    ours.set_nonblocking(true).unwrap();
+    let mut messages = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    while let Ok(n) = ours.recv(&mut buf) {
+        messages.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    messages
+}
+
+#[test]
+fn every_error_report_is_one_write() {
+    // The parent's report and its children's: a report is several lines (location, source
+    // line, caret, call trace), and one write keeps it whole next to other processes' output.
+    let script = r#"
+        fn fail(n) { return n / 0 }
+        fn deeper(n) { return fail(n) }
+        join spawn deeper(1)
+        deeper(2)
+        "#;
+    for method in ["fork", "spawn"] {
+        let writes = stderr_writes(script, method);
+        assert_eq!(writes.len(), 2, "{method}: {writes:#?}");
+        assert!(writes[0].starts_with("error in process "), "{writes:#?}");
+        assert!(
+            writes[1].starts_with("error: division by zero\n"),
+            "{writes:#?}"
+        );
+        for report in &writes {
+            assert!(
+                report.contains("  = in deeper(), called at s.mps:"),
+                "{report}"
+            );
+            assert!(report.ends_with('\n'), "{report}");
+        }
+    }
+}
+
+#[test]
+fn long_lines_never_split_in_a_pipe() {
+    // Lines far past the pipe's atomic write size (4,096 bytes), from many processes at once,
+    // mixed with short lines from others; pool workers too.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn long(id) {
+                    for i in range(40) { print(f"L{id}:" + "x" * 5000 + ":end") }
+                }
+                fn short(id) {
+                    for i in range(400) { print(f"S{id}:" + "y" * 40 + ":end") }
+                }
+                let ps = []
+                for id in range(30) { ps.push(spawn long(id)) }
+                for id in range(6) { ps.push(spawn short(id)) }
+                let p = pool(3)
+                p.map(long, range(30, 34))
+                close p
+                join p
+                join ps
+                "#,
+            )
+            .stdout_check(|stdout| {
+                let lines: Vec<&str> = stdout.lines().collect();
+                assert_eq!(lines.len(), 34 * 40 + 6 * 400, "line count");
+                for line in lines {
+                    let body = |tag: char, fill: &str| {
+                        line.strip_prefix(tag)
+                            .and_then(|rest| rest.split_once(':'))
+                            .is_some_and(|(id, rest)| {
+                                id.parse::<u32>().is_ok() && rest == format!("{fill}:end")
+                            })
+                    };
+                    let whole = body('L', &"x".repeat(5000)) || body('S', &"y".repeat(40));
+                    let start = &line[..60.min(line.len())];
+                    assert!(whole, "split line of {} bytes: {start}", line.len());
+                }
+            })
+    });
 }

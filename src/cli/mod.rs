@@ -121,7 +121,7 @@ pub fn main() -> i32 {
                     for warning in &warnings {
                         mpscript::output::stderr_line(format_args!("{warning}"));
                     }
-                    if strict && !warnings.is_empty() { 2 } else { 0 }
+                    if strict && !warnings.is_empty() { 1 } else { 0 }
                 }
                 Err(e) => report(&e),
             }

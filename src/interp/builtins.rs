@@ -316,17 +316,8 @@ impl Interp {
             }
             Builtin::Exit => {
                 a.count(0, 1)?;
-                let code = match a.positional.first().cloned().or_else(|| opt(0)) {
-                    None | Some(Value::Nil) => 0,
-                    Some(Value::Int(c)) => c,
-                    Some(other) => {
-                        return Err(a.err(format!(
-                            "expected an int exit code, got {}",
-                            other.type_name()
-                        )));
-                    }
-                };
-                Err(RtError::exit(code.clamp(0, 255) as i32, span))
+                let value = a.positional.first().cloned().or_else(|| opt(0));
+                Err(RtError::exit_with(value.unwrap_or(Value::Nil), span))
             }
             Builtin::Args => {
                 a.count(0, 0)?;

@@ -78,6 +78,26 @@ impl RtError {
         e
     }
 
+    /// `exit(value)`, as Python's `sys.exit`: nil is status 0; an int (a bool is 0 or 1) is
+    /// its low 8 bits, except that a non-zero int never gives 0 (a multiple of 256 gives 1);
+    /// any other value is written to stderr, as `print` shows it, and the status is 1.
+    pub fn exit_with(value: Value, span: Span) -> Box<RtError> {
+        let code = match value {
+            Value::Nil => 0,
+            Value::Bool(b) => i32::from(b),
+            Value::Int(0) => 0,
+            Value::Int(n) => match (n & 0xff) as i32 {
+                0 => 1,
+                low => low,
+            },
+            other => {
+                crate::output::stderr_line(format_args!("{other}"));
+                1
+            }
+        };
+        RtError::exit(code, span)
+    }
+
     pub fn exit(code: i32, span: Span) -> Box<RtError> {
         let mut e = RtError::new(format!("exit({code})"), span);
         e.kind = ErrorKind::Exit(code);
@@ -292,6 +312,8 @@ impl Interp {
     /// relayed here (call in the parent) and whose write end the child prints to.
     #[cfg(unix)]
     pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+        // Called before every fork: the child must share the lock that keeps long lines whole.
+        crate::runtime::outlock::share();
         if !self.runtime.relay_output {
             return None;
         }
@@ -325,11 +347,18 @@ impl Interp {
         self.terminate_children();
     }
 
-    /// Writes text with one write call, as `print` does.
+    /// Writes text with one write call, as `print` does. Output that nobody reads any more (a
+    /// pipe into `head` that has gone) ends this process quietly with status 141, as a Unix
+    /// tool killed by SIGPIPE (128 + 13) would; see `crate::output::BROKEN_PIPE_STATUS`.
     pub(crate) fn write_out(&mut self, text: &str, span: Span) -> RtResult<()> {
         self.out
             .write_all(text.as_bytes())
             .and_then(|_| self.out.flush())
-            .map_err(|e| RtError::new(format!("cannot write output: {e}"), span))
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
+                }
+                _ => RtError::new(format!("cannot write output: {e}"), span),
+            })
     }
 }

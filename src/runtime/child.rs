@@ -66,7 +66,11 @@ pub fn spawn_exec(
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the executable to start a child: {e}")))?;
     let relay = interp.runtime.relay_output;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    // The child shares the lock that keeps long lines whole (see `outlock`).
+    #[cfg(unix)]
+    command.envs(super::outlock::share());
+    let mut child = command
         .arg(CHILD_ARG)
         .stdin(Stdio::piped())
         .stdout(if relay {
@@ -84,9 +88,12 @@ pub fn spawn_exec(
     }
     let bytes = wire::to_bytes(&start);
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(&bytes)
-            .map_err(|e| fail(format!("cannot send the call to the child: {e}")))?;
+        match stdin.write_all(&bytes) {
+            // The child ended before it read its call (a host that does not call
+            // `mpscript::init()` first, say): it said why on stderr, and its exit code tells.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| fail(format!("cannot send the call to the child: {e}")))?,
+        }
     }
     Ok(super::sys::keep_child(child))
 }

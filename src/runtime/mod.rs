@@ -10,6 +10,8 @@ pub mod ipc;
 #[cfg(unix)]
 pub mod mailbox;
 #[cfg(unix)]
+pub mod outlock;
+#[cfg(unix)]
 pub mod pool;
 pub mod process;
 pub mod progress;

@@ -432,6 +432,7 @@ impl Interp {
         // The worker reads its start message from the socket it gets as standard input.
         let relay = self.runtime.relay_output;
         let mut child = Command::new(exe)
+            .envs(super::outlock::share())
             .arg(WORKER_ARG)
             .stdin(Stdio::from(OwnedFd::from(worker_end)))
             .stdout(if relay {

@@ -52,6 +52,24 @@ impl Process {
         self.owner == std::process::id() as i32
     }
 
+    /// As in Python, only the process that started a child may wait for it or ask whether it
+    /// runs (another process cannot reap it, so it could not tell): `Err` says so.
+    fn check_mine(&self, verb: &str, span: Span) -> RtResult<()> {
+        if self.mine() {
+            return Ok(());
+        }
+        Err(RtError::new(
+            format!(
+                "can only {verb} a child process: process {} was started by process {}, not by \
+                 this one ({})",
+                self.pid,
+                self.owner,
+                std::process::id()
+            ),
+            span,
+        ))
+    }
+
     /// The exit status if the process has ended (reaping it if needed).
     pub fn poll(&self) -> Option<ExitStatus> {
         if self.status.get().is_none() && self.mine() {
@@ -73,9 +91,12 @@ impl Process {
         Ok(status)
     }
 
+    /// Sends `sig`, unless the process is known to have ended. As in Python, a process that
+    /// did not start the child (a sibling that got the handle with its globals under fork) may
+    /// signal it too; it cannot reap it, so it signals what it last knew to be running.
     pub fn signal(&self, sig: Signal) {
         // Never signal a pid we already reaped: the number may belong to someone else now.
-        if self.poll().is_none() && self.mine() {
+        if self.poll().is_none() {
             sys::send_signal(self.pid, sig);
         }
     }
@@ -259,7 +280,7 @@ impl Interp {
                     error.kind(),
                     crate::ErrorKind::Runtime | crate::ErrorKind::Limit
                 ) {
-                    let _ = std::io::stderr().write_all(format!("{error}\n").as_bytes());
+                    crate::output::stderr_line(format_args!("{error}"));
                 }
                 error.exit_code()
             }
@@ -305,6 +326,7 @@ impl Interp {
         deadline: Option<Instant>,
         span: Span,
     ) -> RtResult<bool> {
+        process.check_mine("join", span)?;
         if !self.runtime.pools.is_empty()
             || !self.runtime.callbacks.is_empty()
             || !self.runtime.relays.is_empty()
@@ -379,6 +401,7 @@ impl Interp {
         match name {
             "is_alive" => {
                 count(0)?;
+                process.check_mine("test", span)?;
                 Ok(Value::Bool(process.poll().is_none()))
             }
             "join" => {
@@ -426,7 +449,10 @@ impl Interp {
     }
 }
 
-/// A timeout argument in seconds.
+/// A timeout argument in seconds, for every operation that waits (`join`, `.get()`,
+/// `.acquire()`, `.recv()`...). As in Python, a negative timeout counts as 0: the operation
+/// does not wait, so `p.join(deadline - time())` works once the deadline has passed. NaN and
+/// values past a billion seconds are errors.
 pub fn timeout_arg(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
     let secs = match v {
         Value::Int(i) => *i as f64,
@@ -441,11 +467,11 @@ pub fn timeout_arg(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
             ));
         }
     };
-    if !(0.0..=1e9).contains(&secs) {
+    if secs.is_nan() || secs > 1e9 {
         return Err(RtError::new(
-            format!("{what}: the timeout must be >= 0, got {secs}"),
+            format!("{what}: the timeout must be a number of seconds up to 1e9, got {secs}"),
             span,
         ));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(Duration::from_secs_f64(secs.max(0.0)))
 }
