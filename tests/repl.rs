@@ -322,7 +322,7 @@ fn ctrl_c_reaps_the_workers_it_ends() {
         for round in 0..3 {
             repl.line(&format!("let p{round} = pool(3)"));
             repl.session
-                .send_line(&format!("p{round}.map(fn (x) {{ sleep(30) }}, range(3))"))
+                .send_line(format!("p{round}.map(fn (x) {{ sleep(30) }}, range(3))"))
                 .unwrap();
             std::thread::sleep(Duration::from_millis(400));
             repl.send(CTRL_C);

@@ -38,10 +38,6 @@ pub fn from_foreign(_handle: &ForeignHandle) -> Value {
 }
 
 impl Pool {
-    pub(crate) fn mine(&self) -> bool {
-        match self.never {}
-    }
-
     pub fn stop_if_mine(&self) {
         match self.never {}
     }
@@ -110,10 +106,6 @@ impl Interp {
     }
 
     pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
-        match pool.never {}
-    }
-
-    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
         match pool.never {}
     }
 
