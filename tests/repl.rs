@@ -390,3 +390,39 @@ fn lines_typed_while_a_statement_runs_all_run_afterwards() {
     assert!(repl.line("typed + 1").contains("2223"));
     assert_eq!(repl.quit(), 0);
 }
+
+#[test]
+fn sigterm_and_sighup_at_the_prompt_clean_up_and_leave() {
+    for (signal, status) in [("-TERM", 143), ("-HUP", 129)] {
+        let mut repl = Repl::start(&[]);
+        let pid = repl.session.get_process().pid().as_raw();
+        repl.line("let q = queue()");
+        repl.line("let p = pool(2)");
+        let out = repl.line("let c = spawn sleep(60); c.pid");
+        let child: i32 = out
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .next_back()
+            .unwrap_or_else(|| panic!("no pid in {out:?}"));
+        let segments = format!("mpscript-{pid}-");
+        let count = || {
+            std::fs::read_dir("/dev/shm")
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&segments))
+                .count()
+        };
+        assert!(count() > 0, "the queue made a segment");
+        crate::harness::send_signal(signal, &pid.to_string());
+        assert!(
+            wait_gone(&[pid], Duration::from_secs(20)),
+            "{signal}: the REPL did not leave"
+        );
+        match repl.session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => assert_eq!(code, status, "{signal}"),
+            other => panic!("{signal}: the REPL did not exit: {other:?}"),
+        }
+        assert_eq!(count(), 0, "{signal}: segments left");
+        assert!(wait_gone(&[child], Duration::from_secs(5)), "{signal}");
+    }
+}

@@ -185,7 +185,7 @@ fn interactive(engine: &mut Engine) -> i32 {
     // Lines typed while an input ran: each is run in turn before the prompt shows again.
     let mut typed = std::collections::VecDeque::new();
     loop {
-        if let Some(status) = ended_by_signal() {
+        if let Some(status) = ended_by_signal(engine) {
             return status;
         }
         if typed.is_empty() {
@@ -198,6 +198,7 @@ fn interactive(engine: &mut Engine) -> i32 {
                     helper.refresh(engine);
                 }
                 let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
+                let _waiting = mpscript::runtime::sys::awaiting_input();
                 editor.readline(prompt)
             }
         };
@@ -228,7 +229,10 @@ fn interactive(engine: &mut Engine) -> i32 {
             }
             // Ctrl-C at the prompt drops what was typed, also unfinished lines.
             Err(ReadlineError::Interrupted) => pending.clear(),
-            Err(ReadlineError::Eof) => return 0,
+            Err(ReadlineError::Eof) => return ended_by_signal(engine).unwrap_or(0),
+            Err(_) if ended_by_signal(engine).is_some() => {
+                return mpscript::runtime::sys::interrupt_status();
+            }
             Err(e) => {
                 mpscript::output::stderr_line(format_args!("error: {e}"));
                 return 1;
@@ -237,11 +241,15 @@ fn interactive(engine: &mut Engine) -> i32 {
     }
 }
 
-/// The status to leave with if SIGTERM or SIGHUP arrived (at the prompt, it is seen once the
-/// line editor returns).
-fn ended_by_signal() -> Option<i32> {
-    let sys = &mpscript::runtime::sys::interrupted_to_end;
-    (mpscript::runtime::interrupted() && sys()).then(mpscript::runtime::sys::interrupt_status)
+/// If SIGTERM or SIGHUP arrived (at the prompt, it ends the wait for input): ends every child
+/// and pool and gives the status to leave with.
+fn ended_by_signal(engine: &mut Engine) -> Option<i32> {
+    if !(mpscript::runtime::interrupted() && mpscript::runtime::sys::interrupted_to_end()) {
+        return None;
+    }
+    engine.terminate_children();
+    mpscript::runtime::set_interrupted(false);
+    Some(mpscript::runtime::sys::interrupt_status())
 }
 
 /// The complete lines typed while an input ran, which the terminal holds (it is in its
@@ -469,7 +477,16 @@ fn scripted(engine: &mut Engine) -> i32 {
     let mut pending = String::new();
     let mut failed = false;
     let mut count = 0;
-    for line in stdin.lock().lines() {
+    let mut lines = stdin.lock().lines();
+    loop {
+        let line = {
+            let _waiting = mpscript::runtime::sys::awaiting_input();
+            lines.next()
+        };
+        if let Some(status) = ended_by_signal(engine) {
+            return status;
+        }
+        let Some(line) = line else { break };
         let Ok(line) = line else {
             mpscript::output::stderr_line(format_args!("error: <stdin>: cannot read (not UTF-8?)"));
             return 1;

@@ -29,10 +29,27 @@ static SIGINT_INSTALLED: AtomicBool = AtomicBool::new(false);
 /// SIGTERM and SIGHUP, which end it with the same clean-up.
 const INTERRUPTS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
 
+/// While the REPL waits for input: an open `/dev/null` that SIGTERM and SIGHUP put in place of
+/// standard input, so that the blocked read sees the end of input and the session leaves
+/// (see [`awaiting_input`]).
+static INPUT_STAND_IN: AtomicI32 = AtomicI32::new(-1);
+
 extern "C" fn on_signal(signo: nix::libc::c_int) {
     if INTERRUPTS.iter().any(|&s| s as nix::libc::c_int == signo) {
         INTERRUPT_SIGNAL.store(signo, Ordering::Relaxed);
         INTERRUPTED.store(true, Ordering::Relaxed);
+        let stand_in = INPUT_STAND_IN.load(Ordering::SeqCst);
+        if signo != Signal::SIGINT as nix::libc::c_int && stand_in >= 0 {
+            // SAFETY: `stand_in` is open while it is stored (`AwaitingInput` clears it before
+            // closing it, and a handler runs between two steps of the only thread). `dup2` is
+            // async-signal-safe; replacing fd 0 only changes what the next read of standard
+            // input sees, and the guard puts the terminal back.
+            unsafe {
+                let saved = Errno::last_raw();
+                nix::libc::dup2(stand_in, 0);
+                Errno::set_raw(saved);
+            }
+        }
     }
     let fd = WAKE_WRITE.load(Ordering::Relaxed);
     if fd >= 0 {
@@ -123,6 +140,59 @@ pub fn ignore_interrupts() {
         // SAFETY: restoring the default disposition has no preconditions.
         unsafe {
             let _ = signal::signal(sig, SigHandler::SigDfl);
+        }
+    }
+}
+
+/// Marks the time the REPL waits for a line of input (until it is dropped): SIGTERM or SIGHUP
+/// then ends the wait as the end of input would, so the session can clean up and leave.
+pub struct AwaitingInput {
+    saved: Option<OwnedFd>,
+    stand_in: Option<OwnedFd>,
+    mode: Option<nix::libc::termios>,
+}
+
+pub fn awaiting_input() -> AwaitingInput {
+    use std::os::fd::AsFd;
+    let saved = std::io::stdin().as_fd().try_clone_to_owned().ok();
+    let stand_in = std::fs::File::open("/dev/null").ok().map(OwnedFd::from);
+    // SAFETY: `tcgetattr` writes only into `mode`, a plain C struct; on failure (not a
+    // terminal) it is not used.
+    let mode = unsafe {
+        let mut mode = std::mem::zeroed::<nix::libc::termios>();
+        (nix::libc::tcgetattr(0, &mut mode) == 0).then_some(mode)
+    };
+    if let (Some(_), Some(stand_in)) = (&saved, &stand_in) {
+        INPUT_STAND_IN.store(stand_in.as_raw_fd(), Ordering::SeqCst);
+    }
+    AwaitingInput {
+        saved,
+        stand_in,
+        mode,
+    }
+}
+
+impl Drop for AwaitingInput {
+    fn drop(&mut self) {
+        INPUT_STAND_IN.store(-1, Ordering::SeqCst);
+        drop(self.stand_in.take());
+        if !(interrupted() && super::interrupted_to_end()) {
+            return;
+        }
+        // The signal may have replaced standard input: put it back, in the mode it had (the
+        // line editor's own restore went to /dev/null).
+        if let Some(saved) = &self.saved {
+            // SAFETY: `saved` is an open duplicate of the original standard input; `dup2`
+            // makes fd 0 that file again, closing the stand-in copy.
+            unsafe {
+                nix::libc::dup2(saved.as_raw_fd(), 0);
+            }
+        }
+        if let Some(mode) = &self.mode {
+            // SAFETY: `mode` came from `tcgetattr` on the same terminal.
+            unsafe {
+                nix::libc::tcsetattr(0, nix::libc::TCSANOW, mode);
+            }
         }
     }
 }
