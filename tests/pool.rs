@@ -581,8 +581,9 @@ fn a_pool_used_by_another_process_is_a_clear_error() {
                 r#"
                 fn sq(x) { return x * x }
                 let p = pool(1)
+                let r = apply_async p, sq(9)
                 fn child() {
-                    for op in ["map", "apply", "apply_async", "close", "join", "terminate"] {
+                    for op in ["map", "apply", "apply_async", "close", "join", "terminate", "get"] {
                         try {
                             if op == "map" { p.map(sq, [1]) }
                             if op == "apply" { p.apply(sq, 2) }
@@ -590,6 +591,7 @@ fn a_pool_used_by_another_process_is_a_clear_error() {
                             if op == "close" { close p }
                             if op == "join" { join p }
                             if op == "terminate" { p.terminate() }
+                            if op == "get" { r.get() }
                             print(op, "worked")
                         } catch e { print(op + ":", e) }
                     }
@@ -601,7 +603,7 @@ fn a_pool_used_by_another_process_is_a_clear_error() {
                 print(c.exitcode)
                 fn task() { return p.apply(sq, 4) }
                 try { p.apply(task) } catch e { print("task:", e.split(" (in ")[0]) }
-                print(p.map(sq, [1, 2]))
+                print(p.map(sq, [1, 2]), r.get())
                 close p
                 join p
                 "#,
@@ -613,14 +615,15 @@ fn a_pool_used_by_another_process_is_a_clear_error() {
                  close: a pool can only be used by the process that created it\n\
                  join: a pool can only be used by the process that created it\n\
                  terminate: a pool can only be used by the process that created it\n\
+                 get: a pool can only be used by the process that created it\n\
                  <pool 1 workers>\n\
                  1\n\
                  task: a pool can only be used by the process that created it\n\
-                 [1, 4]\n",
+                 [1, 4] 81\n",
             )
             .stderr_contains("error in process")
             .stderr_contains("a pool can only be used by the process that created it")
-            .stderr_contains("--> script.mps:16:5")
+            .stderr_contains("--> script.mps:18:5")
     });
 }
 
