@@ -501,7 +501,6 @@ impl Interp {
                 span,
             ));
         };
-        check_mine(&pool, span)?;
         let mut task = self.new_task(
             &pool,
             TaskKind::Call {
@@ -711,11 +710,10 @@ impl Interp {
 
     /// Hands queued tasks to idle workers. A task that cannot be encoded (a value that cannot
     /// cross, put into its list after it was queued) fails alone; the others go on.
-    fn dispatch(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+    fn dispatch(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
         while let Some((task, message)) = self.dispatch_some(pool) {
             self.complete(pool, task, Outcome::Error(message));
         }
-        let _ = span;
         Ok(())
     }
 
