@@ -322,9 +322,11 @@ fn ctrl_c_reaps_the_workers_it_ends() {
         for round in 0..3 {
             repl.line(&format!("let p{round} = pool(3)"));
             repl.session
-                .send_line(format!("p{round}.map(fn (x) {{ sleep(30) }}, range(3))"))
+                .send_line(format!(
+                    "p{round}.map(fn (x) {{ print(\"task\" + \"started\"); sleep(30) }}, range(3))"
+                ))
                 .unwrap();
-            std::thread::sleep(Duration::from_millis(400));
+            repl.expect("taskstarted");
             repl.send(CTRL_C);
             repl.expect("interrupted");
             repl.expect("mps> ");
@@ -359,9 +361,9 @@ fn ctrl_c_ends_only_the_pools_the_input_was_using() {
         );
         // The statement that waits for `b` ends `b`, which says so; `a` goes on.
         repl.session
-            .send_line("b.map(fn (x) { sleep(30) }, range(4))")
+            .send_line(r#"b.map(fn (x) { print("task" + "started"); sleep(30) }, range(4))"#)
             .unwrap();
-        std::thread::sleep(Duration::from_millis(400));
+        repl.expect("taskstarted");
         repl.send(CTRL_C);
         repl.expect("interrupted");
         repl.expect("mps> ");
@@ -379,8 +381,10 @@ fn ctrl_c_ends_only_the_pools_the_input_was_using() {
 #[test]
 fn lines_typed_while_a_statement_runs_all_run_afterwards() {
     let mut repl = Repl::start(&[]);
-    repl.session.send_line("sleep(1)").unwrap();
-    std::thread::sleep(Duration::from_millis(200));
+    repl.session
+        .send_line(r#"print("run" + "ning"); sleep(1)"#)
+        .unwrap();
+    repl.expect("running");
     repl.session.send_line("print(1110 + 1)").unwrap();
     repl.session.send_line("let typed = 2220 + 2").unwrap();
     repl.session.send_line("print(typed, 3333)").unwrap();
