@@ -1,16 +1,21 @@
 //! A pool's life around its event loop (a submodule of `pool`): who may use it (only the
-//! process that created it; other processes get a stand-in that says so), keeping a pool the
-//! script let go of until its tasks are done, finishing every unjoined pool at the end of a
-//! script, and what Ctrl-C does to pools in a session that goes on.
+//! process that created it; other processes get a stand-in that says so), `close`, `join`
+//! and `terminate`, keeping a pool the script let go of until its tasks are done, finishing
+//! every unjoined pool at the end of a script, and what Ctrl-C does to pools in a session that
+//! goes on.
 
+use std::io::Write;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AsyncResult, Outcome, Pool, ResultCell, Task, TaskKind};
+use super::{AsyncResult, Outcome, Pool, ResultCell, Task, TaskKind, pool_counts};
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::sys;
 use crate::runtime::wire::{Wire, encode_one};
 use crate::syntax::Span;
 
@@ -108,6 +113,97 @@ fn done_with(pool: &Pool) -> bool {
 }
 
 impl Interp {
+    /// `close p`.
+    pub(crate) fn close_pool(&mut self, pool: &Pool, span: Span) -> RtResult<()> {
+        check_mine(pool, span)?;
+        pool.state.borrow_mut().closed = true;
+        Ok(())
+    }
+
+    /// `join p`: waits for every task, runs every callback, reports errors nobody read, and
+    /// lets the workers go.
+    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+        check_mine(pool, span)?;
+        if !pool.state.borrow().closed {
+            return Err(RtError::new(
+                "cannot join a pool that is still open: `close` it first (`close p`)",
+                span,
+            ));
+        }
+        let progress =
+            crate::runtime::progress::Progress::new(self.runtime.progress, pool_counts(pool));
+        let result = self.wait_until(None, span, |_| {
+            progress.tick(pool_counts(pool));
+            pool.is_idle()
+        });
+        progress.finish();
+        note_interrupt(pool, result)?;
+        self.run_callbacks(span)?;
+        let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
+        let mut report = String::new();
+        for cell in failed {
+            if !cell.observed.get() {
+                if let Outcome::Error(message) = &*cell.outcome.borrow() {
+                    report.push_str(&format!(
+                        "error in pool task {}: {message}\n",
+                        cell.description
+                    ));
+                }
+            }
+        }
+        if !report.is_empty() {
+            let _ = std::io::stderr().write_all(report.as_bytes());
+        }
+        self.release_workers(pool);
+        Ok(())
+    }
+
+    /// Tells the workers there is no more work (they exit when their link closes) and reaps them.
+    fn release_workers(&mut self, pool: &Pool) {
+        pool.state.borrow_mut().released = true;
+        let workers = std::mem::take(&mut pool.state.borrow_mut().workers);
+        let pids: Vec<i32> = workers.iter().map(|w| w.pid).collect();
+        drop(workers);
+        for pid in pids {
+            if sys::reap(pid, Instant::now() + Duration::from_secs(2)).is_none() {
+                // A worker exits as soon as its link closes; one that does not is stuck.
+                sys::send_signal(pid, Signal::SIGKILL);
+                let _ = sys::reap(pid, Instant::now() + Duration::from_secs(2));
+                let _ = std::io::stderr().write_all(
+                    format!(
+                        "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+    }
+
+    /// `p.terminate()`: stops the workers now; unfinished results raise when read.
+    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
+        {
+            let mut st = pool.state.borrow_mut();
+            st.terminated = true;
+            st.closed = true;
+            st.queue.clear();
+        }
+        pool.kill_workers();
+        let tasks: Vec<Task> = pool
+            .state
+            .borrow_mut()
+            .tasks
+            .drain()
+            .map(|(_, t)| t)
+            .collect();
+        for task in tasks {
+            task.result.observed.set(true);
+            *task.result.outcome.borrow_mut() = Outcome::Error(format!(
+                "the pool was terminated before {} finished",
+                task.result.description
+            ));
+        }
+    }
+
     /// Keeps a pool that has work alive even if the script lets go of it, so that its tasks
     /// finish and its errors are reported (at the latest at the end of the script).
     pub(super) fn keep_pool(&mut self, pool: &Rc<Pool>) {
