@@ -22,7 +22,7 @@ use crate::syntax::Span;
 const NOT_MINE: &str = "a pool can only be used by the process that created it";
 
 /// A pool or result handle as another process sees it: it prints as the original did and
-/// raises [`NOT_MINE`] when used.
+/// raises "a pool can only be used by the process that created it" when used.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct ForeignHandle {
     owner: i32,
@@ -267,7 +267,7 @@ impl Interp {
     }
 }
 
-/// Marks the pool a wait was interrupted in, for [`Interp::terminate_interrupted_pools`].
+/// Marks the pool a wait was interrupted in, for [`Interp::end_interrupted`].
 pub fn note_interrupt<T>(pool: &Pool, result: RtResult<T>) -> RtResult<T> {
     if matches!(&result, Err(e) if e.kind == crate::ErrorKind::Interrupted) {
         pool.interrupted.set(true);
