@@ -139,6 +139,18 @@ impl Engine {
         self.interp.end_children();
     }
 
+    /// After an input was interrupted (Ctrl-C) in a session that goes on, like the REPL: ends
+    /// every child process, and terminates the pools the input was waiting for (a map, a
+    /// `get`, a `join`); the other pools keep working.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.end_interrupted(); // nothing running: nothing to do
+    /// ```
+    pub fn end_interrupted(&mut self) {
+        self.interp.end_interrupted();
+    }
+
     /// Chooses how `spawn` and pools start processes (default: fork on Unix).
     ///
     /// ```

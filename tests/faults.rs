@@ -233,3 +233,63 @@ fn full_disk_is_an_error_not_a_panic() {
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     assert!(stderr.contains("cannot write output"), "{stderr}");
 }
+
+/// The shared-memory files a process made (`/dev/shm/mpscript-PID-*`).
+fn segments_of(pid: u32) -> Vec<String> {
+    let prefix = format!("mpscript-{pid}-");
+    std::fs::read_dir("/dev/shm")
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.starts_with(&prefix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn sigterm_and_sighup_clean_up_like_ctrl_c() {
+    let script = r#"
+        fn nap() { sleep(60) }
+        let q = queue()
+        q.put("x")
+        let l = lock()
+        let p = pool(2)
+        apply_async p, nap()
+        let c = spawn nap()
+        print(c.pid)
+        print("ready")
+        sleep(60)
+    "#;
+    for (signal, status) in [("-TERM", 143), ("-HUP", 129)] {
+        for method in [&["run"][..], &["run", "--start-method", "spawn"][..]] {
+            let (mut child, lines, _dir) = start_script(script, method);
+            let pid = child.id();
+            let spawned: i32 = lines
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(
+                lines.recv_timeout(Duration::from_secs(20)).unwrap(),
+                "ready"
+            );
+            let mut children = children_of(pid);
+            children.push(spawned);
+            assert!(children.len() >= 3, "workers and child: {children:?}");
+            assert!(!segments_of(pid).is_empty(), "the queue made segments");
+            crate::harness::send_signal(signal, &pid.to_string());
+            let code = child.wait().unwrap().code();
+            assert_eq!(code, Some(status), "{signal} {method:?}");
+            assert_eq!(
+                segments_of(pid),
+                Vec::<String>::new(),
+                "{signal}: segments left"
+            );
+            assert!(
+                wait_gone(&children, Duration::from_secs(5)),
+                "{signal}: children left: {children:?}"
+            );
+        }
+    }
+}

@@ -531,3 +531,167 @@ fn progress_bar_on_a_terminal_only() {
     assert!(!quiet.contains("tasks"), "{quiet:?}");
     Test::new().script(SLOW_POOL).stdout("joined\n").run();
 }
+
+#[test]
+fn an_item_that_cannot_be_sent_fails_its_task_and_the_pool_goes_on() {
+    // The tasks taken off the queue with the one that cannot be encoded are run (or failed),
+    // never lost: later tasks work and `join` returns. A list that gets a pool after
+    // `apply_async` (the task still queued behind a busy worker) fails only that task.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn f(x) { return x }
+                fn nap(t) { sleep(t); return t }
+                let p = pool(2)
+                let other = pool(1)
+                try { p.map(f, [1, 2, other, 4]) } catch e { print("map:", e) }
+                try { p.map(f, [1, 2, other, 4], chunksize = 4) } catch e { print("map:", e) }
+                print(p.apply(f, 5), p.map(f, [1, 2, 3]))
+                let one = pool(1)
+                let busy = apply_async one, nap(0.3)
+                let xs = []
+                let r = apply_async one, f(xs)
+                xs.push(other)
+                try { r.get() } catch e { print("apply_async:", e) }
+                print(busy.get(), one.apply(f, 6))
+                close p
+                join p
+                close one
+                join one
+                print("joined")
+                "#,
+            )
+            .stdout(
+                "map: a pool cannot be sent to another process (in f(...) over 1 items, item 2)\n\
+                 map: a pool cannot be sent to another process (in f(...) over 4 items, item 2)\n\
+                 5 [1, 2, 3]\n\
+                 apply_async: a pool cannot be sent to another process (in f([]))\n\
+                 0.3 6\n\
+                 joined\n",
+            )
+    });
+}
+
+#[test]
+fn a_pool_used_by_another_process_is_a_clear_error() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn sq(x) { return x * x }
+                let p = pool(1)
+                let r = apply_async p, sq(9)
+                fn child() {
+                    for op in ["map", "apply", "apply_async", "close", "join", "terminate", "get"] {
+                        try {
+                            if op == "map" { p.map(sq, [1]) }
+                            if op == "apply" { p.apply(sq, 2) }
+                            if op == "apply_async" { apply_async p, sq(3) }
+                            if op == "close" { close p }
+                            if op == "join" { join p }
+                            if op == "terminate" { p.terminate() }
+                            if op == "get" { r.get() }
+                            print(op, "worked")
+                        } catch e { print(op + ":", e) }
+                    }
+                    print(p)
+                    p.map(sq, [1])
+                }
+                let c = spawn child()
+                join c
+                print(c.exitcode)
+                fn task() { return p.apply(sq, 4) }
+                try { p.apply(task) } catch e { print("task:", e.split(" (in ")[0]) }
+                print(p.map(sq, [1, 2]), r.get())
+                close p
+                join p
+                "#,
+            )
+            .stdout(
+                "map: a pool can only be used by the process that created it\n\
+                 apply: a pool can only be used by the process that created it\n\
+                 apply_async: a pool can only be used by the process that created it\n\
+                 close: a pool can only be used by the process that created it\n\
+                 join: a pool can only be used by the process that created it\n\
+                 terminate: a pool can only be used by the process that created it\n\
+                 get: a pool can only be used by the process that created it\n\
+                 <pool 1 workers>\n\
+                 1\n\
+                 task: a pool can only be used by the process that created it\n\
+                 [1, 4] 81\n",
+            )
+            .stderr_contains("error in process")
+            .stderr_contains("a pool can only be used by the process that created it")
+            .stderr_contains("--> script.mps:18:5")
+    });
+}
+
+#[test]
+fn a_pool_never_joined_finishes_its_tasks_at_the_end() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn sq(x) { sleep(0.01); return x * x }
+                fn bad(x) { return x / 0 }
+                let got = []
+                fn keep(v) {
+                    got.push(v)
+                    if len(got) == 20 { print("all", sum(got)) }
+                }
+                let p = pool(2)
+                for i in range(20) { apply_async p, sq(i), callback = keep }
+                apply_async p, bad(1)
+                fn in_child() {
+                    let q = pool(2)
+                    for i in range(3) { apply_async q, sq(i), callback = fn (v) { print("child got", v) } }
+                }
+                join spawn in_child()
+                fn dropped() {
+                    let q = pool(1)
+                    apply_async q, sq(7), callback = fn (v) { print("dropped pool got", v) }
+                }
+                dropped()
+                print("end of script")
+                "#,
+            )
+            .stdout_check(|out| {
+                let mut lines: Vec<&str> = out.lines().collect();
+                lines.sort();
+                assert_eq!(
+                    lines,
+                    [
+                        "all 2470",
+                        "child got 0",
+                        "child got 1",
+                        "child got 4",
+                        "dropped pool got 49",
+                        "end of script"
+                    ],
+                    "{out}"
+                );
+            })
+            .stderr_contains("error in pool task bad(1): division by zero")
+    });
+}
+
+#[test]
+fn a_negative_timeout_on_a_result_means_zero() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn nap(t) { sleep(t); return t }
+                let p = pool(1)
+                let r = apply_async p, nap(0.5)
+                print(r.wait(-1))
+                try { r.get(-1) } catch e { print(e) }
+                print(r.get(), r.wait(-2), r.get(-1.5))
+                close p
+                join p
+                "#,
+            )
+            .stdout("false\ntimed out waiting for the result of nap(0.5)\n0.5 true 0.5\n")
+    });
+}

@@ -286,3 +286,147 @@ fn scripted_session_exit_code_and_pool() {
         .status(3)
         .run();
 }
+
+/// The children of `pid` that have ended and were not waited for.
+fn zombie_children(pid: u32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for child in children
+            .split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .next();
+            if state == Some("Z") {
+                out.push(child);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn ctrl_c_reaps_the_workers_it_ends() {
+    for method in ["fork", "spawn"] {
+        let mut repl = Repl::start(&["--start-method", method]);
+        let pid = repl.session.get_process().pid().as_raw() as u32;
+        for round in 0..3 {
+            repl.line(&format!("let p{round} = pool(3)"));
+            repl.session
+                .send_line(format!(
+                    "p{round}.map(fn (x) {{ print(\"task\" + \"started\"); sleep(30) }}, range(3))"
+                ))
+                .unwrap();
+            repl.expect("taskstarted");
+            repl.send(CTRL_C);
+            repl.expect("interrupted");
+            repl.expect("mps> ");
+            let zombies = zombie_children(pid);
+            assert!(
+                zombies.is_empty(),
+                "{method} round {round}: zombies {zombies:?}"
+            );
+        }
+        assert_eq!(repl.quit(), 0);
+    }
+}
+
+#[test]
+fn ctrl_c_ends_only_the_pools_the_input_was_using() {
+    for method in ["fork", "spawn"] {
+        let mut repl = Repl::start(&["--start-method", method]);
+        repl.line("fn sq(x) { return x * x }");
+        repl.line("let a = pool(2)");
+        repl.line("let b = pool(2)");
+        assert!(repl.line("a.map(sq, [1, 2])").contains("[1, 4]"));
+        // An unrelated statement: both pools keep working.
+        repl.session.send_line("sleep(30)").unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        repl.send(CTRL_C);
+        repl.expect("interrupted");
+        repl.expect("mps> ");
+        let out = repl.line("print(a, b, a.map(sq, [3]), b.map(sq, [4]))");
+        assert!(
+            out.contains("<pool 2 workers> <pool 2 workers> [9] [16]"),
+            "{method}: {out:?}"
+        );
+        // The statement that waits for `b` ends `b`, which says so; `a` goes on.
+        repl.session
+            .send_line(r#"b.map(fn (x) { print("task" + "started"); sleep(30) }, range(4))"#)
+            .unwrap();
+        repl.expect("taskstarted");
+        repl.send(CTRL_C);
+        repl.expect("interrupted");
+        repl.expect("mps> ");
+        let out = repl.line("print(a, b, a.map(sq, [5]))");
+        assert!(
+            out.contains("<pool 2 workers> <pool 2 workers, terminated> [25]"),
+            "{method}: {out:?}"
+        );
+        let out = repl.line("b.map(sq, [1])");
+        assert!(out.contains("the pool was terminated"), "{method}: {out:?}");
+        assert_eq!(repl.quit(), 0);
+    }
+}
+
+#[test]
+fn lines_typed_while_a_statement_runs_all_run_afterwards() {
+    let mut repl = Repl::start(&[]);
+    repl.session
+        .send_line(r#"print("run" + "ning"); sleep(1)"#)
+        .unwrap();
+    repl.expect("running");
+    repl.session.send_line("print(1110 + 1)").unwrap();
+    repl.session.send_line("let typed = 2220 + 2").unwrap();
+    repl.session.send_line("print(typed, 3333)").unwrap();
+    repl.expect("1111");
+    repl.expect("2222 3333");
+    repl.expect("mps> ");
+    assert!(repl.line("typed + 1").contains("2223"));
+    assert_eq!(repl.quit(), 0);
+}
+
+#[test]
+fn sigterm_and_sighup_at_the_prompt_clean_up_and_leave() {
+    for (signal, status) in [("-TERM", 143), ("-HUP", 129)] {
+        let mut repl = Repl::start(&[]);
+        let pid = repl.session.get_process().pid().as_raw();
+        repl.line("let q = queue()");
+        repl.line("let p = pool(2)");
+        let out = repl.line("let c = spawn sleep(60); c.pid");
+        let child: i32 = out
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .next_back()
+            .unwrap_or_else(|| panic!("no pid in {out:?}"));
+        let segments = format!("mpscript-{pid}-");
+        let count = || {
+            std::fs::read_dir("/dev/shm")
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&segments))
+                .count()
+        };
+        assert!(count() > 0, "the queue made a segment");
+        crate::harness::send_signal(signal, &pid.to_string());
+        assert!(
+            wait_gone(&[pid], Duration::from_secs(20)),
+            "{signal}: the REPL did not leave"
+        );
+        match repl.session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => assert_eq!(code, status, "{signal}"),
+            other => panic!("{signal}: the REPL did not exit: {other:?}"),
+        }
+        assert_eq!(count(), 0, "{signal}: segments left");
+        assert!(wait_gone(&[child], Duration::from_secs(5)), "{signal}");
+    }
+}

@@ -204,8 +204,11 @@ fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i
     mpscript::runtime::sys::catch_interrupts();
     let result = engine.eval_named(&name, &text);
     let status = finish(result.clone());
-    match engine.finish_children(result) {
-        Err(e) if e.kind() == ErrorKind::Interrupted => 130,
+    match engine.finish_children(result.clone()) {
+        // 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.
+        Err(e) if e.kind() == ErrorKind::Interrupted => mpscript::runtime::sys::interrupt_status(),
+        // The script ran, but finishing a pool it never joined failed (a callback's error).
+        Err(e) if result.is_ok() => report(&e),
         _ => status,
     }
 }

@@ -82,8 +82,16 @@ fn evaluate(engine: &mut Engine, name: &str, code: &str) -> Outcome {
 fn report(engine: &mut Engine, error: &Error) -> Outcome {
     match error.kind() {
         ErrorKind::Exit(code) => Outcome::Exit(code),
-        ErrorKind::Interrupted => {
+        // SIGTERM or SIGHUP: everything is ended and the session leaves with 143 or 129.
+        ErrorKind::Interrupted if mpscript::runtime::sys::interrupted_to_end() => {
             engine.terminate_children();
+            mpscript::runtime::set_interrupted(false);
+            Outcome::Exit(mpscript::runtime::sys::interrupt_status())
+        }
+        // Ctrl-C: the input stops, its children end, and so do the pools it was waiting for;
+        // other pools keep working.
+        ErrorKind::Interrupted => {
+            engine.end_interrupted();
             mpscript::runtime::set_interrupted(false);
             mpscript::output::stderr_line(format_args!("interrupted"));
             Outcome::Failed
@@ -174,12 +182,27 @@ fn interactive(engine: &mut Engine) -> i32 {
     ));
     let mut count = 0;
     let mut pending = String::new();
+    // Lines typed while an input ran: each is run in turn before the prompt shows again.
+    let mut typed = std::collections::VecDeque::new();
     loop {
-        if let Some(helper) = editor.helper_mut() {
-            helper.refresh(engine);
+        if let Some(status) = ended_by_signal(engine) {
+            return status;
         }
-        let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
-        match editor.readline(prompt) {
+        if typed.is_empty() {
+            typed.extend(typed_ahead());
+        }
+        let line = match typed.pop_front() {
+            Some(line) => Ok(line),
+            None => {
+                if let Some(helper) = editor.helper_mut() {
+                    helper.refresh(engine);
+                }
+                let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
+                let _waiting = mpscript::runtime::sys::awaiting_input();
+                editor.readline(prompt)
+            }
+        };
+        match line {
             Ok(line) => {
                 pending.push_str(&line);
                 let is_command = pending.trim_start().starts_with(':');
@@ -206,13 +229,63 @@ fn interactive(engine: &mut Engine) -> i32 {
             }
             // Ctrl-C at the prompt drops what was typed, also unfinished lines.
             Err(ReadlineError::Interrupted) => pending.clear(),
-            Err(ReadlineError::Eof) => return 0,
+            Err(ReadlineError::Eof) => return ended_by_signal(engine).unwrap_or(0),
+            Err(_) if ended_by_signal(engine).is_some() => {
+                return mpscript::runtime::sys::interrupt_status();
+            }
             Err(e) => {
                 mpscript::output::stderr_line(format_args!("error: {e}"));
                 return 1;
             }
         }
     }
+}
+
+/// If SIGTERM or SIGHUP arrived (at the prompt, it ends the wait for input): ends every child
+/// and pool and gives the status to leave with.
+fn ended_by_signal(engine: &mut Engine) -> Option<i32> {
+    if !(mpscript::runtime::interrupted() && mpscript::runtime::sys::interrupted_to_end()) {
+        return None;
+    }
+    engine.terminate_children();
+    mpscript::runtime::set_interrupted(false);
+    Some(mpscript::runtime::sys::interrupt_status())
+}
+
+/// The complete lines typed while an input ran, which the terminal holds (it is in its
+/// line-by-line mode then, so each read returns one line). The line editor would read them
+/// all at once and run only the first; an unfinished line is left to the editor.
+#[cfg(unix)]
+fn typed_ahead() -> Vec<String> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    let stdin = std::io::stdin();
+    let fd = stdin.as_fd();
+    let mut bytes = Vec::new();
+    while bytes.len() < 1 << 20 {
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        let ready = matches!(poll(&mut fds, PollTimeout::ZERO), Ok(n) if n > 0)
+            && fds[0]
+                .revents()
+                .is_some_and(|r| r.contains(PollFlags::POLLIN));
+        if !ready {
+            break;
+        }
+        let mut buf = [0u8; 4096];
+        match nix::unistd::read(fd, &mut buf) {
+            Ok(n) if n > 0 => bytes.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(not(unix))]
+fn typed_ahead() -> Vec<String> {
+    Vec::new()
 }
 
 /// Where history is kept: `$MPSCRIPT_HISTORY`, else `$XDG_STATE_HOME/mpscript/history`, else
@@ -404,7 +477,16 @@ fn scripted(engine: &mut Engine) -> i32 {
     let mut pending = String::new();
     let mut failed = false;
     let mut count = 0;
-    for line in stdin.lock().lines() {
+    let mut lines = stdin.lock().lines();
+    loop {
+        let line = {
+            let _waiting = mpscript::runtime::sys::awaiting_input();
+            lines.next()
+        };
+        if let Some(status) = ended_by_signal(engine) {
+            return status;
+        }
+        let Some(line) = line else { break };
         let Ok(line) = line else {
             mpscript::output::stderr_line(format_args!("error: <stdin>: cannot read (not UTF-8?)"));
             return 1;

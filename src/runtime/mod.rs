@@ -93,6 +93,9 @@ pub struct Runtime {
     pub children: Vec<Rc<Process>>,
     /// Pools started here (weak: a pool nobody refers to any more is gone).
     pub pools: Vec<std::rc::Weak<pool::Pool>>,
+    /// Pools with unfinished tasks or unread errors, kept even if the script let go of them:
+    /// their tasks finish and their errors are reported (at the latest when the script ends).
+    pub kept_pools: Vec<Rc<pool::Pool>>,
     /// Finished tasks' callbacks with their argument, waiting for the parent to wait.
     pub callbacks: std::collections::VecDeque<(Value, Value)>,
     /// Whether `join` may show a progress bar (only ever on a terminal).
@@ -111,6 +114,7 @@ impl Default for Runtime {
             start_method: StartMethod::default(),
             children: Vec::new(),
             pools: Vec::new(),
+            kept_pools: Vec::new(),
             callbacks: Default::default(),
             progress: true,
             relay_output: false,
@@ -146,6 +150,7 @@ impl Runtime {
         for pool in self.pools.drain(..).filter_map(|p| p.upgrade()) {
             pool.abandon();
         }
+        self.kept_pools.clear();
     }
 }
 
@@ -153,10 +158,7 @@ impl Interp {
     /// `close p`.
     pub(crate) fn close(&mut self, target: Value, span: Span) -> RtResult<()> {
         match as_pool(&target) {
-            Some(p) => {
-                self.close_pool(&p);
-                Ok(())
-            }
+            Some(p) => self.close_pool(&p, span),
             None => Err(RtError::new(
                 format!(
                     "`close` needs a pool, not {}",

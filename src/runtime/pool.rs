@@ -35,6 +35,11 @@ use crate::interp::eval::{NamedArgs, Slot};
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::{SourceId, Span};
+use life::{check_mine, note_interrupt};
+
+#[path = "pool_life.rs"]
+mod life;
+pub use life::{ForeignHandle, from_foreign, to_foreign};
 
 /// The first argument that marks a process as a spawn-method pool worker.
 pub const WORKER_ARG: &str = "--mpscript-pool-worker";
@@ -106,6 +111,8 @@ pub struct Pool {
     pub size: usize,
     owner: i32,
     state: RefCell<PoolState>,
+    /// Ctrl-C came while the script waited for this pool (see `life`).
+    interrupted: Cell<bool>,
 }
 
 struct PoolState {
@@ -115,6 +122,8 @@ struct PoolState {
     next_id: u64,
     closed: bool,
     terminated: bool,
+    /// Joined: the workers were let go.
+    released: bool,
     start_method: StartMethod,
     /// Finished with an error and not handed to an error callback: reported by `join`
     /// unless read with `get` first.
@@ -186,7 +195,11 @@ impl Handle for Pool {
         "pool"
     }
     fn describe(&self) -> String {
-        format!("<pool {} workers>", self.size)
+        if self.state.borrow().terminated {
+            format!("<pool {} workers, terminated>", self.size)
+        } else {
+            format!("<pool {} workers>", self.size)
+        }
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -219,6 +232,28 @@ impl Drop for Pool {
 }
 
 impl Pool {
+    /// A pool without workers yet, owned by process `owner`.
+    fn new(size: usize, owner: i32, start_method: StartMethod) -> Pool {
+        Pool {
+            size,
+            owner,
+            state: RefCell::new(PoolState {
+                workers: Vec::with_capacity(size),
+                queue: VecDeque::new(),
+                tasks: HashMap::new(),
+                next_id: 0,
+                closed: false,
+                terminated: false,
+                released: false,
+                start_method,
+                failed: Vec::new(),
+                done: 0,
+                failures: 0,
+            }),
+            interrupted: Cell::new(false),
+        }
+    }
+
     pub(crate) fn mine(&self) -> bool {
         self.owner == std::process::id() as i32
     }
@@ -230,7 +265,7 @@ impl Pool {
             sys::send_signal(w.pid, Signal::SIGKILL);
         }
         for w in &workers {
-            let _ = sys::wait_pid(w.pid, Some(Instant::now() + Duration::from_secs(5)));
+            let _ = sys::reap(w.pid, Instant::now() + Duration::from_secs(5));
         }
     }
 
@@ -308,22 +343,11 @@ impl Interp {
             _ => return Err(RtError::new("pool() takes at most 1 argument", span)),
         };
         let _ = self.out.flush();
-        let pool = Rc::new(Pool {
+        let pool = Rc::new(Pool::new(
             size,
-            owner: std::process::id() as i32,
-            state: RefCell::new(PoolState {
-                workers: Vec::with_capacity(size),
-                queue: VecDeque::new(),
-                tasks: HashMap::new(),
-                next_id: 0,
-                closed: false,
-                terminated: false,
-                start_method: self.runtime.start_method,
-                failed: Vec::new(),
-                done: 0,
-                failures: 0,
-            }),
-        });
+            std::process::id() as i32,
+            self.runtime.start_method,
+        ));
         // Registered before any worker starts: a worker forked later must close its inherited
         // copies of the earlier workers' links (see `forget_inherited`), or those workers would
         // never see their parent let go of them.
@@ -402,6 +426,7 @@ impl Interp {
                 if !sys::setup_child(parent) {
                     sys::exit_now(1);
                 }
+                sys::ignore_interrupts();
                 self.become_child();
                 if let Some((_read, write)) = pipe {
                     self.out = Box::new(crate::output::Pipe(write));
@@ -535,6 +560,7 @@ impl Interp {
     }
 
     fn new_task(&mut self, pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<Task> {
+        check_mine(pool, span)?;
         {
             let st = pool.state.borrow();
             if st.terminated {
@@ -596,7 +622,8 @@ impl Interp {
         })
     }
 
-    fn submit(&mut self, pool: &Pool, task: Task) -> u64 {
+    fn submit(&mut self, pool: &Rc<Pool>, task: Task) -> u64 {
+        self.keep_pool(pool);
         let mut st = pool.state.borrow_mut();
         let id = st.next_id;
         st.next_id += 1;
@@ -678,21 +705,29 @@ impl Interp {
             self.collect(pool, &by_pool[pi], span)?;
             self.enforce_timeouts(pool, span)?;
         }
+        self.release_kept_pools();
         Ok(())
     }
 
-    /// Hands queued tasks to idle workers.
-    fn dispatch(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+    /// Hands queued tasks to idle workers. A task that cannot be encoded (a value that cannot
+    /// cross, put into its list after it was queued) fails alone; the others go on.
+    fn dispatch(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
+        while let Some((task, message)) = self.dispatch_some(pool) {
+            self.complete(pool, task, Outcome::Error(message));
+        }
+        Ok(())
+    }
+
+    /// Sends batches to idle workers until the queue or the idle workers run out; stops early
+    /// with a task that cannot be sent (the tasks taken with it are queued again, in order).
+    fn dispatch_some(&mut self, pool: &Rc<Pool>) -> Option<(Task, String)> {
         let mut st = pool.state.borrow_mut();
         if st.queue.is_empty() || st.terminated {
-            return Ok(());
+            return None;
         }
         let idle: Vec<usize> = (0..st.workers.len())
             .filter(|&i| st.workers[i].in_flight.is_empty())
             .collect();
-        if idle.is_empty() {
-            return Ok(());
-        }
         let share = (st.queue.len() / (2 * st.workers.len().max(1))).clamp(1, MAX_BATCH);
         for wi in idle {
             if st.queue.is_empty() {
@@ -714,7 +749,17 @@ impl Interp {
                     break;
                 }
             }
-            let batch = self.encode_batch(&st, &st.workers[wi], &ids, span)?;
+            let batch = match self.encode_batch(&st, &st.workers[wi], &ids) {
+                Ok(batch) => batch,
+                Err((bad, message)) => {
+                    for &id in ids.iter().rev().filter(|&&id| id != bad) {
+                        st.queue.push_front(id);
+                    }
+                    let task = st.tasks.remove(&bad)?;
+                    let message = life::unsendable_message(&task, &message);
+                    return Some((task, message));
+                }
+            };
             let sources_now = self.sources.len();
             let w = &mut st.workers[wi];
             w.known_sources = sources_now;
@@ -723,16 +768,16 @@ impl Interp {
             w.in_flight.extend(ids.iter().copied());
             w.started = Instant::now();
         }
-        Ok(())
+        None
     }
 
+    /// Encodes a batch; `Err` names the task that cannot be sent, and why.
     fn encode_batch(
         &self,
         st: &PoolState,
         worker: &Worker,
         ids: &[u64],
-        span: Span,
-    ) -> RtResult<Batch> {
+    ) -> Result<Batch, (u64, String)> {
         let mut encoder = Encoder::new();
         // The globals the tasks' functions use, as they are now.
         let mut slots = Vec::new();
@@ -751,7 +796,7 @@ impl Interp {
         let mut tasks = Vec::with_capacity(ids.len());
         for &id in ids {
             let task = &st.tasks[&id];
-            let fail = |m: String| RtError::new(m, span);
+            let fail = |m: String| (id, m);
             let kind = match &task.kind {
                 TaskKind::Call {
                     callee,
@@ -974,14 +1019,10 @@ impl Interp {
         };
         // Its link closed: it is exiting (or broken). Give it a moment to finish exiting on its
         // own, so its real exit status is reported, before making sure it is gone.
-        let mut status = sys::wait_pid(worker.pid, Some(Instant::now() + Duration::from_secs(2)))
-            .ok()
-            .flatten();
+        let mut status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(2));
         if status.is_none() {
             sys::send_signal(worker.pid, Signal::SIGKILL);
-            status = sys::wait_pid(worker.pid, Some(Instant::now() + Duration::from_secs(5)))
-                .ok()
-                .flatten();
+            status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(5));
         }
         let how = match status {
             Some(ExitStatus::Signaled(s)) => format!("signal {s}"),
@@ -1049,96 +1090,6 @@ impl Interp {
         Ok(())
     }
 
-    /// `close p`.
-    pub(crate) fn close_pool(&mut self, pool: &Pool) {
-        pool.state.borrow_mut().closed = true;
-    }
-
-    /// `join p`: waits for every task, runs every callback, reports errors nobody read, and
-    /// lets the workers go.
-    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
-        if !pool.state.borrow().closed {
-            return Err(RtError::new(
-                "cannot join a pool that is still open: `close` it first (`close p`)",
-                span,
-            ));
-        }
-        let progress = super::progress::Progress::new(self.runtime.progress, pool_counts(pool));
-        let result = self.wait_until(None, span, |_| {
-            progress.tick(pool_counts(pool));
-            pool.is_idle()
-        });
-        progress.finish();
-        result?;
-        self.run_callbacks(span)?;
-        let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
-        let mut report = String::new();
-        for cell in failed {
-            if !cell.observed.get() {
-                if let Outcome::Error(message) = &*cell.outcome.borrow() {
-                    report.push_str(&format!(
-                        "error in pool task {}: {message}\n",
-                        cell.description
-                    ));
-                }
-            }
-        }
-        if !report.is_empty() {
-            let _ = std::io::stderr().write_all(report.as_bytes());
-        }
-        self.release_workers(pool);
-        Ok(())
-    }
-
-    /// Tells the workers there is no more work (they exit when their link closes) and reaps them.
-    fn release_workers(&mut self, pool: &Pool) {
-        let workers = std::mem::take(&mut pool.state.borrow_mut().workers);
-        let pids: Vec<i32> = workers.iter().map(|w| w.pid).collect();
-        drop(workers);
-        for pid in pids {
-            if sys::wait_pid(pid, Some(Instant::now() + Duration::from_secs(2)))
-                .ok()
-                .flatten()
-                .is_none()
-            {
-                // A worker exits as soon as its link closes; one that does not is stuck.
-                sys::send_signal(pid, Signal::SIGKILL);
-                let _ = sys::wait_pid(pid, Some(Instant::now() + Duration::from_secs(2)));
-                let _ = std::io::stderr().write_all(
-                    format!(
-                        "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
-                    )
-                    .as_bytes(),
-                );
-            }
-        }
-    }
-
-    /// `p.terminate()`: stops the workers now; unfinished results raise when read.
-    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
-        {
-            let mut st = pool.state.borrow_mut();
-            st.terminated = true;
-            st.closed = true;
-            st.queue.clear();
-        }
-        pool.kill_workers();
-        let tasks: Vec<Task> = pool
-            .state
-            .borrow_mut()
-            .tasks
-            .drain()
-            .map(|(_, t)| t)
-            .collect();
-        for task in tasks {
-            task.result.observed.set(true);
-            *task.result.outcome.borrow_mut() = Outcome::Error(format!(
-                "the pool was terminated before {} finished",
-                task.result.description
-            ));
-        }
-    }
-
     pub(crate) fn pool_method(
         &mut self,
         pool: Rc<Pool>,
@@ -1147,6 +1098,7 @@ impl Interp {
         named: NamedArgs,
         span: Span,
     ) -> RtResult<Value> {
+        check_mine(&pool, span)?;
         match name {
             "map" | "starmap" => {
                 let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
@@ -1191,14 +1143,14 @@ impl Interp {
                 )?;
                 let cell = task.result.clone();
                 self.submit(&pool, task);
-                self.await_result(&cell, None, span)
+                self.await_result(&pool, &cell, None, span)
             }
             "terminate" => {
                 self.terminate_pool(&pool);
                 Ok(Value::Nil)
             }
             "close" => {
-                self.close_pool(&pool);
+                self.close_pool(&pool, span)?;
                 Ok(Value::Nil)
             }
             "join" => {
@@ -1265,7 +1217,7 @@ impl Interp {
         }
         let mut out = Vec::with_capacity(items.len());
         for cell in cells {
-            self.await_result(&cell, None, span)?;
+            self.await_result(pool, &cell, None, span)?;
             // Only `map` holds these cells: take each chunk's list rather than copy it.
             let taken = std::mem::replace(&mut *cell.outcome.borrow_mut(), Outcome::Pending);
             match taken {
@@ -1284,13 +1236,15 @@ impl Interp {
     /// Waits for a result; its error becomes this process's error.
     fn await_result(
         &mut self,
+        pool: &Pool,
         cell: &Rc<ResultCell>,
         deadline: Option<Instant>,
         span: Span,
     ) -> RtResult<Value> {
         let ready = self.wait_until(deadline, span, |_| {
             !matches!(*cell.outcome.borrow(), Outcome::Pending)
-        })?;
+        });
+        let ready = note_interrupt(pool, ready)?;
         if !ready {
             return Err(RtError::new(
                 format!("timed out waiting for the result of {}", cell.description),
@@ -1315,9 +1269,10 @@ impl Interp {
         let deadline = |what: &str| -> RtResult<Option<Instant>> {
             match args.first() {
                 None | Some(Value::Nil) => Ok(None),
-                Some(v) => Ok(Some(Instant::now() + timeout_arg(v, what, span)?)),
+                Some(v) => Ok(Some(Instant::now() + life::wait_timeout(v, what, span)?)),
             }
         };
+        check_mine(&result.pool, span)?;
         if args.len() > 1 {
             return Err(RtError::new(
                 format!("result.{name}() takes at most 1 argument"),
@@ -1328,14 +1283,15 @@ impl Interp {
         match name {
             "get" => {
                 let d = deadline("result.get()")?;
-                self.await_result(&result.cell, d, span)
+                self.await_result(&result.pool, &result.cell, d, span)
             }
             "wait" => {
                 let d = deadline("result.wait()")?;
                 let cell = &result.cell;
                 let ready = self.wait_until(d, span, |_| {
                     !matches!(*cell.outcome.borrow(), Outcome::Pending)
-                })?;
+                });
+                let ready = note_interrupt(&result.pool, ready)?;
                 Ok(Value::Bool(ready))
             }
             "ready" => {
@@ -1526,6 +1482,7 @@ fn remote_message(remote: &RemoteError, pid: i32, description: &str) -> String {
 /// Serves a spawn-method pool worker: reads the start message from standard input (a socket
 /// to the parent) and runs batches until the parent lets go. Returns the exit status.
 pub fn run_exec_worker(interp: &mut Interp) -> i32 {
+    sys::ignore_interrupts();
     let mut link = BlockingLink::new(sys::stdin_socket());
     let Some(Ok(start)) = link.recv::<WorkerStart>() else {
         return 1;

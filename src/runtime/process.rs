@@ -301,6 +301,7 @@ impl Interp {
                 return Err(e);
             }
         }
+        self.finish_pools(span)?;
         self.stop_pools();
         self.finish_relays();
         Ok(())
@@ -352,12 +353,7 @@ impl Interp {
     pub(crate) fn terminate_children(&mut self) {
         // As `p.terminate()` does: a pool then refuses new tasks with a clear error (the REPL
         // goes on after Ctrl-C), and unfinished results raise when read.
-        let pools = std::mem::take(&mut self.runtime.pools);
-        for pool in pools.iter().filter_map(|p| p.upgrade()) {
-            if pool.mine() {
-                self.terminate_pool(&pool);
-            }
-        }
+        self.terminate_all_pools();
         let children = std::mem::take(&mut self.runtime.children);
         for p in &children {
             p.signal(Signal::SIGTERM);

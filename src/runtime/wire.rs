@@ -36,6 +36,9 @@ pub enum Wire {
     Builtin(String),
     Native(String),
     Handle(super::ipc::WireHandle),
+    /// A pool or result handle read from a global by another process: a stand-in that says,
+    /// when used, that only the process that created the pool can use it.
+    Foreign(super::pool::ForeignHandle),
 }
 
 /// Values plus the captured cells and function groups they refer to.
@@ -228,6 +231,11 @@ pub fn push_globals(
         if matches!(value, Value::Function(Function::Builtin(_))) {
             continue;
         }
+        if let Some(stand_in) = super::pool::to_foreign(&value) {
+            encoder.values.push(stand_in);
+            added.push(slot);
+            continue;
+        }
         if encoder.push(&value).is_ok() {
             added.push(slot);
         }
@@ -358,6 +366,7 @@ impl Decoder {
                 }
             },
             Wire::Handle(h) => super::ipc::from_wire(h)?,
+            Wire::Foreign(h) => super::pool::from_foreign(h),
         })
     }
 }

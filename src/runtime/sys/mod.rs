@@ -21,6 +21,24 @@ pub use windows::*;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// The last signal that interrupted the process (SIGINT, SIGTERM or SIGHUP); 0 if none did.
+static INTERRUPT_SIGNAL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// The exit status after an interruption: 128 + the signal, as a shell reports it (130 for
+/// Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+pub fn interrupt_status() -> i32 {
+    match INTERRUPT_SIGNAL.load(Ordering::Relaxed) {
+        0 => 130,
+        sig => 128 + sig,
+    }
+}
+
+/// True if the last interruption asks the whole process to end (SIGTERM or SIGHUP), not only
+/// the code that runs (Ctrl-C).
+pub fn interrupted_to_end() -> bool {
+    !matches!(INTERRUPT_SIGNAL.load(Ordering::Relaxed), 0 | 2)
+}
+
 /// True once Ctrl-C arrived and was not cleared.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::Relaxed)

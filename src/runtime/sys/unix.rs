@@ -10,7 +10,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-use super::{ExitStatus, INTERRUPTED, Interrupted, interrupted, set_interrupted};
+use super::{ExitStatus, INTERRUPT_SIGNAL, INTERRUPTED, Interrupted, interrupted, set_interrupted};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -25,9 +25,31 @@ static WAKE_WRITE: AtomicI32 = AtomicI32::new(-1);
 static HANDLERS_INSTALLED: AtomicBool = AtomicBool::new(false);
 static SIGINT_INSTALLED: AtomicBool = AtomicBool::new(false);
 
+/// The signals that interrupt the script (once [`catch_interrupts`] is called): Ctrl-C, and
+/// SIGTERM and SIGHUP, which end it with the same clean-up.
+const INTERRUPTS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+/// While the REPL waits for input: an open `/dev/null` that SIGTERM and SIGHUP put in place of
+/// standard input, so that the blocked read sees the end of input and the session leaves
+/// (see [`awaiting_input`]).
+static INPUT_STAND_IN: AtomicI32 = AtomicI32::new(-1);
+
 extern "C" fn on_signal(signo: nix::libc::c_int) {
-    if signo == Signal::SIGINT as nix::libc::c_int {
+    if INTERRUPTS.iter().any(|&s| s as nix::libc::c_int == signo) {
+        INTERRUPT_SIGNAL.store(signo, Ordering::Relaxed);
         INTERRUPTED.store(true, Ordering::Relaxed);
+        let stand_in = INPUT_STAND_IN.load(Ordering::SeqCst);
+        if signo != Signal::SIGINT as nix::libc::c_int && stand_in >= 0 {
+            // SAFETY: `stand_in` is open while it is stored (`AwaitingInput` clears it before
+            // closing it, and a handler runs between two steps of the only thread). `dup2` is
+            // async-signal-safe; replacing fd 0 only changes what the next read of standard
+            // input sees, and the guard puts the terminal back.
+            unsafe {
+                let saved = Errno::last_raw();
+                nix::libc::dup2(stand_in, 0);
+                Errno::set_raw(saved);
+            }
+        }
     }
     let fd = WAKE_WRITE.load(Ordering::Relaxed);
     if fd >= 0 {
@@ -77,22 +99,100 @@ pub fn init_child_signals() {
     install(Signal::SIGCHLD);
 }
 
-/// Makes Ctrl-C set the interrupted flag instead of killing the process, so the interpreter
-/// can end its children and exit 130. Only the command line and the REPL ask for this.
-/// Installs the handler again on every call: a line editor replaces it with its own while it
-/// lives, and the REPL takes it back.
+/// Makes Ctrl-C (and SIGTERM, SIGHUP) set the interrupted flag instead of killing the
+/// process, so the interpreter can end its children, remove its shared-memory files and exit
+/// 130 (143, 129). Only the command line and the REPL ask for this. Installs the handlers again
+/// on every call: a line editor replaces the SIGINT one with its own while it lives, and the
+/// REPL takes it back.
 pub fn catch_interrupts() {
     init_child_signals();
     SIGINT_INSTALLED.store(true, Ordering::SeqCst);
-    install(Signal::SIGINT);
+    for sig in INTERRUPTS {
+        install(sig);
+    }
 }
 
-/// Restores default SIGINT handling (the REPL does this when it leaves).
+/// Restores default handling of the interrupting signals (the REPL does this when it leaves).
 pub fn default_interrupts() {
     if SIGINT_INSTALLED.swap(false, Ordering::SeqCst) {
+        reset_interrupts();
+    }
+}
+
+fn reset_interrupts() {
+    for sig in INTERRUPTS {
         // SAFETY: restoring the default disposition has no preconditions.
         unsafe {
-            let _ = signal::signal(Signal::SIGINT, SigHandler::SigDfl);
+            let _ = signal::signal(sig, SigHandler::SigDfl);
+        }
+    }
+}
+
+/// A pool worker ignores Ctrl-C: the terminal sends it to the whole process group, and the
+/// worker's parent decides (it terminates the pools the interrupted code was using, and all of
+/// them when the script ends). SIGTERM still ends it.
+pub fn ignore_interrupts() {
+    // SAFETY: ignoring a signal has no preconditions.
+    unsafe {
+        let _ = signal::signal(Signal::SIGINT, SigHandler::SigIgn);
+    }
+    for sig in [Signal::SIGTERM, Signal::SIGHUP] {
+        // SAFETY: restoring the default disposition has no preconditions.
+        unsafe {
+            let _ = signal::signal(sig, SigHandler::SigDfl);
+        }
+    }
+}
+
+/// Marks the time the REPL waits for a line of input (until it is dropped): SIGTERM or SIGHUP
+/// then ends the wait as the end of input would, so the session can clean up and leave.
+pub struct AwaitingInput {
+    saved: Option<OwnedFd>,
+    stand_in: Option<OwnedFd>,
+    mode: Option<nix::libc::termios>,
+}
+
+pub fn awaiting_input() -> AwaitingInput {
+    use std::os::fd::AsFd;
+    let saved = std::io::stdin().as_fd().try_clone_to_owned().ok();
+    let stand_in = std::fs::File::open("/dev/null").ok().map(OwnedFd::from);
+    // SAFETY: `tcgetattr` writes only into `mode`, a plain C struct; on failure (not a
+    // terminal) it is not used.
+    let mode = unsafe {
+        let mut mode = std::mem::zeroed::<nix::libc::termios>();
+        (nix::libc::tcgetattr(0, &mut mode) == 0).then_some(mode)
+    };
+    if let (Some(_), Some(stand_in)) = (&saved, &stand_in) {
+        INPUT_STAND_IN.store(stand_in.as_raw_fd(), Ordering::SeqCst);
+    }
+    AwaitingInput {
+        saved,
+        stand_in,
+        mode,
+    }
+}
+
+impl Drop for AwaitingInput {
+    fn drop(&mut self) {
+        INPUT_STAND_IN.store(-1, Ordering::SeqCst);
+        drop(self.stand_in.take());
+        if !(interrupted() && super::interrupted_to_end()) {
+            return;
+        }
+        // The signal may have replaced standard input: put it back, in the mode it had (the
+        // line editor's own restore went to /dev/null).
+        if let Some(saved) = &self.saved {
+            // SAFETY: `saved` is an open duplicate of the original standard input; `dup2`
+            // makes fd 0 that file again, closing the stand-in copy.
+            unsafe {
+                nix::libc::dup2(saved.as_raw_fd(), 0);
+            }
+        }
+        if let Some(mode) = &self.mode {
+            // SAFETY: `mode` came from `tcgetattr` on the same terminal.
+            unsafe {
+                nix::libc::tcsetattr(0, nix::libc::TCSANOW, mode);
+            }
         }
     }
 }
@@ -205,6 +305,27 @@ pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus
     }
 }
 
+/// Waits up to `deadline` for `pid` (a child just told to end) to end and reaps it, whatever
+/// the interrupted flag says: this is the clean-up after Ctrl-C. `None` if it still runs.
+pub fn reap(pid: i32, deadline: Instant) -> Option<ExitStatus> {
+    init_child_signals();
+    loop {
+        if let Some(status) = try_wait(pid) {
+            return Some(status);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return None;
+        }
+        // SIGCHLD wakes this; the cap covers a wake-up another wait drained.
+        wait_for_event(
+            &[],
+            &[],
+            Some((deadline - now).min(Duration::from_millis(20))),
+        );
+    }
+}
+
 /// Sleeps for `timeout`, or less if a signal arrives.
 pub fn pause(timeout: Duration) {
     wait_for_event(&[], &[], Some(timeout));
@@ -267,6 +388,16 @@ pub fn setup_child(parent: i32) -> bool {
     }
     set_interrupted(false);
     MY_PID.store(0, Ordering::Relaxed);
+    // SIGTERM and SIGHUP end a child at once (`p.terminate()` reads -15), as they would have
+    // before its parent caught them; Ctrl-C keeps the parent's handler (a child exits 130).
+    if SIGINT_INSTALLED.load(Ordering::SeqCst) {
+        for sig in [Signal::SIGTERM, Signal::SIGHUP] {
+            // SAFETY: restoring the default disposition has no preconditions.
+            unsafe {
+                let _ = signal::signal(sig, SigHandler::SigDfl);
+            }
+        }
+    }
     if HANDLERS_INSTALLED.load(Ordering::SeqCst) {
         // The inherited pipe is shared with the parent: draining it here would steal the
         // parent's wake-ups. Close our copies and make a private one.

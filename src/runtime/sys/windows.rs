@@ -78,6 +78,13 @@ pub fn default_interrupts() {
     }
 }
 
+/// Marks the time the REPL waits for input; nothing to arrange here (only Ctrl-C is caught).
+pub struct AwaitingInput;
+
+pub fn awaiting_input() -> AwaitingInput {
+    AwaitingInput
+}
+
 /// Sleeps for `timeout`, in slices short enough to notice Ctrl-C.
 pub fn pause(timeout: Duration) {
     std::thread::sleep(timeout.min(Duration::from_millis(5)));

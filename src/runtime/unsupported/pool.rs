@@ -25,11 +25,19 @@ pub struct AsyncResult {
     never: Infallible,
 }
 
-impl Pool {
-    pub(crate) fn mine(&self) -> bool {
-        match self.never {}
-    }
+/// The stand-in for a pool handle in another process (never made here: no pool exists).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+pub struct ForeignHandle {}
 
+pub fn to_foreign(_value: &Value) -> Option<crate::runtime::wire::Wire> {
+    None
+}
+
+pub fn from_foreign(_handle: &ForeignHandle) -> Value {
+    Value::Nil
+}
+
+impl Pool {
     pub fn stop_if_mine(&self) {
         match self.never {}
     }
@@ -81,15 +89,23 @@ impl Interp {
         Ok(())
     }
 
-    pub(crate) fn close_pool(&mut self, pool: &Pool) {
+    pub(crate) fn close_pool(&mut self, pool: &Pool, _span: Span) -> RtResult<()> {
         match pool.never {}
+    }
+
+    /// No pool exists here: nothing to finish or terminate.
+    pub(crate) fn finish_pools(&mut self, _span: Span) -> RtResult<()> {
+        Ok(())
+    }
+
+    pub(crate) fn terminate_all_pools(&mut self) {}
+
+    /// With no pools, an interrupted input's clean-up is ending the child processes.
+    pub(crate) fn end_interrupted(&mut self) {
+        self.terminate_children();
     }
 
     pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
-        match pool.never {}
-    }
-
-    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
         match pool.never {}
     }
 

@@ -1,0 +1,276 @@
+//! A pool's life around its event loop (a submodule of `pool`): who may use it (only the
+//! process that created it; other processes get a stand-in that says so), `close`, `join`
+//! and `terminate`, keeping a pool the script let go of until its tasks are done, finishing
+//! every unjoined pool at the end of a script, and what Ctrl-C does to pools in a session that
+//! goes on.
+
+use std::io::Write;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use serde::{Deserialize, Serialize};
+
+use super::{AsyncResult, Outcome, Pool, ResultCell, Task, TaskKind, pool_counts};
+use crate::interp::value::Value;
+use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::sys;
+use crate::runtime::wire::{Wire, encode_one};
+use crate::syntax::Span;
+
+const NOT_MINE: &str = "a pool can only be used by the process that created it";
+
+/// A pool or result handle as another process sees it: it prints as the original did and
+/// raises "a pool can only be used by the process that created it" when used.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ForeignHandle {
+    owner: i32,
+    size: u32,
+    /// A result handle of the pool, rather than the pool.
+    result: Option<String>,
+}
+
+/// The stand-in another process gets for a pool or result handle it reads from a global (the
+/// handle itself cannot cross).
+pub fn to_foreign(value: &Value) -> Option<Wire> {
+    let Value::Handle(h) = value else { return None };
+    let any = h.as_any();
+    if let Some(pool) = any.downcast_ref::<Rc<Pool>>() {
+        return Some(Wire::Foreign(ForeignHandle {
+            owner: pool.owner,
+            size: pool.size as u32,
+            result: None,
+        }));
+    }
+    let result = any.downcast_ref::<Rc<AsyncResult>>()?;
+    Some(Wire::Foreign(ForeignHandle {
+        owner: result.pool.owner,
+        size: result.pool.size as u32,
+        result: Some(result.cell.description.clone()),
+    }))
+}
+
+/// The stand-in's value in the receiving process.
+pub fn from_foreign(handle: &ForeignHandle) -> Value {
+    let pool = Rc::new(Pool::new(
+        handle.size as usize,
+        handle.owner,
+        crate::runtime::StartMethod::default(),
+    ));
+    match &handle.result {
+        None => Value::handle(pool),
+        Some(description) => Value::handle(Rc::new(AsyncResult {
+            cell: Rc::new(ResultCell {
+                outcome: std::cell::RefCell::new(Outcome::Pending),
+                observed: std::cell::Cell::new(true),
+                description: description.clone(),
+            }),
+            pool,
+        })),
+    }
+}
+
+/// Fails unless this process created the pool.
+pub fn check_mine(pool: &Pool, span: Span) -> RtResult<()> {
+    if pool.mine() {
+        Ok(())
+    } else {
+        Err(RtError::new(NOT_MINE, span))
+    }
+}
+
+/// A wait's timeout in seconds: below 0 means 0 (return at once), as in Python.
+pub fn wait_timeout(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
+    match v {
+        Value::Int(i) if *i < 0 => Ok(Duration::ZERO),
+        Value::Float(f) if *f < 0.0 => Ok(Duration::ZERO),
+        v => crate::runtime::process::timeout_arg(v, what, span),
+    }
+}
+
+/// The error of a task whose values could not be encoded when it was handed to a worker
+/// (for a chunk of `map`, naming the item).
+pub fn unsendable_message(task: &Task, message: &str) -> String {
+    let item = match &task.kind {
+        TaskKind::Chunk { items, range, .. } => items[range.clone()]
+            .iter()
+            .position(|v| encode_one(v).is_err())
+            .map(|i| format!(", item {}", range.start + i))
+            .unwrap_or_default(),
+        TaskKind::Call { .. } => String::new(),
+    };
+    format!("{message} (in {}{item})", task.result.description)
+}
+
+/// True when nothing of the pool is left for the script to see: no task unfinished, no
+/// error unread; or it was joined or terminated.
+fn done_with(pool: &Pool) -> bool {
+    let st = pool.state.borrow();
+    st.terminated
+        || st.released
+        || (st.tasks.is_empty() && st.failed.iter().all(|c| c.observed.get()))
+}
+
+impl Interp {
+    /// `close p`.
+    pub(crate) fn close_pool(&mut self, pool: &Pool, span: Span) -> RtResult<()> {
+        check_mine(pool, span)?;
+        pool.state.borrow_mut().closed = true;
+        Ok(())
+    }
+
+    /// `join p`: waits for every task, runs every callback, reports errors nobody read, and
+    /// lets the workers go.
+    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+        check_mine(pool, span)?;
+        if !pool.state.borrow().closed {
+            return Err(RtError::new(
+                "cannot join a pool that is still open: `close` it first (`close p`)",
+                span,
+            ));
+        }
+        let progress =
+            crate::runtime::progress::Progress::new(self.runtime.progress, pool_counts(pool));
+        let result = self.wait_until(None, span, |_| {
+            progress.tick(pool_counts(pool));
+            pool.is_idle()
+        });
+        progress.finish();
+        note_interrupt(pool, result)?;
+        self.run_callbacks(span)?;
+        let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
+        let mut report = String::new();
+        for cell in failed {
+            if !cell.observed.get() {
+                if let Outcome::Error(message) = &*cell.outcome.borrow() {
+                    report.push_str(&format!(
+                        "error in pool task {}: {message}\n",
+                        cell.description
+                    ));
+                }
+            }
+        }
+        if !report.is_empty() {
+            let _ = std::io::stderr().write_all(report.as_bytes());
+        }
+        self.release_workers(pool);
+        Ok(())
+    }
+
+    /// Tells the workers there is no more work (they exit when their link closes) and reaps them.
+    fn release_workers(&mut self, pool: &Pool) {
+        pool.state.borrow_mut().released = true;
+        let workers = std::mem::take(&mut pool.state.borrow_mut().workers);
+        let pids: Vec<i32> = workers.iter().map(|w| w.pid).collect();
+        drop(workers);
+        for pid in pids {
+            if sys::reap(pid, Instant::now() + Duration::from_secs(2)).is_none() {
+                // A worker exits as soon as its link closes; one that does not is stuck.
+                sys::send_signal(pid, Signal::SIGKILL);
+                let _ = sys::reap(pid, Instant::now() + Duration::from_secs(2));
+                let _ = std::io::stderr().write_all(
+                    format!(
+                        "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+    }
+
+    /// `p.terminate()`: stops the workers now; unfinished results raise when read.
+    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
+        {
+            let mut st = pool.state.borrow_mut();
+            st.terminated = true;
+            st.closed = true;
+            st.queue.clear();
+        }
+        pool.kill_workers();
+        let tasks: Vec<Task> = pool
+            .state
+            .borrow_mut()
+            .tasks
+            .drain()
+            .map(|(_, t)| t)
+            .collect();
+        for task in tasks {
+            task.result.observed.set(true);
+            *task.result.outcome.borrow_mut() = Outcome::Error(format!(
+                "the pool was terminated before {} finished",
+                task.result.description
+            ));
+        }
+    }
+
+    /// Keeps a pool that has work alive even if the script lets go of it, so that its tasks
+    /// finish and its errors are reported (at the latest at the end of the script).
+    pub(super) fn keep_pool(&mut self, pool: &Rc<Pool>) {
+        if !self.runtime.kept_pools.iter().any(|p| Rc::ptr_eq(p, pool)) {
+            self.runtime.kept_pools.push(pool.clone());
+        }
+    }
+
+    /// Lets go of kept pools that are done.
+    pub(super) fn release_kept_pools(&mut self) {
+        if self.runtime.kept_pools.iter().any(|p| done_with(p)) {
+            let kept = std::mem::take(&mut self.runtime.kept_pools);
+            let (done, busy): (Vec<_>, Vec<_>) = kept.into_iter().partition(|p| done_with(p));
+            self.runtime.kept_pools = busy;
+            drop(done);
+        }
+    }
+
+    /// At the end of a script (or of a spawned child): every pool it made and did not join or
+    /// terminate is closed and joined, so its queued tasks run, its callbacks run and its
+    /// unread errors are reported.
+    pub(crate) fn finish_pools(&mut self, span: Span) -> RtResult<()> {
+        for pool in self.live_pools() {
+            let open = {
+                let st = pool.state.borrow();
+                !st.terminated && !st.released
+            };
+            if open {
+                pool.state.borrow_mut().closed = true;
+                self.join_pool(&pool, span)?;
+            }
+        }
+        self.runtime.kept_pools.clear();
+        Ok(())
+    }
+
+    /// After Ctrl-C interrupted an input in a session that goes on: the child processes are
+    /// ended, and the pools that input was waiting for are terminated (they say so when printed
+    /// and when used); the other pools keep working.
+    pub(crate) fn end_interrupted(&mut self) {
+        for pool in self.live_pools() {
+            if pool.interrupted.replace(false) {
+                self.terminate_pool(&pool);
+            }
+        }
+        self.release_kept_pools();
+        // Child processes are all ended, as before; the pools are set aside meanwhile.
+        let pools = std::mem::take(&mut self.runtime.pools);
+        let kept = std::mem::take(&mut self.runtime.kept_pools);
+        self.terminate_children();
+        self.runtime.pools = pools;
+        self.runtime.kept_pools = kept;
+    }
+
+    /// Every pool this process made: terminated (Ctrl-C, SIGTERM, SIGHUP).
+    pub(crate) fn terminate_all_pools(&mut self) {
+        for pool in self.live_pools() {
+            self.terminate_pool(&pool);
+        }
+        self.runtime.kept_pools.clear();
+    }
+}
+
+/// Marks the pool a wait was interrupted in, for [`Interp::end_interrupted`].
+pub fn note_interrupt<T>(pool: &Pool, result: RtResult<T>) -> RtResult<T> {
+    if matches!(&result, Err(e) if e.kind == crate::ErrorKind::Interrupted) {
+        pool.interrupted.set(true);
+    }
+    result
+}
