@@ -355,3 +355,34 @@ fn size_limits_end_the_script_with_a_located_error() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
 }
+
+/// The limits example of docs/embedding.md is `examples/limits.rs` word for word, and it runs
+/// and prints what the docs say.
+#[test]
+fn the_documented_limits_example_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/embedding.md")).expect("read doc");
+    let source = std::fs::read_to_string(root.join("examples/limits.rs")).expect("read example");
+    let section = &doc[doc.find("## Limits").expect("Limits section")..];
+    let block = |fence: &str| -> String {
+        let start = section.find(fence).expect("fenced block") + fence.len();
+        section[start..].split("\n```").next().unwrap().to_string()
+    };
+    let code = block("```rust\n");
+    let main = &source[source.find("fn main()").expect("main")..];
+    assert_eq!(
+        code.trim_end(),
+        main.trim_end(),
+        "docs/embedding.md differs from the example"
+    );
+    let printed = section[section.find("\nprints\n").expect("printed output")..].to_string();
+    let expected = {
+        let start = printed.find("```\n").unwrap() + 4;
+        printed[start..].split("```").next().unwrap().to_string()
+    };
+    let out = std::process::Command::new(example("limits"))
+        .output()
+        .expect("run the limits example");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}
