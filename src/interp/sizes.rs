@@ -138,7 +138,10 @@ impl Interp {
     ) -> RtResult<()> {
         let extra = other.borrow().len();
         let len = list.borrow().len().saturating_add(extra);
-        self.building(Kind::List, len, span)?;
+        // The whole list must fit; the work is the items copied (a loop that extends a list by
+        // one item at a time is linear, not quadratic).
+        self.check_size(Kind::List, len, span)?;
+        self.charge(extra as u64, span)?;
         if Rc::ptr_eq(list, other) {
             let mut items = list.borrow_mut();
             reserve_list(&mut items, extra, span)?;

@@ -18,7 +18,9 @@ pub fn try_sort_by<T: Clone, E>(
         let end = (start + RUN).min(len);
         for i in start + 1..end {
             let mut j = i;
-            while j > start && cmp(&items[j - 1], &items[j])? == Ordering::Greater {
+            // As Python does, ask whether the later item is smaller (so an error names the
+            // types in the order Python's would: `sorted([1, "a"])` compares str and int).
+            while j > start && cmp(&items[j], &items[j - 1])? == Ordering::Less {
                 items.swap(j - 1, j);
                 j -= 1;
             }
