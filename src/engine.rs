@@ -246,9 +246,9 @@ impl Engine {
         self
     }
 
-    /// Caps loop iterations plus function calls per run, counting also the items that `*` and
-    /// `+` build from strs and lists; past it, the run fails with a clear error (before a huge
-    /// value is built).
+    /// Caps loop iterations plus function calls per run, counting also the size of what
+    /// operators, builtins and methods build (bytes of a str, items of a list, entries of a
+    /// map); past it, the run fails with a clear error (before a huge value is built).
     ///
     /// ```
     /// let mut engine = mpscript::Engine::new();
@@ -257,9 +257,58 @@ impl Engine {
     /// assert!(err.message().contains("operation limit"));
     /// let err = engine.eval("let big = [0] * 1000000").unwrap_err();
     /// assert!(err.message().contains("operation limit"));
+    /// let err = engine.eval("let l = [0]\nwhile true { l.extend(l) }").unwrap_err();
+    /// assert!(err.message().contains("operation limit"));
     /// ```
     pub fn set_max_operations(&mut self, max: u64) -> &mut Engine {
         self.interp.limits_mut().max_operations = Some(max);
+        self
+    }
+
+    /// Caps the length in bytes of every str a script builds (`+`, `*`, f-strings, `str()`,
+    /// `print`, `join`, `replace`, ...); past it the run fails with an `ErrorKind::Limit` error
+    /// at the line that would build it, before the str is built. The default is 1 GiB;
+    /// `usize::MAX` removes the limit.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_max_string_size(1000);
+    /// let err = engine.eval("let s = \"ab\"\nwhile true { s = s + s }").unwrap_err();
+    /// assert_eq!(err.kind(), mpscript::ErrorKind::Limit);
+    /// assert_eq!(err.short(), "<eval>:2:18: size limit exceeded: a str of 1024 bytes (the limit is 1000)");
+    /// ```
+    pub fn set_max_string_size(&mut self, bytes: usize) -> &mut Engine {
+        self.interp.limits_mut().max_string_size = bytes;
+        self
+    }
+
+    /// Caps the number of items of every list a script builds (`push`, `extend`, `+`, `*`,
+    /// `range`, `split`, ...), as [`Engine::set_max_string_size`] does for strs. The default
+    /// is 100,000,000 items.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_max_array_size(100);
+    /// let err = engine.eval("let l = []\nwhile true { l.push(0) }").unwrap_err();
+    /// assert_eq!(err.short(), "<eval>:2:14: size limit exceeded: a list of 101 items (the limit is 100)");
+    /// ```
+    pub fn set_max_array_size(&mut self, items: usize) -> &mut Engine {
+        self.interp.limits_mut().max_array_size = items;
+        self
+    }
+
+    /// Caps the number of entries of every map a script builds (`m[k] = v`, map literals,
+    /// `copy`), as [`Engine::set_max_string_size`] does for strs. The default is 10,000,000
+    /// entries.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.set_max_map_size(100);
+    /// let err = engine.eval("let m = {}\nfor i in range(1000) { m[i] = i }").unwrap_err();
+    /// assert_eq!(err.short(), "<eval>:2:24: size limit exceeded: a map of 101 entries (the limit is 100)");
+    /// ```
+    pub fn set_max_map_size(&mut self, entries: usize) -> &mut Engine {
+        self.interp.limits_mut().max_map_size = entries;
         self
     }
 

@@ -289,3 +289,145 @@ fn a_host_that_forgot_init_gets_a_clear_error_not_endless_children() {
     assert_eq!(status, Some(1), "stderr: {stderr}");
     assert!(stderr.contains("call mpscript::init()"), "{stderr}");
 }
+
+/// Runs `code` on an engine set up by `setup` and checks that it ends with a limit error of
+/// `message` at `line:col`.
+fn limit_error(setup: impl Fn(&mut Engine), code: &str, message: &str, at: &str) {
+    let mut engine = Engine::new();
+    setup(&mut engine);
+    let err = engine.eval(code).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit, "{code}: {err}");
+    assert!(err.message().contains(message), "{code}: {err}");
+    assert!(
+        err.short().starts_with(&format!("<eval>:{at}:")),
+        "{code}: {err}"
+    );
+}
+
+#[test]
+fn the_operation_limit_counts_what_builtins_and_methods_build() {
+    // Each of these doubles a value 40 times: without counting what they build, the operation
+    // limit never stops them before the host runs out of memory.
+    let ops = |e: &mut Engine| {
+        e.set_max_operations(100_000);
+    };
+    for (code, at) in [
+        ("let l = [1, 2]\nfor i in range(40) { l.extend(l) }", "2:22"),
+        (
+            "let s = \"ab\"\nfor i in range(40) { s = \"\".join([s, s]) }",
+            "2:26",
+        ),
+        (
+            "let s = \"ab\"\nfor i in range(40) { s = f\"{s}{s}\" }",
+            "2:26",
+        ),
+        (
+            "let s = \"a\"\nwhile true { s = s.replace(\"a\", \"aa\") }",
+            "2:18",
+        ),
+        (
+            "let s = \"ab \" * 1000\nwhile true { let w = s.split() }",
+            "2:22",
+        ),
+        (
+            "let s = [\"ab\"]\nwhile true { let t = str(s)\ns = [t, t] }",
+            "2:22",
+        ),
+    ] {
+        limit_error(ops, code, "operation limit exceeded", at);
+    }
+}
+
+#[test]
+fn size_limits_end_the_script_with_a_located_error() {
+    let strs = |e: &mut Engine| {
+        e.set_max_string_size(1000);
+    };
+    for (code, at) in [
+        (
+            "let s = \"ab\"\nfor i in range(40) { s = \"\".join([s, s]) }",
+            "2:26",
+        ),
+        ("let s = \"ab\"\nfor i in range(40) { s += s }", "2:22"),
+        (
+            "let s = \"a\"\nwhile true { s = s.replace(\"a\", \"aa\") }",
+            "2:18",
+        ),
+        ("let s = \"x\" * 600\nlet t = f\"{s}{s}\"", "2:9"),
+        ("let l = [\"abcdefghij\"] * 200\nlet t = str(l)", "2:9"),
+        ("let l = [\"abcdefghij\"] * 200\nprint(l)", "2:1"),
+        ("let s = \"x\" * 1001", "1:9"),
+        ("let s = \"ΐ\" * 400\nlet t = s.upper()", "2:9"),
+    ] {
+        limit_error(strs, code, "size limit exceeded: a str of", at);
+    }
+    let lists = |e: &mut Engine| {
+        e.set_max_array_size(1000);
+    };
+    for (code, at) in [
+        ("let l = [1, 2]\nfor i in range(40) { l.extend(l) }", "2:22"),
+        ("let l = []\nwhile true { l.push(1) }", "2:14"),
+        ("let l = []\nwhile true { l.insert(0, 1) }", "2:14"),
+        ("let l = [1] * 600\nlet m = l + l", "2:9"),
+        ("let l = [1] * 1001", "1:9"),
+        ("let l = range(1001)", "1:9"),
+        ("let w = (\"x \" * 1001).split()", "1:9"),
+        ("let w = sorted(\"x\" * 1001)", "1:9"),
+    ] {
+        limit_error(lists, code, "size limit exceeded: a list of", at);
+    }
+    let maps = |e: &mut Engine| {
+        e.set_max_map_size(100);
+    };
+    for (code, at) in [
+        ("let m = {}\nfor i in range(1000) { m[i] = i }", "2:24"),
+        ("let m = {}\nfor i in range(1000) { m[str(i)] = i }", "2:24"),
+    ] {
+        limit_error(maps, code, "size limit exceeded: a map of", at);
+    }
+    // Up to the limit is fine; limits are not catchable by the script.
+    let mut engine = Engine::new();
+    engine
+        .set_max_string_size(10)
+        .set_max_array_size(10)
+        .set_max_map_size(10);
+    assert_eq!(
+        engine.eval("let m = {}\nfor i in range(10) { m[i] = i }\nlen(\"x\" * 10) + len([0] * 10) + len(m)").unwrap(),
+        mpscript::Value::Int(30)
+    );
+    let err = engine
+        .eval("try { let s = \"x\" * 11 } catch e { }")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+}
+
+/// The limits example of docs/embedding.md is `examples/limits.rs` word for word, and it runs
+/// and prints what the docs say.
+#[test]
+fn the_documented_limits_example_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/embedding.md")).expect("read doc");
+    let source = std::fs::read_to_string(root.join("examples/limits.rs")).expect("read example");
+    let section = &doc[doc.find("## Limits").expect("Limits section")..];
+    let block = |fence: &str| -> String {
+        let start = section.find(fence).expect("fenced block") + fence.len();
+        section[start..].split("\n```").next().unwrap().to_string()
+    };
+    let code = block("```rust\n");
+    let main = &source[source.find("fn main()").expect("main")..];
+    assert_eq!(
+        code.trim_end(),
+        main.trim_end(),
+        "docs/embedding.md differs from the example"
+    );
+    let printed = section[section.find("\nprints\n").expect("printed output")..].to_string();
+    let expected = {
+        let start = printed.find("```\n").unwrap() + 4;
+        printed[start..].split("```").next().unwrap().to_string()
+    };
+    let out = std::process::Command::new(example("limits"))
+        .output()
+        .expect("run the limits example");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}

@@ -133,7 +133,7 @@ fn deep_recursion_within_limit_runs() {
 fn huge_repetition_is_refused() {
     Test::new()
         .script("let s = \"x\" * 9223372036854775807")
-        .stderr_contains("repetition is too large")
+        .stderr_contains("size limit exceeded: a str of 9223372036854775807 bytes")
         .status(1)
         .run();
 }
@@ -155,4 +155,190 @@ fn for_over_a_huge_range_counts_without_building_the_list() {
         )
         .stdout("7\n")
         .run();
+}
+
+/// Equality, ordering, `in`, sorting and printing of deeply nested values give the right answer
+/// at any depth (no depth cut-off that answers `false` or prints `...`).
+#[test]
+fn deep_values_compare_sort_and_print_right() {
+    Test::new()
+        .script(
+            r#"
+            fn nest(n, leaf) {
+                let x = leaf
+                for i in range(n) { x = [x] }
+                return x
+            }
+            fn nest_map(n, leaf) {
+                let x = leaf
+                for i in range(n) { x = {"k": x, "n": i} }
+                return x
+            }
+            for n in [600, 10000, 100000] {
+                let a = nest(n, 1)
+                let b = nest(n, 1)
+                let c = nest(n, 2)
+                print(n, a == b, a != b, a == c, a != c, a < c, c > a, a <= b, a < b)
+                print(nest_map(n, 1) == nest_map(n, 1), nest_map(n, 1) != nest_map(n, 2))
+                print(a in [c, b], [c, a].index(b), sorted([c, a, b])[2] == c, max([a, c]) == c)
+                print(len(str(a)) == 2 * n + 1, str(c).endswith("2" + "]" * n))
+                print([a, 1] == [b, 1], nest(n + 1, 1) == a, a == [b], {"x": a} == {"x": b})
+            }
+            "#,
+        )
+        .stdout(
+            "
+            600 true false false true true true true false
+            true true
+            true 1 true true
+            true true
+            true false false true
+            10000 true false false true true true true false
+            true true
+            true 1 true true
+            true true
+            true false false true
+            100000 true false false true true true true false
+            true true
+            true 1 true true
+            true true
+            true false false true
+            ",
+        )
+        .run();
+}
+
+/// Values that contain themselves: equality compares them as the infinite values they are
+/// (both print as `[1, [...]]`), ordering them is a located error, never a hang or a crash.
+#[test]
+fn self_containing_values_compare_or_raise() {
+    Test::new()
+        .script(
+            "
+            let a = [1]
+            a.push(a)
+            let b = [1]
+            b.push(b)
+            let c = [2]
+            c.push(c)
+            print(a == b, a == c, a == a, a < c, a <= a)
+            print(a < b)
+            ",
+        )
+        .stdout("true false true true true\n")
+        .stderr_contains("cannot order lists that contain themselves")
+        .stderr_contains("script.mps:8:7")
+        .status(1)
+        .run();
+}
+
+/// Sending a value nested deeper than the wire format carries is a located error.
+#[test]
+fn sending_a_deep_value_is_a_located_error() {
+    crate::harness::both(|| {
+        Test::new()
+            .script(
+                "
+                let x = 1
+                for i in range(100000) { x = [x] }
+                fn f(v) { return 1 }
+                let p = spawn f(x)
+                ",
+            )
+            .stderr_contains("nested too deeply")
+            .stderr_contains("script.mps:4:9")
+            .status(1)
+    });
+}
+
+/// The default size limits of the command line refuse a huge str or list before building it.
+#[test]
+fn default_size_limits_refuse_huge_values_before_building_them() {
+    Test::new()
+        .script("let s = \"x\" * 2000000000")
+        .stderr_contains("size limit exceeded: a str of 2000000000 bytes")
+        .stderr_contains("script.mps:1:9")
+        .status(1)
+        .run();
+    Test::new()
+        .script("let xs = [1, 2]\nlet ys = range(200000000)")
+        .stderr_contains("size limit exceeded: a list of 200000000 items")
+        .stderr_contains("script.mps:2:10")
+        .status(1)
+        .run();
+}
+
+/// Runs a script with its address space capped (`ulimit -v`), so a doubling value runs out of
+/// memory long before the default size limits; the allocation that fails must become a
+/// located error, not the allocator's abort.
+fn run_with_memory_cap(script: &str, kib: u64) -> crate::harness::Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("script.mps"), script).expect("write script");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" run script.mps"))
+        .arg(crate::harness::BIN)
+        .current_dir(dir.path())
+        .output()
+        .expect("run sh");
+    use std::os::unix::process::ExitStatusExt;
+    crate::harness::Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+        status: out
+            .status
+            .code()
+            .unwrap_or_else(|| -out.status.signal().unwrap_or(0)),
+    }
+}
+
+#[test]
+fn running_out_of_memory_is_a_located_error_not_an_abort() {
+    for (script, what, at) in [
+        (
+            "let s = \"ab\" * 1000\nwhile true { s = \"\".join([s, s]) }",
+            "out of memory building a str of",
+            "script.mps:2:18",
+        ),
+        (
+            "let l = [1, 2]\nwhile true { l.extend(l) }",
+            "out of memory building a list of",
+            "script.mps:2:14",
+        ),
+        (
+            "let s = \"ab\" * 1000\nwhile true { s = s.replace(\"ab\", \"abab\") }",
+            "out of memory building a str of",
+            "script.mps:2:18",
+        ),
+    ] {
+        let out = run_with_memory_cap(script, 200_000);
+        assert_eq!(out.status, 1, "{script}: {out:?}");
+        assert!(out.stderr.contains(what), "{script}: {}", out.stderr);
+        assert!(out.stderr.contains(at), "{script}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("memory allocation of"),
+            "{script}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A comparison that fails half way through a sort (nan, mixed types) is a located error; it
+/// used to make the standard library's sort panic ("does not implement a total order").
+#[test]
+fn sorting_with_a_failing_comparison_raises() {
+    for (setup, message) in [
+        ("xs[1000] = float(\"nan\")", "cannot order nan"),
+        ("xs[1000] = \"a\"", "cannot compare"),
+        ("xs[1000] = [1]", "cannot compare"),
+    ] {
+        Test::new()
+            .script(&format!(
+                "let xs = []\nfor i in range(2000) {{ xs.push(random()) }}\n{setup}\nxs.sort()\n"
+            ))
+            .stderr_contains(message)
+            .stderr_contains("script.mps:4:1")
+            .status(1)
+            .run();
+    }
 }

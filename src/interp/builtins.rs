@@ -5,6 +5,7 @@ use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::ops;
+use super::sizes::{self, Kind};
 use super::value::Value;
 use super::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -60,9 +61,6 @@ builtins! {
     Lock => "lock",
     Shared => "shared",
 }
-
-/// Largest list `range()` builds (a `for` over `range` never builds one).
-const MAX_RANGE_LIST: i64 = 100_000_000;
 
 /// Arguments of one builtin call, with helpers that produce uniform error messages.
 struct CallArgs {
@@ -189,17 +187,18 @@ impl Interp {
                 let mut line = String::new();
                 for (i, v) in a.positional.iter().enumerate() {
                     if i > 0 {
-                        line.push_str(&sep);
+                        self.append(&mut line, &sep, span)?;
                     }
-                    line.push_str(&v.to_display());
+                    let text = self.display(v, span)?;
+                    self.append(&mut line, &text, span)?;
                 }
-                line.push_str(&end);
+                self.append(&mut line, &end, span)?;
                 self.write_out(&line, span)?;
                 Ok(Value::Nil)
             }
             Builtin::Str => {
                 a.count(1, 1)?;
-                Ok(Value::Str(a.positional[0].to_display().into()))
+                Ok(Value::Str(self.display(&a.positional[0], span)?))
             }
             Builtin::Queue => {
                 a.count(0, 0)?;
@@ -219,7 +218,7 @@ impl Interp {
             }
             Builtin::Repr => {
                 a.count(1, 1)?;
-                Ok(Value::Str(a.positional[0].repr().into()))
+                Ok(Value::Str(self.repr(&a.positional[0], span)?))
             }
             Builtin::Int => {
                 a.count(1, 1)?;
@@ -260,11 +259,9 @@ impl Interp {
                 a.count(1, 3)?;
                 let (start, stop, step) =
                     range_bounds(&a.positional).map_err(|m| RtError::new(m, span))?;
-                let len = range_len(start, stop, step);
-                if len > MAX_RANGE_LIST {
-                    return Err(a.err(format!("too large to build a list ({len} items)")));
-                }
-                let mut items = Vec::with_capacity(len as usize);
+                let len = usize::try_from(range_len(start, stop, step)).unwrap_or(usize::MAX);
+                self.building(Kind::List, len, span)?;
+                let mut items = sizes::new_list(len, span)?;
                 let mut i = start;
                 for _ in 0..len {
                     items.push(Value::Int(i));
@@ -392,18 +389,19 @@ impl Interp {
                 };
                 // Adding runs no script code, so the list can stay borrowed (no copy).
                 for item in items.borrow().iter() {
-                    total = super::eval::binary_values(BinaryOp::Add, &total, item)
-                        .map_err(|m| RtError::new(m, span))?;
+                    total = self.binary(BinaryOp::Add, &total, item, span)?;
                 }
                 Ok(total)
             }
             Builtin::Sorted => {
                 a.count(1, 1)?;
                 let items = match &a.positional[0] {
-                    Value::Str(s) => s
-                        .chars()
-                        .map(|c| Value::Str(c.to_string().into()))
-                        .collect(),
+                    Value::Str(s) => {
+                        self.building(Kind::List, s.chars().count(), span)?;
+                        s.chars()
+                            .map(|c| Value::Str(c.to_string().into()))
+                            .collect()
+                    }
                     Value::Map(m) => m.borrow().keys().map(|k| k.to_value()).collect(),
                     _ => a.list(0)?,
                 };
@@ -420,6 +418,7 @@ impl Interp {
                     )));
                 };
                 let m = m.borrow();
+                self.building(Kind::List, m.len(), span)?;
                 Ok(Value::list(match builtin {
                     Builtin::Keys => m.keys().map(|k| k.to_value()).collect(),
                     Builtin::Values => m.values().cloned().collect(),
@@ -451,25 +450,11 @@ impl Interp {
             None => items.clone(),
         };
         let mut order: Vec<usize> = (0..items.len()).collect();
-        let mut failure = None;
-        order.sort_by(
-            |&i, &j| match ops::compare(BinaryOp::Lt, &keys[i], &keys[j]) {
-                Ok(o) => {
-                    if reverse {
-                        o.reverse()
-                    } else {
-                        o
-                    }
-                }
-                Err(m) => {
-                    failure.get_or_insert(m);
-                    Ordering::Equal
-                }
-            },
-        );
-        if let Some(m) = failure {
-            return Err(RtError::new(format!("sorted(): {m}"), span));
-        }
+        super::sort::try_sort_by(&mut order, |&i, &j| {
+            let o = ops::compare(BinaryOp::Lt, &keys[i], &keys[j])?;
+            Ok(if reverse { o.reverse() } else { o })
+        })
+        .map_err(|m: String| RtError::new(format!("sorted(): {m}"), span))?;
         Ok(order.into_iter().map(|i| items[i].clone()).collect())
     }
 

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use super::builtins::Builtin;
 use super::ir::{self, Args, Capture, ExprKind, FnProto, Place, StmtKind};
 use super::ops;
+use super::sizes::Kind;
 use super::value::{Closure, Function, Group, Value};
 use super::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -169,18 +170,14 @@ fn run_local_int_op(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Va
 #[inline(never)]
 fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
-        let cost = match (interp.operand(f, a), interp.operand(f, b)) {
+        let (x, y, size) = match (interp.operand(f, a), interp.operand(f, b)) {
             (Some(x), Some(y)) => match build_cost(*op, &x, &y) {
                 0 => return binary_values(*op, &x, &y).map_err(|m| RtError::new(m, e.span)),
-                cost => cost,
+                size => (x.clone(), y.clone(), size),
             },
             _ => return interp.eval_any(f, e),
         };
-        interp.charge(cost, e.span)?;
-        let (x, y) = (interp.operand(f, a), interp.operand(f, b));
-        if let (Some(x), Some(y)) = (x, y) {
-            return binary_values(*op, &x, &y).map_err(|m| RtError::new(m, e.span));
-        }
+        return interp.build_binary(*op, &x, &y, size, e.span);
     }
     interp.eval_any(f, e)
 }
@@ -656,11 +653,11 @@ impl Interp {
                 self.binary(*op, &a, &b, expr.span)
             }
             ExprKind::BinaryFast(op, a, b) => {
-                let result = match (self.operand(f, a), self.operand(f, b)) {
-                    (Some(x), Some(y)) => binary_values(*op, &x, &y),
+                let (x, y) = match (self.operand(f, a), self.operand(f, b)) {
+                    (Some(x), Some(y)) => (x.clone(), y.clone()),
                     _ => return Err(self.undefined_operand(f, a, b, expr.span)),
                 };
-                result.map_err(|m| RtError::new(m, expr.span))
+                self.binary(*op, &x, &y, expr.span)
             }
             ExprKind::LocalIntOp(op, i, k) => {
                 let a = self.read(f, Place::Local(*i), expr.span)?;
@@ -710,17 +707,24 @@ impl Interp {
                 let mut out = String::new();
                 for part in parts.iter() {
                     match part {
-                        ir::FPart::Lit(s) => out.push_str(s),
+                        ir::FPart::Lit(s) => self.append(&mut out, s, expr.span)?,
                         ir::FPart::Expr(e, spec) => {
                             let v = self.eval(f, e)?;
                             match spec {
-                                None => out.push_str(&v.to_display()),
-                                Some(spec) => super::format::apply(spec, &v, &mut out)
-                                    .map_err(|m| RtError::new(m, e.span))?,
+                                None => {
+                                    let text = self.display(&v, expr.span)?;
+                                    self.append(&mut out, &text, expr.span)?;
+                                }
+                                Some(spec) => {
+                                    super::format::apply(spec, &v, &mut out)
+                                        .map_err(|m| RtError::new(m, e.span))?;
+                                    self.check_size(Kind::Str, out.len(), expr.span)?;
+                                }
                             }
                         }
                     }
                 }
+                self.charge(out.len() as u64, expr.span)?;
                 Ok(Value::Str(out.into()))
             }
             ExprKind::List(items) => Ok(Value::list(self.eval_all(f, items)?)),
@@ -781,11 +785,10 @@ impl Interp {
         b: &Value,
         span: Span,
     ) -> RtResult<Value> {
-        let cost = build_cost(op, a, b);
-        if cost > 0 {
-            self.charge(cost, span)?;
+        match build_cost(op, a, b) {
+            0 => binary_values(op, a, b).map_err(|m| RtError::new(m, span)),
+            size => self.build_binary(op, a, b, size, span),
         }
-        binary_values(op, a, b).map_err(|m| RtError::new(m, span))
     }
 
     fn eval_all(&mut self, f: &Frame, exprs: &[ir::Expr]) -> RtResult<Vec<Value>> {

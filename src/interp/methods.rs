@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use super::sizes::{self, Kind};
 use super::value::Value;
 use super::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -143,8 +144,8 @@ impl Interp {
         }
         match &object {
             Value::List(_) => self.list_method(&object, call, named),
-            Value::Str(s) => str_method(s, call),
-            Value::Map(_) => map_method(&object, call),
+            Value::Str(s) => str_method(self, s, call),
+            Value::Map(_) => map_method(self, &object, call),
             _ => Err(RtError::new(
                 format!(
                     "{} has no method `{name}`",
@@ -167,7 +168,10 @@ impl Interp {
         match c.name {
             "push" => {
                 c.count(1, 1)?;
-                list.borrow_mut().push(c.args[0].clone());
+                let mut items = list.borrow_mut();
+                self.check_size(Kind::List, items.len() + 1, c.span)?;
+                sizes::reserve_list(&mut items, 1, c.span)?;
+                items.push(c.args[0].clone());
                 Ok(Value::Nil)
             }
             "pop" => {
@@ -194,6 +198,8 @@ impl Interp {
                     return Err(c.err("the position must be an int"));
                 };
                 let i = if i < 0 { (i + len).max(0) } else { i.min(len) };
+                self.check_size(Kind::List, items.len() + 1, c.span)?;
+                sizes::reserve_list(&mut items, 1, c.span)?;
                 items.insert(i as usize, c.args[1].clone());
                 Ok(Value::Nil)
             }
@@ -202,8 +208,7 @@ impl Interp {
                 let Value::List(other) = &c.args[0] else {
                     return Err(c.err(format!("expected a list, got {}", c.args[0].type_name())));
                 };
-                let extra = other.borrow().clone();
-                list.borrow_mut().extend(extra);
+                self.extend_list(list, other, c.span)?;
                 Ok(Value::Nil)
             }
             "index" | "remove" => {
@@ -222,6 +227,7 @@ impl Interp {
                 c.count(0, 0)?;
                 let reverse = named.first().is_some_and(|(_, v)| v.truthy());
                 let items = list.borrow().clone();
+                self.building(Kind::List, items.len(), c.span)?;
                 let sorted = self.sort(items, None, reverse, c.span)?;
                 *list.borrow_mut() = sorted;
                 Ok(Value::Nil)
@@ -233,7 +239,11 @@ impl Interp {
             }
             "copy" => {
                 c.count(0, 0)?;
-                Ok(Value::list(list.borrow().clone()))
+                let items = list.borrow();
+                self.building(Kind::List, items.len(), c.span)?;
+                let mut copy = sizes::new_list(items.len(), c.span)?;
+                copy.extend(items.iter().cloned());
+                Ok(Value::list(copy))
             }
             "clear" => {
                 c.count(0, 0)?;
@@ -328,7 +338,17 @@ impl Interp {
             }
             Value::Map(entries) => {
                 let key = index.to_key().map_err(|m| RtError::new(m, span))?;
-                entries.borrow_mut().insert(key, value);
+                let mut entries = entries.borrow_mut();
+                let len = entries.len();
+                if len >= self.limits.max_map_size && !entries.contains_key(&key) {
+                    self.check_size(Kind::Map, len + 1, span)?;
+                }
+                if len == entries.capacity() {
+                    entries
+                        .try_reserve(1)
+                        .map_err(|_| sizes::out_of_memory(Kind::Map, len + 1, span))?;
+                }
+                entries.insert(key, value);
                 Ok(())
             }
             Value::Str(_) => Err(RtError::new("a str cannot be changed in place", span)),
@@ -357,21 +377,31 @@ fn list_index(index: &Value, len: usize) -> Result<usize, String> {
     Ok(j as usize)
 }
 
-fn str_method(s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
+fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
     let text = |t: String| Ok(Value::Str(t.into()));
     match c.name {
         "split" => {
             c.count(0, 1)?;
-            let parts: Vec<Value> = match c.args.first() {
-                None | Some(Value::Nil) => s.split_whitespace().map(Value::str).collect(),
+            let sep = match c.args.first() {
+                None | Some(Value::Nil) => None,
                 Some(_) => {
                     let sep = c.str_arg(0)?;
                     if sep.is_empty() {
                         return Err(c.err("empty separator"));
                     }
-                    s.split(&*sep).map(Value::str).collect()
+                    Some(sep)
                 }
             };
+            let count = match &sep {
+                None => s.split_whitespace().count(),
+                Some(sep) => s.matches(&***sep).count() + 1,
+            };
+            interp.building(Kind::List, count, c.span)?;
+            let mut parts = sizes::new_list(count, c.span)?;
+            match &sep {
+                None => parts.extend(s.split_whitespace().map(Value::str)),
+                Some(sep) => parts.extend(s.split(&***sep).map(Value::str)),
+            }
             Ok(Value::list(parts))
         }
         "strip" | "lstrip" | "rstrip" | "upper" | "lower" | "isdigit" | "len" => {
@@ -380,8 +410,31 @@ fn str_method(s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
                 "strip" => text(s.trim().to_string()),
                 "lstrip" => text(s.trim_start().to_string()),
                 "rstrip" => text(s.trim_end().to_string()),
-                "upper" => text(s.to_uppercase()),
-                "lower" => text(s.to_lowercase()),
+                "upper" | "lower" => {
+                    // A few chars change length with case (`ΐ` upper is 6 bytes).
+                    let upper = c.name == "upper";
+                    let len: usize = s
+                        .chars()
+                        .map(|ch| {
+                            if ch.is_ascii() {
+                                1
+                            } else if upper {
+                                ch.to_uppercase().map(char::len_utf8).sum()
+                            } else {
+                                ch.to_lowercase().map(char::len_utf8).sum()
+                            }
+                        })
+                        .sum();
+                    interp.building(Kind::Str, len, c.span)?;
+                    let mut out = sizes::new_str(len, c.span)?;
+                    if upper {
+                        out.extend(s.chars().flat_map(char::to_uppercase));
+                    } else {
+                        // As `str::to_lowercase` (a final sigma lowers to `ς`).
+                        out.push_str(&s.to_lowercase());
+                    }
+                    text(out)
+                }
                 "isdigit" => Ok(Value::Bool(
                     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
                 )),
@@ -394,7 +447,18 @@ fn str_method(s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
             if from.is_empty() {
                 return Err(c.err("cannot replace an empty str"));
             }
-            text(s.replace(&*from, &to))
+            let count = s.matches(&**from).count();
+            let len = (s.len() - count * from.len()).saturating_add(count.saturating_mul(to.len()));
+            interp.building(Kind::Str, len, c.span)?;
+            let mut out = sizes::new_str(len, c.span)?;
+            let mut last = 0;
+            for (at, _) in s.match_indices(&**from) {
+                out.push_str(&s[last..at]);
+                out.push_str(&to);
+                last = at + from.len();
+            }
+            out.push_str(&s[last..]);
+            text(out)
         }
         "startswith" | "endswith" => {
             c.count(1, 1)?;
@@ -431,19 +495,25 @@ fn str_method(s: &Rc<String>, c: MethodCall) -> RtResult<Value> {
                     }
                 }
             }
-            text(
-                parts
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(s.as_str()),
-            )
+            let len = parts.iter().fold(
+                s.len().saturating_mul(parts.len().saturating_sub(1)),
+                |n, p| n.saturating_add(p.len()),
+            );
+            interp.building(Kind::Str, len, c.span)?;
+            let mut out = sizes::new_str(len, c.span)?;
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(s);
+                }
+                out.push_str(p);
+            }
+            text(out)
         }
         _ => Err(c.no_such_method(STR_METHODS)),
     }
 }
 
-fn map_method(object: &Value, c: MethodCall) -> RtResult<Value> {
+fn map_method(interp: &mut Interp, object: &Value, c: MethodCall) -> RtResult<Value> {
     let Value::Map(map) = object else {
         return Err(c.err("not a map"));
     };
@@ -468,6 +538,11 @@ fn map_method(object: &Value, c: MethodCall) -> RtResult<Value> {
         "keys" | "values" | "items" | "len" | "copy" | "clear" => {
             c.count(0, 0)?;
             let m = map.borrow();
+            match c.name {
+                "keys" | "values" | "items" => interp.building(Kind::List, m.len(), c.span)?,
+                "copy" => interp.building(Kind::Map, m.len(), c.span)?,
+                _ => {}
+            }
             match c.name {
                 "keys" => Ok(Value::list(m.keys().map(|k| k.to_value()).collect())),
                 "values" => Ok(Value::list(m.values().cloned().collect())),

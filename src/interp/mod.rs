@@ -4,12 +4,15 @@
 pub mod builtins;
 mod check;
 pub mod compile;
+pub mod deep;
 pub mod eval;
 pub mod format;
 pub mod ir;
 pub mod methods;
 pub mod native;
 pub mod ops;
+pub mod sizes;
+pub mod sort;
 pub mod value;
 
 use std::io::Write;
@@ -27,15 +30,32 @@ use value::Value;
 pub struct Limits {
     /// Deepest nesting of script function calls.
     pub max_call_depth: usize,
-    /// Loop iterations plus calls allowed in one run (`None`: unlimited).
+    /// Loop iterations plus calls allowed in one run, plus the size of what operators,
+    /// builtins and methods build (`None`: unlimited).
     pub max_operations: Option<u64>,
+    /// Longest str, in bytes, that a script may build.
+    pub max_string_size: usize,
+    /// Longest list, in items, that a script may build.
+    pub max_array_size: usize,
+    /// Largest map, in entries, that a script may build.
+    pub max_map_size: usize,
 }
+
+/// The default `max_string_size`: 1 GiB.
+pub const DEFAULT_MAX_STRING_SIZE: usize = 1 << 30;
+/// The default `max_array_size`: 100 million items.
+pub const DEFAULT_MAX_ARRAY_SIZE: usize = 100_000_000;
+/// The default `max_map_size`: 10 million entries.
+pub const DEFAULT_MAX_MAP_SIZE: usize = 10_000_000;
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_call_depth: 10_000,
             max_operations: None,
+            max_string_size: DEFAULT_MAX_STRING_SIZE,
+            max_array_size: DEFAULT_MAX_ARRAY_SIZE,
+            max_map_size: DEFAULT_MAX_MAP_SIZE,
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Operators on values. Errors are plain messages; the evaluator attaches the span.
 
 use std::cmp::Ordering;
-use std::rc::Rc;
 
-use super::value::{MAX_VALUE_DEPTH, Value};
+use super::value::Value;
 use crate::syntax::ast::BinaryOp;
 
 /// Largest list or string a `*` repetition may build, so a typo cannot eat all memory at once.
@@ -177,32 +176,23 @@ pub fn negate(v: &Value) -> Result<Value, String> {
     }
 }
 
-/// Ordering for `< <= > >=`, `min`, `max` and `sorted`.
+/// Ordering for `< <= > >=`, `min`, `max` and `sorted`: numbers, strs, bools, and lists
+/// (lexicographically, at any depth).
 pub fn compare(op: BinaryOp, a: &Value, b: &Value) -> Result<Ordering, String> {
-    compare_at(op, a, b, 0)
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => {
+            super::deep::compare_lists(x, y, |p, q| compare_scalars(op, p, q))
+        }
+        _ => compare_scalars(op, a, b),
+    }
 }
 
-fn compare_at(op: BinaryOp, a: &Value, b: &Value, depth: usize) -> Result<Ordering, String> {
-    if depth > MAX_VALUE_DEPTH {
-        return Err("values are nested too deeply to compare".into());
-    }
+/// Ordering of two values that are not both lists.
+fn compare_scalars(op: BinaryOp, a: &Value, b: &Value) -> Result<Ordering, String> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
         (Value::Bool(x), Value::Bool(y)) => Ok(x.cmp(y)),
-        (Value::List(x), Value::List(y)) => {
-            if Rc::ptr_eq(x, y) {
-                return Ok(Ordering::Equal);
-            }
-            let (x, y) = (x.borrow(), y.borrow());
-            for (p, q) in x.iter().zip(y.iter()) {
-                let o = compare_at(op, p, q, depth + 1)?;
-                if o != Ordering::Equal {
-                    return Ok(o);
-                }
-            }
-            Ok(x.len().cmp(&y.len()))
-        }
         _ => match (as_number(a), as_number(b)) {
             (Some(x), Some(y)) => x
                 .partial_cmp(&y)

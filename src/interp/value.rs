@@ -224,7 +224,8 @@ pub fn a(type_name: &str) -> String {
     format!("{article} {type_name}")
 }
 
-/// How deep printing and comparing go before giving up (cyclic or absurdly nested values).
+/// How deeply nested a value may be to be sent to another process. (Comparing and printing
+/// have no depth limit: see `deep`.)
 pub const MAX_VALUE_DEPTH: usize = 500;
 
 impl Value {
@@ -286,9 +287,15 @@ impl Value {
     }
 
     /// The literal form, as inside a list: strs quoted.
+    ///
+    /// Nested values print in full at any depth; a container inside itself prints as `[...]`.
+    /// (Should memory for the text run out, the text ends with `...` where it stopped; the
+    /// interpreter's `str()` and `print` report that as an error instead.)
     pub fn repr(&self) -> String {
         let mut out = String::new();
-        write_repr(&mut out, self, &mut Vec::new());
+        if super::deep::write_repr(&mut out, self, usize::MAX).is_err() {
+            out.push_str("...");
+        }
         out
     }
 
@@ -307,14 +314,18 @@ impl Value {
 
     /// Equality as `==` sees it: numbers compare across int and float; lists and maps by content.
     pub fn equals(&self, other: &Value) -> bool {
-        values_equal(self, other, 0)
+        match (self, other) {
+            (Value::List(_), Value::List(_)) | (Value::Map(_), Value::Map(_)) => {
+                super::deep::equal(self, other)
+            }
+            _ => scalars_equal(self, other),
+        }
     }
 }
 
-fn values_equal(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > MAX_VALUE_DEPTH {
-        return false;
-    }
+/// `==` for two values of which at most one is a list or map (then they differ): numbers
+/// compare across int and float, strs by content, functions and handles by identity.
+pub(crate) fn scalars_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -322,25 +333,6 @@ fn values_equal(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => int_float_eq(*x, *y),
         (Value::Str(x), Value::Str(y)) => x == y,
-        (Value::List(x), Value::List(y)) => {
-            if Rc::ptr_eq(x, y) {
-                return true;
-            }
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|(p, q)| values_equal(p, q, depth + 1))
-        }
-        (Value::Map(x), Value::Map(y)) => {
-            if Rc::ptr_eq(x, y) {
-                return true;
-            }
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w, depth + 1)))
-        }
         (Value::Function(x), Value::Function(y)) => x.same(y),
         (Value::Handle(x), Value::Handle(y)) => Rc::ptr_eq(x, y),
         _ => false,
@@ -370,83 +362,6 @@ impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.repr())
     }
-}
-
-/// Writes the literal form. `open` holds the containers being printed, so a container that
-/// contains itself prints as `[...]` (as in Python) instead of recursing forever.
-fn write_repr(out: &mut String, value: &Value, open: &mut Vec<*const ()>) {
-    if open.len() > MAX_VALUE_DEPTH {
-        out.push_str("...");
-        return;
-    }
-    match value {
-        Value::Nil => out.push_str("nil"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(x) => out.push_str(&format_float(*x)),
-        Value::Str(s) => write_quoted(out, s),
-        Value::List(items) => {
-            let id = Rc::as_ptr(items) as *const ();
-            match items.try_borrow() {
-                Ok(items) if !open.contains(&id) => {
-                    open.push(id);
-                    out.push('[');
-                    for (i, item) in items.iter().enumerate() {
-                        if i > 0 {
-                            out.push_str(", ");
-                        }
-                        write_repr(out, item, open);
-                    }
-                    out.push(']');
-                    open.pop();
-                }
-                _ => out.push_str("[...]"),
-            }
-        }
-        Value::Map(entries) => {
-            let id = Rc::as_ptr(entries) as *const ();
-            match entries.try_borrow() {
-                Ok(entries) if !open.contains(&id) => {
-                    open.push(id);
-                    out.push('{');
-                    for (i, (k, v)) in entries.iter().enumerate() {
-                        if i > 0 {
-                            out.push_str(", ");
-                        }
-                        write_repr(out, &k.to_value(), open);
-                        out.push_str(": ");
-                        write_repr(out, v, open);
-                    }
-                    out.push('}');
-                    open.pop();
-                }
-                _ => out.push_str("{...}"),
-            }
-        }
-        Value::Function(func) => {
-            out.push_str("<function ");
-            out.push_str(&func.name());
-            out.push('>');
-        }
-        Value::Handle(h) => out.push_str(&h.describe()),
-    }
-}
-
-fn write_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// A float in its shortest form that reads back, always with a `.` or an exponent (as Python's
@@ -616,7 +531,7 @@ mod tests {
         for _ in 0..1_000_000 {
             v = Value::list(vec![v]);
         }
-        assert!(v.repr().contains("..."));
+        assert_eq!(v.repr().len(), 2_000_003);
         drop(v);
     }
 

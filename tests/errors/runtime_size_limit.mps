@@ -1,0 +1,2 @@
+let copies = 3000000000
+let line = "ab" * copies
