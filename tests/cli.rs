@@ -444,6 +444,33 @@ fn into_closed_pipe(script: &str, method: &str) -> (String, i32, String) {
 }
 
 #[test]
+fn pool_workers_printing_into_a_closed_stdout_end_the_script_quietly() {
+    // The workers hit the closed pipe, not the parent (it prints nothing after its first
+    // line): the pool must not report "worker died (exit code 141)", and the script ends as
+    // quietly as its workers did.
+    for method in ["fork", "spawn"] {
+        let (first, status, stderr) = into_closed_pipe(
+            r#"
+            fn chatter(id) {
+                while true { print(f"worker {id}") }
+            }
+            print("first")
+            let p = pool(2)
+            let rs = []
+            for id in range(4) { rs.push(apply_async p, chatter(id)) }
+            close p
+            join p
+            for r in rs { print(r.get()) }
+            "#,
+            method,
+        );
+        assert_eq!(first, "first\n", "{method}");
+        assert_eq!(stderr, "", "{method}");
+        assert_eq!(status, 141, "{method}");
+    }
+}
+
+#[test]
 fn a_closed_stdout_ends_the_script_quietly_with_status_141() {
     for method in ["fork", "spawn"] {
         let (first, status, stderr) = into_closed_pipe(

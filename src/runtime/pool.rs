@@ -1024,6 +1024,12 @@ impl Interp {
             sys::send_signal(worker.pid, Signal::SIGKILL);
             status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(5));
         }
+        if status == Some(ExitStatus::Exited(crate::output::BROKEN_PIPE_STATUS)) {
+            // The worker printed into the script's standard output after its reader had gone
+            // (`| head -1`): the script's output has gone too, so the script ends as quietly
+            // as the worker did, with the same status.
+            return Err(RtError::exit(crate::output::BROKEN_PIPE_STATUS, span));
+        }
         let how = match status {
             Some(ExitStatus::Signaled(s)) => format!("signal {s}"),
             Some(ExitStatus::Exited(c)) => format!("exit code {c}"),
