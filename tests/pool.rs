@@ -677,6 +677,38 @@ fn a_pool_never_joined_finishes_its_tasks_at_the_end() {
 }
 
 #[test]
+fn a_child_that_fails_still_finishes_the_pools_it_left() {
+    // Its error is reported first, then its pool's queued tasks run, as at the top level; the
+    // child's exit code stays that of its error.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn sq(x) { sleep(0.01); print("done", x); return x * x }
+                fn child() {
+                    let q = pool(2)
+                    for i in range(4) { apply_async q, sq(i) }
+                    print(1 / 0)
+                }
+                let c = spawn child()
+                join c
+                print("exitcode", c.exitcode)
+                "#,
+            )
+            .stdout_check(|out| {
+                let mut lines: Vec<&str> = out.lines().collect();
+                lines.sort();
+                assert_eq!(
+                    lines,
+                    ["done 0", "done 1", "done 2", "done 3", "exitcode 1"],
+                    "{out}"
+                );
+            })
+            .stderr_contains("division by zero")
+    });
+}
+
+#[test]
 fn a_negative_timeout_on_a_result_means_zero() {
     both(|| {
         Test::new()

@@ -266,16 +266,33 @@ impl Interp {
             Value::Function(f) => f.name(),
             _ => "?".into(),
         };
-        let result = self
-            .call_value(callee, args, named, span)
-            .map(|_| ())
-            .and_then(|_| self.join_children(span));
-        let code = match result {
+        // As at the top level: the function's error (if any) is reported first, then the
+        // children and pools it left are waited for and finished, unless it was interrupted.
+        let result = self.call_value(callee, args, named, span).map(|_| ());
+        let mut code = self.report_child_error(result, &name);
+        if code != 130 {
+            let ended = self.join_children(span);
+            let ended_code = self.report_child_error(ended, &name);
+            if code == 0 {
+                code = ended_code;
+            }
+        }
+        if code == 130 {
+            self.terminate_children();
+        }
+        let _ = self.out.flush();
+        code
+    }
+
+    /// Reports an error that ends a child process (as the top level would) and gives the
+    /// process's exit status for it.
+    fn report_child_error(&self, result: RtResult<()>, name: &str) -> i32 {
+        match result {
             Ok(()) => 0,
             Err(e) => {
                 let error = e
                     .into_error(&self.sources)
-                    .in_process(std::process::id(), &name);
+                    .in_process(std::process::id(), name);
                 if matches!(
                     error.kind(),
                     crate::ErrorKind::Runtime | crate::ErrorKind::Limit
@@ -284,12 +301,7 @@ impl Interp {
                 }
                 error.exit_code()
             }
-        };
-        if code == 130 {
-            self.terminate_children();
         }
-        let _ = self.out.flush();
-        code
     }
 
     /// Waits for every child this process started and has not waited for.
