@@ -141,14 +141,14 @@ fn unsendable_items_fail_in_the_sender() {
     Test::new()
         .script(
             r#"
-            fn noop() {}
             let q = queue()
-            let p = spawn noop()
+            let p = pool(1)
+            close p
             q.put(p)
             "#,
         )
         .stderr_contains("script.mps:4:1")
-        .stderr_contains("queue.put(): a process cannot be sent to another process")
+        .stderr_contains("queue.put(): a pool cannot be sent to another process")
         .status(1)
         .run();
 }

@@ -97,6 +97,29 @@ fn exit_codes() {
 }
 
 #[test]
+fn terminate_right_after_spawn_is_never_lost() {
+    // A SIGTERM that reaches a forked child before it has reset the parent's handler used to be
+    // caught there and forgotten: the child then slept on.
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn sleeper() { sleep(30) }
+                let codes = []
+                for i in range(40) {
+                    let d = spawn sleeper()
+                    d.terminate()
+                    join d
+                    codes.push(d.exitcode)
+                }
+                print(codes == [-15] * 40)
+                "#,
+            )
+            .stdout("true\n")
+    });
+}
+
+#[test]
 fn child_error_names_pid_and_location() {
     let out = Test::new()
         .script("fn bad(x) {\n    return x + \"s\"\n}\nlet p = spawn bad(1)\njoin p\nprint(p.pid)")
@@ -252,14 +275,14 @@ fn unsendable_values_fail_in_the_sender() {
             .script(
                 r#"
                 fn noop(x) {}
-                let p = spawn noop(1)
-                join p
+                let p = pool(1)
+                close p
                 let q = spawn noop(p)
                 "#,
             )
             .stderr(
                 "
-                error: a process cannot be sent to another process
+                error: a pool cannot be sent to another process
                  --> script.mps:4:9
                   |
                 4 | let q = spawn noop(p)
@@ -562,9 +585,10 @@ fn negative_timeouts_mean_zero() {
 
 #[test]
 fn only_the_parent_may_join_or_test_a_process() {
-    // Under fork, a child sees the globals of its parent, handles of its siblings included.
-    Test::new()
-        .script(
+    // A sibling sees the handle through a global (under spawn it crosses as a process handle)
+    // and as an argument; pool workers too. Both start methods give the same results.
+    for spawn_method in [false, true] {
+        let test = Test::new().script(
             r#"
             fn nap() { sleep(30) }
             let p = spawn nap()
@@ -574,36 +598,57 @@ fn only_the_parent_may_join_or_test_a_process() {
                 try { join p } catch e { print(e) }
                 try { p.is_alive() } catch e { print(e) }
                 print(p.exitcode)
-                p.terminate()
+            }
+            fn by_argument(q) {
+                try { join q } catch e { print(e) }
+                q.terminate()
             }
             join spawn sibling()
+            join spawn by_argument(p)
             join p
             print(p.exitcode)
+            let done = spawn exit(3)
+            join done
+            fn ended(q) { print(q.exitcode, q) }
+            fn join_it(q) { join q }
+            join spawn ended(done)
+            let w = pool(1)
+            let r = apply_async w, ended(done)
+            r.get()
+            try { (apply_async w, join_it(p)).get() } catch e { print(e.split(":")[0]) }
+            close w
+            join w
             "#,
-        )
-        .stdout_check(|out| {
+        );
+        let test = if spawn_method {
+            test.spawn_method()
+        } else {
+            test
+        };
+        test.stdout_check(|out| {
             let lines: Vec<&str> = out.lines().collect();
             let not_mine = "was started by process ";
-            assert!(
-                lines[0].starts_with("can only join a child process"),
-                "{out}"
-            );
-            assert!(
-                lines[1].starts_with("can only join a child process"),
-                "{out}"
-            );
-            assert!(
-                lines[2].starts_with("can only join a child process"),
-                "{out}"
-            );
-            assert!(
-                lines[3].starts_with("can only test a child process"),
-                "{out}"
-            );
-            assert!(lines[..4].iter().all(|l| l.contains(not_mine)), "{out}");
-            assert_eq!(&lines[4..], ["nil", "-15"], "{out}");
+            for (i, verb) in [
+                (0, "join"),
+                (1, "join"),
+                (2, "join"),
+                (3, "test"),
+                (5, "join"),
+            ] {
+                assert!(
+                    lines[i].starts_with(&format!("can only {verb} a child process")),
+                    "{out}"
+                );
+                assert!(lines[i].contains(not_mine), "{out}");
+            }
+            assert_eq!(lines[4], "nil", "{out}");
+            assert_eq!(lines[6], "-15", "{out}");
+            assert!(lines[7].starts_with("3 <process "), "{out}");
+            assert_eq!(lines[8], lines[7], "{out}");
+            assert_eq!(&lines[9..], ["can only join a child process"], "{out}");
         })
         .run();
+    }
 }
 
 /// Runs a script with stderr on a datagram socket, where every `write(2)` arrives as one

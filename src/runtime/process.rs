@@ -6,6 +6,8 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use super::sys::Signal;
 
 use super::sys::{self, ExitStatus};
@@ -36,6 +38,46 @@ impl Handle for Process {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// A process handle as it crosses to another process (see [`Wire::Process`]).
+///
+/// [`Wire::Process`]: super::wire::Wire::Process
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ProcessWire {
+    pid: i32,
+    name: String,
+    owner: i32,
+    /// `exitcode` as the sender last knew it.
+    exitcode: Option<i32>,
+}
+
+/// The wire form of a handle, if it is a process.
+pub fn to_wire(handle: &dyn Handle) -> Option<ProcessWire> {
+    let p = handle.as_any().downcast_ref::<Rc<Process>>()?;
+    Some(ProcessWire {
+        pid: p.pid,
+        name: p.name.to_string(),
+        owner: p.owner,
+        exitcode: p.status.get().map(|s| s.code() as i32),
+    })
+}
+
+/// A received process handle: it keeps its real owner, so `join` here raises as in Python.
+pub fn from_wire(p: &ProcessWire) -> Value {
+    let status = p.exitcode.map(|c| {
+        if c < 0 {
+            ExitStatus::Signaled(-c)
+        } else {
+            ExitStatus::Exited(c)
+        }
+    });
+    Value::handle(Rc::new(Process {
+        pid: p.pid,
+        name: p.name.as_str().into(),
+        owner: p.owner,
+        status: Cell::new(status),
+    }))
 }
 
 impl Process {

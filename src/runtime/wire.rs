@@ -39,6 +39,9 @@ pub enum Wire {
     /// A pool or result handle read from a global by another process: a stand-in that says,
     /// when used, that only the process that created the pool can use it.
     Foreign(super::pool::ForeignHandle),
+    /// A process handle: the receiver may signal the process and read what the sender knew of
+    /// its end, but, as in Python, only the process that started it may join it.
+    Process(super::process::ProcessWire),
 }
 
 /// Values plus the captured cells and function groups they refer to.
@@ -162,6 +165,9 @@ impl Encoder {
             Value::Handle(h) => match super::ipc::to_wire(&***h) {
                 Some(w) => Wire::Handle(w),
                 None => {
+                    if let Some(p) = super::process::to_wire(&***h) {
+                        return Ok(Wire::Process(p));
+                    }
                     return Err(format!(
                         "{} cannot be sent to another process",
                         crate::interp::value::a(h.type_name())
@@ -367,6 +373,7 @@ impl Decoder {
             },
             Wire::Handle(h) => super::ipc::from_wire(h)?,
             Wire::Foreign(h) => super::pool::from_foreign(h),
+            Wire::Process(p) => super::process::from_wire(p),
         })
     }
 }

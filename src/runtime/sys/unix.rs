@@ -16,7 +16,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 pub use nix::sys::signal::Signal;
-use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet};
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow};
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
@@ -366,10 +366,24 @@ pub enum Forked {
 
 /// Forks. The caller has checked that the process is single-threaded, so the child may go on
 /// running ordinary Rust code (allocation included).
+///
+/// The interrupting signals are blocked across the fork and stay blocked in the child until
+/// [`setup_child`] has given it its own handling: a `p.terminate()` sent right after the fork
+/// must not be caught by the parent's handler in the child and then forgotten.
 pub fn fork() -> Result<Forked, Errno> {
+    let mut saved = SigSet::empty();
+    let _ = signal::sigprocmask(
+        SigmaskHow::SIG_BLOCK,
+        Some(&interrupt_set()),
+        Some(&mut saved),
+    );
     // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
     // (malloc's included) that would stay locked forever in the child.
-    match unsafe { nix::unistd::fork() }? {
+    let forked = unsafe { nix::unistd::fork() };
+    if !matches!(forked, Ok(nix::unistd::ForkResult::Child)) {
+        let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&saved), None);
+    }
+    match forked? {
         nix::unistd::ForkResult::Parent { child } => {
             FORKS.fetch_add(1, Ordering::Relaxed);
             Ok(Forked::Parent(child.as_raw()))
@@ -378,11 +392,28 @@ pub fn fork() -> Result<Forked, Errno> {
     }
 }
 
+/// The signals that interrupt a script (see [`catch_interrupts`]).
+fn interrupt_set() -> SigSet {
+    let mut set = SigSet::empty();
+    for sig in INTERRUPTS {
+        set.add(sig);
+    }
+    set
+}
+
 /// Prepares a freshly started child: dies with its parent, gets its own wake pipe.
 /// Returns false if the parent is already gone.
 pub fn setup_child(parent: i32) -> bool {
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
+    let ready = setup_child_signals(parent);
+    // `fork` left the interrupting signals blocked: one sent meanwhile arrives now, to the
+    // child's own handling.
+    let _ = signal::sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&interrupt_set()), None);
+    ready
+}
+
+fn setup_child_signals(parent: i32) -> bool {
     if nix::unistd::getppid().as_raw() != parent {
         return false;
     }
