@@ -5,19 +5,23 @@
 //! Queues and pipes carry values in the wire format, in a [`Mailbox`] that grows instead of
 //! blocking, so a producer joined with items still in flight cannot deadlock (Python's
 //! documented trap).
+//!
+//! A handle's wire form counts a reference to its segments each time it is serialized, and
+//! the receiver takes it over (see [`super::shm`]): so a segment is freed once no process
+//! holds it and no message carries it.
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::Handle;
-use super::mailbox::{Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
+use super::mailbox::{IN_TRANSIT, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
 use super::process::timeout_arg;
 use super::shm::{BODY, LockError, Segment, WaitError};
 use super::sys::my_pid;
@@ -37,8 +41,10 @@ const PAGE: usize = 4096;
 /// How long a wait that also serves pools goes without looking at the IPC handle.
 const SERVE_EVERY: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// An IPC handle as it travels to another process: the paths of its segments.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+/// An IPC handle as it travels to another process: the paths of its segments. Serializing
+/// it counts a reference to each segment for the copy in flight (the receiver takes it over
+/// in [`from_wire`]), so that the segment outlives the sender's own handle.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
 pub enum WireHandle {
     Queue(String),
     PipeEnd {
@@ -48,6 +54,48 @@ pub enum WireHandle {
     },
     Lock(String),
     Shared(String),
+}
+
+impl WireHandle {
+    fn paths(&self) -> Vec<&str> {
+        match self {
+            WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => vec![p],
+            WireHandle::PipeEnd { send, recv, .. } => vec![send, recv],
+        }
+    }
+}
+
+/// The serialized form of [`WireHandle`] (the same bytes its derived `Deserialize` reads).
+#[derive(Serialize)]
+#[serde(rename = "WireHandle")]
+enum WireForm<'a> {
+    Queue(&'a str),
+    PipeEnd {
+        name: char,
+        send: &'a str,
+        recv: &'a str,
+    },
+    Lock(&'a str),
+    Shared(&'a str),
+}
+
+impl Serialize for WireHandle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        for path in self.paths() {
+            super::shm::leaving(path);
+        }
+        match self {
+            WireHandle::Queue(p) => WireForm::Queue(p),
+            WireHandle::PipeEnd { name, send, recv } => WireForm::PipeEnd {
+                name: *name,
+                send,
+                recv,
+            },
+            WireHandle::Lock(p) => WireForm::Lock(p),
+            WireHandle::Shared(p) => WireForm::Shared(p),
+        }
+        .serialize(serializer)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,8 +245,12 @@ impl SharedCell {
 // Crossing processes.
 
 thread_local! {
-    /// Handles this process received, by path: a handle sent with every task is mapped once.
-    static RECEIVED: RefCell<HashMap<String, Rc<dyn Any>>> = RefCell::new(HashMap::new());
+    /// Handles this process received and still holds, by path: a handle sent with every task
+    /// is mapped once while it is in use, and freed when the last value holding it goes.
+    static RECEIVED: RefCell<HashMap<String, Weak<dyn Any>>> = RefCell::new(HashMap::new());
+    /// While a queue or pipe message is encoded: the pipe ends in it (their sending
+    /// mailboxes), which pass to whoever receives the message.
+    static HANDED_OVER: RefCell<Option<Vec<Rc<Mailbox>>>> = const { RefCell::new(None) };
 }
 
 /// The wire form of a handle, or `None` for handles that cannot cross (process, pool, result).
@@ -208,6 +260,11 @@ pub fn to_wire(handle: &dyn Handle) -> Option<WireHandle> {
         return Some(WireHandle::Queue(q.mailbox.segment.share()));
     }
     if let Some(end) = any.downcast_ref::<Rc<PipeEnd>>() {
+        HANDED_OVER.with(|h| {
+            if let Some(ends) = h.borrow_mut().as_mut() {
+                ends.push(end.send.clone());
+            }
+        });
         return Some(WireHandle::PipeEnd {
             name: end.name,
             send: end.send.segment.share(),
@@ -229,9 +286,13 @@ pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
         WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => p.clone(),
         WireHandle::PipeEnd { send, .. } => send.clone(),
     };
-    if let Some(value) = RECEIVED.with(|r| r.borrow().get(&key).cloned()) {
+    if let Some(value) = RECEIVED.with(|r| r.borrow().get(&key).and_then(Weak::upgrade)) {
+        // Mapped here already: the reference this copy carried is not needed.
+        for path in handle.paths() {
+            super::shm::arrived_again(path);
+        }
         let value = to_value(value);
-        claim_pipe_ends(&value);
+        claim_handed_over(&value);
         return Ok(value);
     }
     let object: Rc<dyn Any> = match handle {
@@ -251,10 +312,32 @@ pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
             segment: Segment::open(Path::new(p), SHARED, "shared cell")?,
         }),
     };
-    RECEIVED.with(|r| r.borrow_mut().insert(key, object.clone()));
+    RECEIVED.with(|r| {
+        let mut received = r.borrow_mut();
+        if received.len() >= 64 && received.len().is_power_of_two() {
+            received.retain(|_, w| w.strong_count() > 0);
+        }
+        received.insert(key, Rc::downgrade(&object));
+    });
     let value = to_value(object);
-    claim_pipe_ends(&value);
+    claim_handed_over(&value);
     Ok(value)
+}
+
+/// A pipe end that arrived in a queue or pipe message belongs to this process from now on
+/// (its sender gave it up when it sent it). Ends that arrive otherwise (a spawned child's
+/// arguments inside a list, a pool task's arguments) stay with their owner until this
+/// process sends on them.
+fn claim_handed_over(value: &Value) {
+    if let Value::Handle(h) = value {
+        if let Some(end) = h.as_any().downcast_ref::<Rc<PipeEnd>>() {
+            let segment = &end.send.segment;
+            if segment.word(IN_TRANSIT) != 0 {
+                segment.set_word(WRITER, my_pid());
+                segment.set_word(IN_TRANSIT, 0);
+            }
+        }
+    }
 }
 
 fn to_value(object: Rc<dyn Any>) -> Value {
@@ -276,18 +359,15 @@ fn to_value(object: Rc<dyn Any>) -> Value {
     }
 }
 
-/// Makes this process the owner of the pipe ends among `value` (a pipe end, or a list of
-/// them): when it ends, the other side's `recv` raises "pipe closed" instead of waiting.
-pub fn claim_pipe_ends(value: &Value) {
-    claim_pipe_ends_for(value, my_pid());
-}
-
-/// Like [`claim_pipe_ends`], on behalf of a child that was just started with `value`.
+/// Makes the child `pid`, just started with `value` as an argument, the owner of the pipe
+/// ends among it (a pipe end, or a list of them): when it ends, the other side's `recv`
+/// raises "pipe closed" instead of waiting.
 pub fn claim_pipe_ends_for(value: &Value, pid: u32) {
     match value {
         Value::Handle(h) => {
             if let Some(end) = h.as_any().downcast_ref::<Rc<PipeEnd>>() {
                 end.send.segment.set_word(WRITER, pid);
+                end.send.segment.set_word(IN_TRANSIT, 0);
             }
         }
         Value::List(items) => {
@@ -464,6 +544,7 @@ impl Interp {
                     ));
                 }
                 end.send.segment.set_word(WRITER, my_pid());
+                end.send.segment.set_word(IN_TRANSIT, 0);
                 self.send_value(&end.send, &args[0], what, span)?;
                 Ok(Value::Nil)
             }
@@ -483,8 +564,9 @@ impl Interp {
                 arity(what, args, 0, 0, span)?;
                 if !end.closed.replace(true) {
                     // Only the end's owner closes it for everyone; a process that merely
-                    // inherited a copy just lets go of its own.
-                    if end.send.segment.word(WRITER) == my_pid() {
+                    // inherited a copy, or that sent the end away, just lets go of its own.
+                    let segment = &end.send.segment;
+                    if segment.word(WRITER) == my_pid() && segment.word(IN_TRANSIT) == 0 {
                         end.send.segment.set_word(WRITER_CLOSED, 1);
                         end.recv.segment.set_word(READER_CLOSED, 1);
                         end.send.segment.notify();
@@ -508,11 +590,29 @@ impl Interp {
         what: Method,
         span: Span,
     ) -> RtResult<()> {
-        let packet =
-            wire::encode_one(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
-        mailbox
-            .put(&wire::to_bytes(&packet))
-            .map_err(|e| self.take_error(e, what, span))
+        HANDED_OVER.with(|h| *h.borrow_mut() = Some(Vec::new()));
+        let packet = wire::encode_one(value);
+        let ends = HANDED_OVER
+            .with(|h| h.borrow_mut().take())
+            .unwrap_or_default();
+        let packet = packet.map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
+        // The pipe ends in the message pass to its receiver: from now on closing them here
+        // only lets go of this process's copy.
+        let me = my_pid();
+        let handed: Vec<&Rc<Mailbox>> = ends
+            .iter()
+            .filter(|m| m.segment.word(WRITER) == me && m.segment.word(IN_TRANSIT) == 0)
+            .collect();
+        for m in &handed {
+            m.segment.set_word(IN_TRANSIT, 1);
+        }
+        let sent = mailbox.put(&wire::to_bytes(&packet));
+        if sent.is_err() {
+            for m in &handed {
+                m.segment.set_word(IN_TRANSIT, 0);
+            }
+        }
+        sent.map_err(|e| self.take_error(e, what, span))
     }
 
     fn receive_value(
@@ -566,7 +666,7 @@ impl Interp {
         let outcome = if self.serves_while_waiting() {
             let mut outcome = Err(LockError::Wait(WaitError::TimedOut));
             self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
-                outcome = l.segment.lock(Some(Instant::now()));
+                outcome = l.segment.try_lock();
                 !matches!(outcome, Err(LockError::Wait(WaitError::TimedOut)))
             })?;
             outcome
@@ -693,7 +793,15 @@ fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {
     )
 }
 
-/// Removes the segment files an interpreter made, when it ends.
+/// Removes the segment files an interpreter made, when it ends, and gives back this
+/// process's references to the others.
 pub fn remove_created(paths: &mut Vec<PathBuf>) {
     super::shm::remove_created(paths);
+}
+
+/// Removes every segment file this script's process made and gives back its references to
+/// the others: the cleanup for SIGTERM, SIGHUP and Ctrl-C. Call it from ordinary code once
+/// the signal was noticed, not inside a signal handler.
+pub fn remove_all_segments() {
+    super::shm::remove_all_created();
 }

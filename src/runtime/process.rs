@@ -441,11 +441,12 @@ pub fn timeout_arg(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
             ));
         }
     };
-    if !(0.0..=1e9).contains(&secs) {
+    // As in Python, a timeout below 0 means 0: return at once.
+    if secs.is_nan() || secs > 1e9 {
         return Err(RtError::new(
-            format!("{what}: the timeout must be >= 0, got {secs}"),
+            format!("{what}: the timeout must be a number of seconds up to 1e9, got {secs}"),
             span,
         ));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(Duration::from_secs_f64(secs.max(0.0)))
 }
