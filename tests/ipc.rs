@@ -917,3 +917,28 @@ fn segments_nobody_holds_are_freed_while_the_script_runs() {
         run.finish();
     }
 }
+
+#[test]
+fn a_pipe_end_given_to_a_pool_task_and_closed_at_once_stays_usable() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let pl = pool(1)
+                fn use_end(b) {
+                    b.send("from the worker")
+                    return b.recv(20)
+                }
+                let ends = pipe()
+                let r = apply_async pl, use_end(ends[1])
+                ends[1].close()
+                print(ends[0].recv(20))
+                ends[0].send("reply")
+                print(r.get(20))
+                close pl
+                join pl
+                "#,
+            )
+            .stdout("from the worker\nreply\n")
+    });
+}

@@ -359,6 +359,30 @@ fn to_value(object: Rc<dyn Any>) -> Value {
     }
 }
 
+/// The pipe ends among `value` (an end, or a list of them) go to another process that
+/// claims them when it receives them (a pool task's arguments): from now on, closing them
+/// here only lets go of this process's copy.
+pub fn hand_over(value: &Value) {
+    match value {
+        Value::Handle(h) => {
+            if let Some(end) = h.as_any().downcast_ref::<Rc<PipeEnd>>() {
+                let segment = &end.send.segment;
+                if segment.word(WRITER) == my_pid() {
+                    segment.set_word(IN_TRANSIT, 1);
+                }
+            }
+        }
+        Value::List(items) => {
+            for item in items.borrow().iter() {
+                if matches!(item, Value::Handle(_) | Value::List(_)) {
+                    hand_over(item);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Makes the child `pid`, just started with `value` as an argument, the owner of the pipe
 /// ends among it (a pipe end, or a list of them): when it ends, the other side's `recv`
 /// raises "pipe closed" instead of waiting.
