@@ -26,7 +26,9 @@ pub const READER_CLOSED: usize = BODY + 40;
 pub const IN_TRANSIT: usize = BODY + 44;
 /// Where messages start; each is a 4-byte length and the bytes.
 const DATA: usize = 128;
-const INITIAL_SIZE: usize = 64 * 1024;
+/// Small, because the whole file is reserved (so that a full `/dev/shm` is an error, not
+/// SIGBUS): thousands of queues must not take a lot of shared memory. The log grows as needed.
+const INITIAL_SIZE: usize = 8 * 1024;
 
 /// Why a message could not be taken.
 pub enum TakeError {
