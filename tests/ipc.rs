@@ -815,6 +815,27 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
         );
         assert_eq!(shm.files(), Vec::<String>::new(), "nothing is left behind");
     }
+    // Full to the last page: making a handle is the error.
+    let filler = shm.path().join("filler");
+    let _ = std::process::Command::new("dd")
+        .args(["if=/dev/zero", "bs=1M", "count=16"])
+        .arg(format!("of={}", filler.display()))
+        .stderr(std::process::Stdio::null())
+        .status();
+    let run = Running::start(
+        r#"
+        try { queue() } catch e { print(e) }
+        lock()
+        "#,
+        &["run"],
+        Some(shm.path()),
+    );
+    assert!(run.line().starts_with("no space left in shared memory"));
+    let (code, stderr) = run.finish();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("s.mps:2:1"), "{stderr}");
+    std::fs::remove_file(filler).unwrap();
+    assert_eq!(shm.files(), Vec::<String>::new(), "nothing is left behind");
 }
 
 #[test]
