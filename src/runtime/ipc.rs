@@ -586,9 +586,10 @@ pub fn remove_created(paths: &mut Vec<PathBuf>) {
     super::shm::remove_created(paths);
 }
 
-/// Removes every segment file this script's process made and gives back its references to
-/// the others: the cleanup for SIGTERM, SIGHUP and Ctrl-C. Call it from ordinary code once
-/// the signal was noticed, not inside a signal handler.
+/// Removes every segment file this script's process made, gives back its references to the
+/// others, and removes files whose maker is gone: the cleanup for SIGTERM, SIGHUP and Ctrl-C,
+/// best after the children ended. Call it from ordinary code once the signal was noticed,
+/// not inside a signal handler.
 pub fn remove_all_segments() {
     super::shm::remove_all_created();
 }

@@ -504,9 +504,11 @@ pub fn release_all() {
     }
 }
 
-/// Removes every segment file this process made, whoever still holds it, and gives back the
-/// rest: for the end of a script, and for its cleanup on SIGTERM, SIGHUP or Ctrl-C. Call it
-/// from ordinary code (once the signal was noticed), not inside a signal handler.
+/// Removes every segment file this process made, whoever still holds it, gives back the
+/// rest, and removes the files of makers that are gone (children killed before they could
+/// clean up): for the end of a script, and for its cleanup on SIGTERM, SIGHUP or Ctrl-C, best
+/// after its children ended. Call it from ordinary code (once the signal was noticed), not
+/// inside a signal handler.
 pub fn remove_all_created() {
     let created: Vec<PathBuf> = CREATED
         .try_with(|c| c.borrow_mut().drain().collect())
@@ -518,6 +520,7 @@ pub fn remove_all_created() {
         }
     }
     release_all();
+    sweep(&segment_dir());
 }
 
 /// A lock attempt that did not succeed.
@@ -618,6 +621,11 @@ fn sweep_once(dir: &Path) {
     if SWEPT.swap(my_pid(), Ordering::Relaxed) == my_pid() {
         return;
     }
+    sweep(dir);
+}
+
+/// Removes this user's segment files whose creator is gone (killed before it could clean up).
+fn sweep(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -676,6 +684,16 @@ mod tests {
         assert_eq!(b.references(), 1);
         drop(b);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn remove_all_created_removes_what_this_process_made() {
+        let a = Segment::create(7, 4096).unwrap();
+        leaving(&a.share()); // a copy in flight would keep it
+        let path = a.path().to_path_buf();
+        remove_all_created();
+        assert!(!path.exists());
+        drop(a);
     }
 
     #[test]
