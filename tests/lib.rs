@@ -15,6 +15,7 @@ mod faults;
 mod golden;
 mod hostile;
 mod ipc;
+mod ipc_reliability;
 mod load;
 mod pool;
 mod process;

@@ -5,19 +5,19 @@
 //! Queues and pipes carry values in the wire format, in a [`Mailbox`] that grows instead of
 //! blocking, so a producer joined with items still in flight cannot deadlock (Python's
 //! documented trap).
+//!
+//! A handle's wire form counts a reference to its segments each time it is serialized, and
+//! the receiver takes it over (see [`super::shm`]): so a segment is freed once no process
+//! holds it and no message carries it.
 
 use std::any::Any;
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
 use super::Handle;
-use super::mailbox::{Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
+use super::mailbox::{IN_TRANSIT, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
 use super::process::timeout_arg;
 use super::shm::{BODY, LockError, Segment, WaitError};
 use super::sys::my_pid;
@@ -37,18 +37,9 @@ const PAGE: usize = 4096;
 /// How long a wait that also serves pools goes without looking at the IPC handle.
 const SERVE_EVERY: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// An IPC handle as it travels to another process: the paths of its segments.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub enum WireHandle {
-    Queue(String),
-    PipeEnd {
-        name: char,
-        send: String,
-        recv: String,
-    },
-    Lock(String),
-    Shared(String),
-}
+mod crossing;
+use crossing::Message;
+pub use crossing::{WireHandle, claim_pipe_ends_for, from_wire, hand_over, to_wire};
 
 // ---------------------------------------------------------------------------------------------
 // The handles.
@@ -190,114 +181,6 @@ impl SharedCell {
             }
             Err(_) => Err(error.unwrap_or_default()),
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Crossing processes.
-
-thread_local! {
-    /// Handles this process received, by path: a handle sent with every task is mapped once.
-    static RECEIVED: RefCell<HashMap<String, Rc<dyn Any>>> = RefCell::new(HashMap::new());
-}
-
-/// The wire form of a handle, or `None` for handles that cannot cross (process, pool, result).
-pub fn to_wire(handle: &dyn Handle) -> Option<WireHandle> {
-    let any = handle.as_any();
-    if let Some(q) = any.downcast_ref::<Rc<Queue>>() {
-        return Some(WireHandle::Queue(q.mailbox.segment.share()));
-    }
-    if let Some(end) = any.downcast_ref::<Rc<PipeEnd>>() {
-        return Some(WireHandle::PipeEnd {
-            name: end.name,
-            send: end.send.segment.share(),
-            recv: end.recv.segment.share(),
-        });
-    }
-    if let Some(l) = any.downcast_ref::<Rc<Lock>>() {
-        return Some(WireHandle::Lock(l.segment.share()));
-    }
-    if let Some(c) = any.downcast_ref::<Rc<SharedCell>>() {
-        return Some(WireHandle::Shared(c.segment.share()));
-    }
-    None
-}
-
-/// The handle a wire form names, mapped into this process (once per path).
-pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
-    let key = match handle {
-        WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => p.clone(),
-        WireHandle::PipeEnd { send, .. } => send.clone(),
-    };
-    if let Some(value) = RECEIVED.with(|r| r.borrow().get(&key).cloned()) {
-        let value = to_value(value);
-        claim_pipe_ends(&value);
-        return Ok(value);
-    }
-    let object: Rc<dyn Any> = match handle {
-        WireHandle::Queue(p) => Rc::new(Queue {
-            mailbox: Mailbox::open(Path::new(p), QUEUE, "queue")?,
-        }),
-        WireHandle::PipeEnd { name, send, recv } => Rc::new(PipeEnd {
-            name: *name,
-            send: Rc::new(Mailbox::open(Path::new(send), PIPE, "pipe")?),
-            recv: Rc::new(Mailbox::open(Path::new(recv), PIPE, "pipe")?),
-            closed: Default::default(),
-        }),
-        WireHandle::Lock(p) => Rc::new(Lock {
-            segment: Segment::open(Path::new(p), LOCK, "lock")?,
-        }),
-        WireHandle::Shared(p) => Rc::new(SharedCell {
-            segment: Segment::open(Path::new(p), SHARED, "shared cell")?,
-        }),
-    };
-    RECEIVED.with(|r| r.borrow_mut().insert(key, object.clone()));
-    let value = to_value(object);
-    claim_pipe_ends(&value);
-    Ok(value)
-}
-
-fn to_value(object: Rc<dyn Any>) -> Value {
-    let object = match object.downcast::<Queue>() {
-        Ok(q) => return Value::handle(q),
-        Err(o) => o,
-    };
-    let object = match object.downcast::<PipeEnd>() {
-        Ok(p) => return Value::handle(p),
-        Err(o) => o,
-    };
-    let object = match object.downcast::<Lock>() {
-        Ok(l) => return Value::handle(l),
-        Err(o) => o,
-    };
-    match object.downcast::<SharedCell>() {
-        Ok(c) => Value::handle(c),
-        Err(_) => Value::Nil,
-    }
-}
-
-/// Makes this process the owner of the pipe ends among `value` (a pipe end, or a list of
-/// them): when it ends, the other side's `recv` raises "pipe closed" instead of waiting.
-pub fn claim_pipe_ends(value: &Value) {
-    claim_pipe_ends_for(value, my_pid());
-}
-
-/// Like [`claim_pipe_ends`], on behalf of a child that was just started with `value`.
-pub fn claim_pipe_ends_for(value: &Value, pid: u32) {
-    match value {
-        Value::Handle(h) => {
-            if let Some(end) = h.as_any().downcast_ref::<Rc<PipeEnd>>() {
-                end.send.segment.set_word(WRITER, pid);
-            }
-        }
-        Value::List(items) => {
-            for item in items.borrow().iter() {
-                if let Value::Handle(_) = item {
-                    claim_pipe_ends_for(item, pid);
-                }
-            }
-        }
-        _ => {}
     }
 }
 
@@ -464,6 +347,7 @@ impl Interp {
                     ));
                 }
                 end.send.segment.set_word(WRITER, my_pid());
+                end.send.segment.set_word(IN_TRANSIT, 0);
                 self.send_value(&end.send, &args[0], what, span)?;
                 Ok(Value::Nil)
             }
@@ -483,8 +367,9 @@ impl Interp {
                 arity(what, args, 0, 0, span)?;
                 if !end.closed.replace(true) {
                     // Only the end's owner closes it for everyone; a process that merely
-                    // inherited a copy just lets go of its own.
-                    if end.send.segment.word(WRITER) == my_pid() {
+                    // inherited a copy, or that sent the end away, just lets go of its own.
+                    let segment = &end.send.segment;
+                    if segment.word(WRITER) == my_pid() && segment.word(IN_TRANSIT) == 0 {
                         end.send.segment.set_word(WRITER_CLOSED, 1);
                         end.recv.segment.set_word(READER_CLOSED, 1);
                         end.send.segment.notify();
@@ -508,11 +393,13 @@ impl Interp {
         what: Method,
         span: Span,
     ) -> RtResult<()> {
-        let packet =
-            wire::encode_one(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
-        mailbox
-            .put(&wire::to_bytes(&packet))
-            .map_err(|e| self.take_error(e, what, span))
+        let message =
+            Message::encode(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
+        let sent = mailbox.put(&message.bytes);
+        if sent.is_err() {
+            message.not_sent();
+        }
+        sent.map_err(|e| self.take_error(e, what, span))
     }
 
     fn receive_value(
@@ -566,7 +453,7 @@ impl Interp {
         let outcome = if self.serves_while_waiting() {
             let mut outcome = Err(LockError::Wait(WaitError::TimedOut));
             self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
-                outcome = l.segment.lock(Some(Instant::now()));
+                outcome = l.segment.try_lock();
                 !matches!(outcome, Err(LockError::Wait(WaitError::TimedOut)))
             })?;
             outcome
@@ -693,7 +580,16 @@ fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {
     )
 }
 
-/// Removes the segment files an interpreter made, when it ends.
+/// Removes the segment files an interpreter made, when it ends, and gives back this
+/// process's references to the others.
 pub fn remove_created(paths: &mut Vec<PathBuf>) {
     super::shm::remove_created(paths);
+}
+
+/// Removes every segment file this script's process made, gives back its references to the
+/// others, and removes files whose maker is gone: the cleanup for SIGTERM, SIGHUP and Ctrl-C,
+/// best after the children ended. Call it from ordinary code once the signal was noticed,
+/// not inside a signal handler.
+pub fn remove_all_segments() {
+    super::shm::remove_all_created();
 }

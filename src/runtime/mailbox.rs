@@ -21,9 +21,14 @@ const ITEMS: usize = BODY + 24;
 pub const WRITER: usize = BODY + 32;
 pub const WRITER_CLOSED: usize = BODY + 36;
 pub const READER_CLOSED: usize = BODY + 40;
+/// Set while a pipe end is in a queue or pipe message: its sender gave it up, and whoever
+/// receives it owns it. Meanwhile the end is not closed by its last owner ending.
+pub const IN_TRANSIT: usize = BODY + 44;
 /// Where messages start; each is a 4-byte length and the bytes.
 const DATA: usize = 128;
-const INITIAL_SIZE: usize = 64 * 1024;
+/// Small, because the whole file is reserved (so that a full `/dev/shm` is an error, not
+/// SIGBUS): thousands of queues must not take a lot of shared memory. The log grows as needed.
+const INITIAL_SIZE: usize = 8 * 1024;
 
 /// Why a message could not be taken.
 pub enum TakeError {
@@ -196,7 +201,10 @@ impl Mailbox {
             return true;
         }
         let writer = self.segment.word(WRITER);
-        check_process && writer != my_pid() && pid_is_dead(writer)
+        check_process
+            && writer != my_pid()
+            && self.segment.word(IN_TRANSIT) == 0
+            && pid_is_dead(writer)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -606,6 +606,7 @@ impl Interp {
         };
         for v in values {
             check.push(v).map_err(|m| RtError::new(m, span))?;
+            super::ipc::hand_over(v);
         }
         Ok(Task {
             kind,

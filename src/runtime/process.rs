@@ -517,6 +517,7 @@ pub fn timeout_arg(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
             ));
         }
     };
+    // As in Python, a timeout below 0 means 0: return at once.
     if secs.is_nan() || secs > 1e9 {
         return Err(RtError::new(
             format!("{what}: the timeout must be a number of seconds up to 1e9, got {secs}"),

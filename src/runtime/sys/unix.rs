@@ -371,6 +371,9 @@ pub enum Forked {
 /// [`setup_child`] has given it its own handling: a `p.terminate()` sent right after the fork
 /// must not be caught by the parent's handler in the child and then forgotten.
 pub fn fork() -> Result<Forked, Errno> {
+    // The child holds a copy of every shared-memory segment this process holds: count it
+    // before it exists, so that no segment is freed under it.
+    crate::runtime::shm::before_fork();
     let mut saved = SigSet::empty();
     let _ = signal::sigprocmask(
         SigmaskHow::SIG_BLOCK,
@@ -383,7 +386,8 @@ pub fn fork() -> Result<Forked, Errno> {
     if !matches!(forked, Ok(nix::unistd::ForkResult::Child)) {
         let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&saved), None);
     }
-    match forked? {
+    let forked = forked.inspect_err(|_| crate::runtime::shm::fork_failed())?;
+    match forked {
         nix::unistd::ForkResult::Parent { child } => {
             FORKS.fetch_add(1, Ordering::Relaxed);
             Ok(Forked::Parent(child.as_raw()))
@@ -654,4 +658,36 @@ pub fn pid_is_dead(pid: u32) -> bool {
             .is_some_and(|(_, rest)| matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))),
         Err(_) => cfg!(target_os = "linux"),
     }
+}
+
+/// The effective user id: shared-memory files must belong to it.
+pub fn my_uid() -> u32 {
+    nix::unistd::geteuid().as_raw()
+}
+
+/// Gives `file` real storage up to `len` bytes, so that touching its mapping can never fail
+/// with SIGBUS on a full memory file system: a full one is an error here instead.
+pub fn reserve(file: &std::fs::File, len: usize) -> std::io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    {
+        let len = nix::libc::off_t::try_from(len).map_err(std::io::Error::other)?;
+        match nix::fcntl::posix_fallocate(file, 0, len) {
+            Ok(()) => return Ok(()),
+            // A file system without preallocation: the plain length is all there is.
+            Err(Errno::EOPNOTSUPP | Errno::EINVAL) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if (file.metadata()?.len() as usize) < len {
+        file.set_len(len as u64)?;
+    }
+    Ok(())
+}
+
+/// 128 bits from the kernel's random source, for names nobody else can guess.
+pub fn random_bits() -> std::io::Result<u128> {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(u128::from_le_bytes(bytes))
 }
