@@ -206,7 +206,12 @@ fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i
     let status = finish(result.clone());
     match engine.finish_children(result.clone()) {
         // 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.
-        Err(e) if e.kind() == ErrorKind::Interrupted => mpscript::runtime::sys::interrupt_status(),
+        Err(e) if e.kind() == ErrorKind::Interrupted => {
+            // The children have ended: remove every shared-memory file of the script, also
+            // those of children killed before they could.
+            mpscript::runtime::ipc::remove_all_segments();
+            mpscript::runtime::sys::interrupt_status()
+        }
         // The script ran, but finishing a pool it never joined failed (a callback's error).
         Err(e) if result.is_ok() => report(&e),
         _ => status,
