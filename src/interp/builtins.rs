@@ -389,6 +389,13 @@ impl Interp {
                 };
                 // Adding runs no script code, so the list can stay borrowed (no copy).
                 for item in items.borrow().iter() {
+                    // Ints (the common case) build nothing the limits need to count.
+                    if let (Value::Int(x), Value::Int(y)) = (&total, item) {
+                        if let Some(sum) = x.checked_add(*y) {
+                            total = Value::Int(sum);
+                            continue;
+                        }
+                    }
                     total = self.binary(BinaryOp::Add, &total, item, span)?;
                 }
                 Ok(total)

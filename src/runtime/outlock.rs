@@ -67,6 +67,7 @@ fn current() -> Option<Rc<Shared>> {
     if !LOOKED.with(|l| l.replace(true)) {
         if let Some(path) = std::env::var_os(ENV) {
             if let Ok(segment) = Segment::open(Path::new(&path), KIND, "output lock") {
+                let segment = segment.uncounted();
                 let shared = Rc::new(Shared {
                     segment,
                     _file: None,
@@ -118,7 +119,9 @@ fn make() -> io::Result<Shared> {
     let made = (|| {
         file.set_len(LEN as u64)?;
         file.write_all_at(&KIND.to_ne_bytes(), 0)?;
-        Segment::open(&path, KIND, "output lock").map_err(io::Error::other)
+        Segment::open(&path, KIND, "output lock")
+            .map(Segment::uncounted)
+            .map_err(io::Error::other)
     })();
     let _ = std::fs::remove_file(&path);
     let segment = made?;

@@ -225,7 +225,7 @@ impl Handle for AsyncResult {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        if self.owner == std::process::id() as i32 {
+        if self.owner == sys::my_pid() as i32 {
             self.kill_workers();
         }
     }
@@ -255,7 +255,7 @@ impl Pool {
     }
 
     pub(crate) fn mine(&self) -> bool {
-        self.owner == std::process::id() as i32
+        self.owner == sys::my_pid() as i32
     }
 
     /// Kills and reaps every worker (terminate, or a pool dropped without `join`).

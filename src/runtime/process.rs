@@ -91,7 +91,7 @@ impl Process {
     }
 
     fn mine(&self) -> bool {
-        self.owner == std::process::id() as i32
+        self.owner == sys::my_pid() as i32
     }
 
     /// As in Python, only the process that started a child may wait for it or ask whether it

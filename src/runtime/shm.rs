@@ -135,6 +135,14 @@ impl Segment {
         ))
     }
 
+    /// Takes this mapping out of reference counting, for a segment whose file was unlinked
+    /// at once (the output lock's): nothing is counted for it at a fork, sent, or given back.
+    pub fn uncounted(self) -> Segment {
+        self.inner.released.set(true);
+        let _ = ATTACHED.try_with(|a| a.borrow_mut().remove(&self.inner.path));
+        self
+    }
+
     /// Maps `len` bytes of an open file and registers the mapping in this process.
     fn attach(path: PathBuf, file: File, len: usize) -> std::io::Result<Self> {
         let map = SharedMap::new(&file, len)?;

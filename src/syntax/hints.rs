@@ -3,6 +3,8 @@
 //! `||` or `!x`, the message says what to write in mpscript instead. The parser asks here
 //! first and falls back to its general messages.
 
+use super::code_chars::{Piece, code_chars};
+
 /// A message for the error at `pos`, and the byte range it marks.
 pub struct Hint {
     pub message: String,
@@ -114,33 +116,19 @@ pub fn habit(text: &str, pos: usize, owner: Option<&str>) -> Option<Hint> {
 
 /// The identifier-like words of a line with their byte offsets, outside strings and comments.
 fn words(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut quote = None;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => break,
-            (None, c) if c.is_alphanumeric() || c == '_' => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, d)) = chars.peek() {
-                    if !(d.is_alphanumeric() || d == '_') {
-                        break;
-                    }
-                    end = j + d.len_utf8();
-                    chars.next();
-                }
-                out.push((i, &line[i..end]));
-            }
-            _ => {}
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for piece in code_chars(line) {
+        match piece {
+            Piece::Comment(_) => break,
+            Piece::Code(i, c) if is_word(c) => match spans.last_mut() {
+                Some((_, end)) if *end == i => *end = i + c.len_utf8(),
+                _ => spans.push((i, i + c.len_utf8())),
+            },
+            Piece::Code(..) => {}
         }
     }
-    out
+    spans.into_iter().map(|(s, e)| (s, &line[s..e])).collect()
 }
 
 /// `0..10` (the parser stops at the second dot): ranges are `range(0, 10)`.
@@ -228,29 +216,24 @@ fn apply_async_args(line: &str, from: usize) -> Option<(String, usize, usize)> {
 fn split_commas(text: &str) -> Vec<(usize, &str)> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
-    let mut quote = None;
     let mut start = 0;
     let mut end = text.len();
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => {
+    for piece in code_chars(text) {
+        let (i, c) = match piece {
+            Piece::Comment(i) => {
                 end = i;
                 break;
             }
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') if depth == 0 => {
+            Piece::Code(i, c) => (i, c),
+        };
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => {
                 end = i;
                 break;
             }
-            (None, ')' | ']' | '}') => depth -= 1,
-            (None, ',') if depth == 0 => {
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
                 parts.push((start, i));
                 start = i + 1;
             }

@@ -10,6 +10,7 @@
 
 pub mod ast;
 mod chain;
+mod code_chars;
 mod format_spec;
 mod hints;
 mod input;

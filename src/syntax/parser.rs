@@ -10,6 +10,7 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest_derive::Parser;
 
 use super::ast::*;
+use super::code_chars::Piece;
 use super::format_spec::FormatSpec;
 use super::prescan::prescan;
 use super::source::{SourceId, Span};
@@ -959,25 +960,10 @@ fn friendly_error(error: pest::error::Error<Rule>, source: SourceId, text: &str)
 /// The innermost bracket still open at `pos` (strings and comments skipped roughly).
 fn innermost_open(text: &str, pos: usize) -> Option<char> {
     let mut stack = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut chars = text[..pos].chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(_), '\\') => {
-                chars.next();
-            }
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '#') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            (None, '(' | '[' | '{') => stack.push(c),
-            (None, ')' | ']' | '}') => {
+    for piece in super::code_chars::code_chars(&text[..pos]) {
+        match piece {
+            Piece::Code(_, c @ ('(' | '[' | '{')) => stack.push(c),
+            Piece::Code(_, ')' | ']' | '}') => {
                 stack.pop();
             }
             _ => {}

@@ -16,7 +16,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 pub use nix::sys::signal::Signal;
-use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, SigmaskHow};
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet};
 use nix::sys::wait::{WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
@@ -366,27 +366,15 @@ pub enum Forked {
 
 /// Forks. The caller has checked that the process is single-threaded, so the child may go on
 /// running ordinary Rust code (allocation included).
-///
-/// The interrupting signals are blocked across the fork and stay blocked in the child until
-/// [`setup_child`] has given it its own handling: a `p.terminate()` sent right after the fork
-/// must not be caught by the parent's handler in the child and then forgotten.
 pub fn fork() -> Result<Forked, Errno> {
     // The child holds a copy of every shared-memory segment this process holds: count it
     // before it exists, so that no segment is freed under it.
     crate::runtime::shm::before_fork();
-    let mut saved = SigSet::empty();
-    let _ = signal::sigprocmask(
-        SigmaskHow::SIG_BLOCK,
-        Some(&interrupt_set()),
-        Some(&mut saved),
-    );
     // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
     // (malloc's included) that would stay locked forever in the child.
-    let forked = unsafe { nix::unistd::fork() };
-    if !matches!(forked, Ok(nix::unistd::ForkResult::Child)) {
-        let _ = signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&saved), None);
-    }
-    let forked = forked.inspect_err(|_| crate::runtime::shm::fork_failed())?;
+    let forked = unsafe { nix::unistd::fork() }.inspect_err(|_| {
+        crate::runtime::shm::fork_failed();
+    })?;
     match forked {
         nix::unistd::ForkResult::Parent { child } => {
             FORKS.fetch_add(1, Ordering::Relaxed);
@@ -396,33 +384,14 @@ pub fn fork() -> Result<Forked, Errno> {
     }
 }
 
-/// The signals that interrupt a script (see [`catch_interrupts`]).
-fn interrupt_set() -> SigSet {
-    let mut set = SigSet::empty();
-    for sig in INTERRUPTS {
-        set.add(sig);
-    }
-    set
-}
-
 /// Prepares a freshly started child: dies with its parent, gets its own wake pipe.
 /// Returns false if the parent is already gone.
 pub fn setup_child(parent: i32) -> bool {
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
-    let ready = setup_child_signals(parent);
-    // `fork` left the interrupting signals blocked: one sent meanwhile arrives now, to the
-    // child's own handling.
-    let _ = signal::sigprocmask(SigmaskHow::SIG_UNBLOCK, Some(&interrupt_set()), None);
-    ready
-}
-
-fn setup_child_signals(parent: i32) -> bool {
     if nix::unistd::getppid().as_raw() != parent {
         return false;
     }
-    set_interrupted(false);
-    MY_PID.store(0, Ordering::Relaxed);
     // SIGTERM and SIGHUP end a child at once (`p.terminate()` reads -15), as they would have
     // before its parent caught them; Ctrl-C keeps the parent's handler (a child exits 130).
     if SIGINT_INSTALLED.load(Ordering::SeqCst) {
@@ -432,7 +401,18 @@ fn setup_child_signals(parent: i32) -> bool {
                 let _ = signal::signal(sig, SigHandler::SigDfl);
             }
         }
+        // One that came between the fork and here met the parent's handler, which only
+        // noted it: act on it now as the default would have (a `terminate()` sent right after
+        // `spawn` must not be forgotten).
+        let noted = INTERRUPT_SIGNAL.swap(0, Ordering::SeqCst);
+        if interrupted() && (noted == Signal::SIGTERM as i32 || noted == Signal::SIGHUP as i32) {
+            if let Ok(sig) = Signal::try_from(noted) {
+                let _ = signal::raise(sig);
+            }
+        }
     }
+    set_interrupted(false);
+    MY_PID.store(0, Ordering::Relaxed);
     if HANDLERS_INSTALLED.load(Ordering::SeqCst) {
         // The inherited pipe is shared with the parent: draining it here would steal the
         // parent's wake-ups. Close our copies and make a private one.

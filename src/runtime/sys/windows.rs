@@ -242,3 +242,8 @@ fn listed_parent(pid: u32) -> Option<u32> {
 pub fn exit_now(code: i32) -> ! {
     std::process::exit(code)
 }
+
+/// This process's pid (Windows keeps it in the process environment block: no system call).
+pub fn my_pid() -> u32 {
+    std::process::id()
+}
