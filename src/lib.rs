@@ -26,8 +26,9 @@ pub mod runtime;
 pub mod syntax;
 
 mod engine;
-#[doc(hidden)]
-pub use engine::{read_script as engine_read_script, script_text};
+mod front;
+
+pub use front::InputWait;
 
 pub use engine::{Engine, init, init_with};
 pub use error::{Error, ErrorKind, Location};

@@ -84,7 +84,7 @@ pub fn main() -> i32 {
         }
     };
     if cfg!(not(unix)) && cli.start_method == StartMethod::Fork {
-        mpscript::output::stderr_line(format_args!(
+        mpscript::Engine::report_line(format_args!(
             "error: the fork start method is not available on this platform; use `--start-method spawn`"
         ));
         return 2;
@@ -105,7 +105,7 @@ pub fn main() -> i32 {
             let script = if file.as_os_str() == "-" {
                 read_stdin().map(|text| ("<stdin>".to_string(), text))
             } else {
-                mpscript::engine_read_script(&file).map(|text| (file.display().to_string(), text))
+                mpscript::Engine::read_script(&file).map(|text| (file.display().to_string(), text))
             };
             run_script(&mut engine, script)
         }
@@ -119,7 +119,7 @@ pub fn main() -> i32 {
             match result {
                 Ok(warnings) => {
                     for warning in &warnings {
-                        mpscript::output::stderr_line(format_args!("{warning}"));
+                        mpscript::Engine::report_line(format_args!("{warning}"));
                     }
                     if strict && !warnings.is_empty() { 1 } else { 0 }
                 }
@@ -183,7 +183,7 @@ fn mpscript_read(file: &std::path::Path) -> Result<String, Error> {
     if file.as_os_str() == "-" {
         return read_stdin();
     }
-    mpscript::engine_read_script(file)
+    mpscript::Engine::read_script(file)
 }
 
 fn read_stdin() -> Result<String, Error> {
@@ -191,7 +191,7 @@ fn read_stdin() -> Result<String, Error> {
     std::io::stdin()
         .read_to_end(&mut bytes)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("<stdin>: cannot read: {e}")))?;
-    mpscript::script_text("<stdin>", bytes)
+    mpscript::Engine::script_text("<stdin>", bytes)
 }
 
 /// Runs a script with Ctrl-C handled: the error (if any) is shown first, then the children
@@ -201,7 +201,7 @@ fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i
         Ok(script) => script,
         Err(e) => return report(&e),
     };
-    mpscript::runtime::sys::catch_interrupts();
+    mpscript::Engine::catch_interrupts();
     let result = engine.eval_named(&name, &text);
     let status = finish(result.clone());
     match engine.finish_children(result.clone()) {
@@ -209,8 +209,8 @@ fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i
         Err(e) if e.kind() == ErrorKind::Interrupted => {
             // The children have ended: remove every shared-memory file of the script, also
             // those of children killed before they could.
-            mpscript::runtime::ipc::remove_all_segments();
-            mpscript::runtime::sys::interrupt_status()
+            mpscript::Engine::clean_up_after_interrupt();
+            mpscript::Engine::interrupt_status()
         }
         // The script ran, but finishing a pool it never joined failed (a callback's error).
         Err(e) if result.is_ok() => report(&e),
@@ -229,7 +229,7 @@ fn finish(result: Result<mpscript::Value, Error>) -> i32 {
 fn report(error: &Error) -> i32 {
     match error.kind() {
         ErrorKind::Exit(_) | ErrorKind::Interrupted => {}
-        _ => mpscript::output::stderr_line(format_args!("{error}")),
+        _ => mpscript::Engine::report_line(format_args!("{error}")),
     }
     error.exit_code()
 }

@@ -40,7 +40,7 @@ Processes:
 
 /// Runs a session; returns the exit status.
 pub fn run(engine: &mut Engine) -> i32 {
-    mpscript::runtime::sys::catch_interrupts();
+    mpscript::Engine::catch_interrupts();
     let status = if std::io::stdin().is_terminal() {
         interactive(engine)
     } else {
@@ -52,7 +52,7 @@ pub fn run(engine: &mut Engine) -> i32 {
 /// Ends the session: live children are waited for (a Ctrl-C meanwhile ends them); pool
 /// workers end when the engine goes.
 fn leave(engine: &mut Engine, status: i32) -> i32 {
-    mpscript::runtime::set_interrupted(false);
+    mpscript::Engine::clear_interrupt();
     match engine.finish_children(Ok(Value::Nil)) {
         Err(e) if e.kind() == ErrorKind::Interrupted => 130,
         _ => status,
@@ -83,21 +83,21 @@ fn report(engine: &mut Engine, error: &Error) -> Outcome {
     match error.kind() {
         ErrorKind::Exit(code) => Outcome::Exit(code),
         // SIGTERM or SIGHUP: everything is ended and the session leaves with 143 or 129.
-        ErrorKind::Interrupted if mpscript::runtime::sys::interrupted_to_end() => {
+        ErrorKind::Interrupted if mpscript::Engine::interrupted_to_end() => {
             engine.terminate_children();
-            mpscript::runtime::set_interrupted(false);
-            Outcome::Exit(mpscript::runtime::sys::interrupt_status())
+            mpscript::Engine::clear_interrupt();
+            Outcome::Exit(mpscript::Engine::interrupt_status())
         }
         // Ctrl-C: the input stops, its children end, and so do the pools it was waiting for;
         // other pools keep working.
         ErrorKind::Interrupted => {
             engine.end_interrupted();
-            mpscript::runtime::set_interrupted(false);
-            mpscript::output::stderr_line(format_args!("interrupted"));
+            mpscript::Engine::clear_interrupt();
+            mpscript::Engine::report_line(format_args!("interrupted"));
             Outcome::Failed
         }
         _ => {
-            mpscript::output::stderr_line(format_args!("{error}"));
+            mpscript::Engine::report_line(format_args!("{error}"));
             Outcome::Failed
         }
     }
@@ -126,7 +126,7 @@ fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
             Outcome::Ok
         }
         "load" if !arg.is_empty() => {
-            match mpscript::engine_read_script(std::path::Path::new(arg)) {
+            match mpscript::Engine::read_script(std::path::Path::new(arg)) {
                 Ok(text) => match engine.eval_named(arg, &text) {
                     Ok(_) => Outcome::Ok,
                     Err(e) => report(engine, &e),
@@ -135,20 +135,18 @@ fn command(engine: &mut Engine, input: &str) -> Option<Outcome> {
             }
         }
         "load" => {
-            mpscript::output::stderr_line(format_args!("usage: :load FILE"));
+            mpscript::Engine::report_line(format_args!("usage: :load FILE"));
             Outcome::Failed
         }
         other => {
-            mpscript::output::stderr_line(format_args!("unknown command `:{other}` (try :help)"));
+            mpscript::Engine::report_line(format_args!("unknown command `:{other}` (try :help)"));
             Outcome::Failed
         }
     })
 }
 
 fn is_builtin(name: &str) -> bool {
-    mpscript::interp::builtins::Builtin::ALL
-        .iter()
-        .any(|b| b.name() == name)
+    mpscript::Engine::builtin_names().any(|b| b == name)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,7 +161,7 @@ fn interactive(engine: &mut Engine) -> i32 {
         match Editor::with_config(config) {
             Ok(editor) => editor,
             Err(e) => {
-                mpscript::output::stderr_line(format_args!(
+                mpscript::Engine::report_line(format_args!(
                     "error: cannot start the line editor: {e}"
                 ));
                 return 1;
@@ -171,12 +169,12 @@ fn interactive(engine: &mut Engine) -> i32 {
         };
     editor.set_helper(Some(Assist::new()));
     // The editor put its own SIGINT handler in place; Ctrl-C while code runs must reach ours.
-    mpscript::runtime::sys::catch_interrupts();
+    mpscript::Engine::catch_interrupts();
     let history = history_path();
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
-    mpscript::output::stderr_line(format_args!(
+    mpscript::Engine::report_line(format_args!(
         "mpscript {} — :help for help, Ctrl-D to leave",
         env!("CARGO_PKG_VERSION")
     ));
@@ -198,7 +196,7 @@ fn interactive(engine: &mut Engine) -> i32 {
                     helper.refresh(engine);
                 }
                 let prompt = if pending.is_empty() { PROMPT } else { CONTINUE };
-                let _waiting = mpscript::runtime::sys::awaiting_input();
+                let _waiting = mpscript::Engine::awaiting_input();
                 editor.readline(prompt)
             }
         };
@@ -231,10 +229,10 @@ fn interactive(engine: &mut Engine) -> i32 {
             Err(ReadlineError::Interrupted) => pending.clear(),
             Err(ReadlineError::Eof) => return ended_by_signal(engine).unwrap_or(0),
             Err(_) if ended_by_signal(engine).is_some() => {
-                return mpscript::runtime::sys::interrupt_status();
+                return mpscript::Engine::interrupt_status();
             }
             Err(e) => {
-                mpscript::output::stderr_line(format_args!("error: {e}"));
+                mpscript::Engine::report_line(format_args!("error: {e}"));
                 return 1;
             }
         }
@@ -244,12 +242,12 @@ fn interactive(engine: &mut Engine) -> i32 {
 /// If SIGTERM or SIGHUP arrived (at the prompt, it ends the wait for input): ends every child
 /// and pool and gives the status to leave with.
 fn ended_by_signal(engine: &mut Engine) -> Option<i32> {
-    if !(mpscript::runtime::interrupted() && mpscript::runtime::sys::interrupted_to_end()) {
+    if !(mpscript::Engine::interrupted() && mpscript::Engine::interrupted_to_end()) {
         return None;
     }
     engine.terminate_children();
-    mpscript::runtime::set_interrupted(false);
-    Some(mpscript::runtime::sys::interrupt_status())
+    mpscript::Engine::clear_interrupt();
+    Some(mpscript::Engine::interrupt_status())
 }
 
 /// The complete lines typed while an input ran, which the terminal holds (it is in its
@@ -338,12 +336,12 @@ impl Assist {
         let mut out: Vec<String> = match receiver {
             Some(receiver) => {
                 let kind = self.names.get(receiver).copied().unwrap_or("");
-                mpscript::interp::methods::method_names(kind)
+                mpscript::Engine::method_names(kind)
                     .iter()
                     .map(|m| m.to_string())
                     .collect()
             }
-            None => mpscript::syntax::KEYWORDS
+            None => mpscript::Engine::keywords()
                 .iter()
                 .map(|k| k.to_string())
                 .chain(self.names.keys().cloned())
@@ -454,7 +452,7 @@ fn colourize(line: &str) -> String {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
-            if mpscript::syntax::KEYWORDS.contains(&word.as_str()) {
+            if mpscript::Engine::keywords().contains(&word.as_str()) {
                 paint(&mut out, "\x1b[1;34m", &word);
             } else {
                 out.push_str(&word);
@@ -480,7 +478,7 @@ fn scripted(engine: &mut Engine) -> i32 {
     let mut lines = stdin.lock().lines();
     loop {
         let line = {
-            let _waiting = mpscript::runtime::sys::awaiting_input();
+            let _waiting = mpscript::Engine::awaiting_input();
             lines.next()
         };
         if let Some(status) = ended_by_signal(engine) {
@@ -488,7 +486,7 @@ fn scripted(engine: &mut Engine) -> i32 {
         }
         let Some(line) = line else { break };
         let Ok(line) = line else {
-            mpscript::output::stderr_line(format_args!("error: <stdin>: cannot read (not UTF-8?)"));
+            mpscript::Engine::report_line(format_args!("error: <stdin>: cannot read (not UTF-8?)"));
             return 1;
         };
         pending.push_str(&line);
