@@ -12,6 +12,10 @@
 //! ```
 
 #![warn(missing_docs)]
+// Every `unsafe` block lives in the platform module (`runtime::sys`), which allows it, each with
+// a `// SAFETY:` comment.
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod error;
 // The layers below are public for the command line and the tests; their items are internal

@@ -7,6 +7,8 @@
 //! handles (which are built on Unix sockets, `poll` and futexes) report that they are not
 //! available.
 
+#![allow(unsafe_code)]
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 #[cfg(unix)]
