@@ -1,5 +1,5 @@
-//! The parser on arbitrary bytes: it returns a program or a syntax error with a location,
-//! and never panics or overflows the stack.
+//! The parser and resolver on arbitrary bytes (through the public API): they return a program
+//! or an error with a location, and never panic or overflow the stack.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,8 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut sources = mpscript::syntax::SourceMap::new();
-    let id = sources.add("<fuzz>", text);
-    let _ = mpscript::syntax::parse(id, text);
+    // Parses and resolves, without running anything.
+    let _ = mpscript::Engine::new().check("<fuzz>", text);
     let _ = mpscript::Engine::is_complete(text);
 });
