@@ -20,6 +20,9 @@ pub struct Output {
 
 type StdoutCheck = Box<dyn Fn(&str)>;
 
+/// A run of the binary being described: build it up, then `.run()` it. Forgetting `.run()`
+/// is a warning (an error under `-D warnings`), since the test would check nothing.
+#[must_use = "a Test checks nothing until `.run()`"]
 pub struct Test {
     script: Option<String>,
     args: Vec<String>,
@@ -35,6 +38,7 @@ pub struct Test {
 }
 
 impl Test {
+    #[track_caller]
     pub fn new() -> Test {
         Test {
             script: None,
@@ -52,50 +56,59 @@ impl Test {
     }
 
     /// The script, written to `script.mps` in a fresh directory and run with `mpscript run`.
+    #[track_caller]
     pub fn script(mut self, text: &str) -> Test {
         self.script = Some(unindent(text));
         self
     }
 
     /// Arguments after the script path (what `args()` returns).
+    #[track_caller]
     pub fn args(mut self, args: &[&str]) -> Test {
         self.args = args.iter().map(|s| s.to_string()).collect();
         self
     }
 
     /// A whole command line instead of `run script.mps ARGS`.
+    #[track_caller]
     pub fn cli(mut self, args: &[&str]) -> Test {
         self.cli = args.iter().map(|s| s.to_string()).collect();
         self
     }
 
     /// Runs with `--start-method spawn`.
+    #[track_caller]
     pub fn spawn_method(mut self) -> Test {
         self.cli = vec!["run".into(), "--start-method".into(), "spawn".into()];
         self
     }
 
+    #[track_caller]
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Test {
         self.stdin = Some(input.into());
         self
     }
 
+    #[track_caller]
     pub fn stdout(mut self, expected: &str) -> Test {
         self.stdout = Some(unindent(expected));
         self
     }
 
+    #[track_caller]
     pub fn stderr(mut self, expected: &str) -> Test {
         self.stderr = Some(unindent(expected));
         self
     }
 
     /// Don't check stderr exactly (it names pids, say); use `stderr_contains` instead.
+    #[track_caller]
     pub fn any_stderr(mut self) -> Test {
         self.stderr = None;
         self
     }
 
+    #[track_caller]
     pub fn stderr_contains(mut self, part: &str) -> Test {
         self.stderr = None;
         self.stderr_contains.push(part.into());
@@ -103,35 +116,41 @@ impl Test {
     }
 
     /// Don't check stdout exactly.
+    #[track_caller]
     pub fn any_stdout(mut self) -> Test {
         self.stdout = None;
         self
     }
 
     /// Checks stdout with a function (which asserts).
+    #[track_caller]
     pub fn stdout_check(mut self, check: impl Fn(&str) + 'static) -> Test {
         self.stdout = None;
         self.stdout_check = Some(Box::new(check));
         self
     }
 
+    #[track_caller]
     pub fn stdout_contains(mut self, part: &str) -> Test {
         self.stdout_contains.push(part.into());
         self
     }
 
+    #[track_caller]
     pub fn status(mut self, status: i32) -> Test {
         self.status = status;
         self
     }
 
     /// Runs and checks everything but the exit status (which the caller checks).
+    #[track_caller]
     pub fn run_status_any(mut self) -> Output {
         self.status = i32::MIN;
         self.run()
     }
 
     /// Runs and checks everything that was asked; returns the output for further checks.
+    #[track_caller]
     pub fn run(self) -> Output {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
@@ -187,6 +206,7 @@ impl Test {
 }
 
 /// Runs the binary in `dir` with a hard timeout (the whole process group is killed past it).
+#[track_caller]
 pub fn run_bin(dir: &Path, args: &[String], stdin: Option<&[u8]>, timeout: Duration) -> Output {
     let start = Instant::now();
     let mut child = Command::new(BIN)
@@ -352,6 +372,7 @@ pub fn send_signal(signal: &str, target: &str) {
 }
 
 /// Runs a test under both start methods (fork, then spawn).
+#[track_caller]
 pub fn both(test: impl Fn() -> Test) {
     test().run();
     test().spawn_method().run();
