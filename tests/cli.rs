@@ -152,23 +152,12 @@ fn exit_status_from_exit() {
 #[test]
 fn closed_stdout_is_not_a_panic() {
     // `mpscript run x.mps | head -1`: the write error ends the script with a clear message.
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("x.mps"),
-        "for i in range(100000) { print(i) }\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "{} run x.mps | head -1; exit ${{PIPESTATUS:-0}}",
-            crate::harness::BIN
-        ))
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = Test::new()
+        .script("for i in range(100000) { print(i) }\n")
+        .wrapped("sh", &["-c", "{mpscript} | head -1; exit ${PIPESTATUS:-0}"])
+        .run_unchecked();
+    assert_eq!(out.stdout, "0\n");
+    let stderr = out.stderr;
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -410,37 +399,17 @@ fn check_warns_about_names_defined_nowhere() {
 /// Runs a script with stdout into a pipe whose reader goes away after the first line, as
 /// `mpscript run x.mps | head -1` does; returns that line, the status and stderr.
 fn into_closed_pipe(script: &str, method: &str) -> (String, i32, String) {
-    use std::io::{BufRead, BufReader, Read};
-    use std::os::unix::process::{CommandExt, ExitStatusExt};
-    use std::process::{Command, Stdio};
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("x.mps"), crate::harness::unindent(script)).unwrap();
-    let mut child = Command::new(crate::harness::BIN)
-        .args(["run", "--start-method", method, "x.mps"])
-        .current_dir(tmp.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
+    use std::io::{BufRead, BufReader};
+    let mut run = Test::new()
+        .script(script)
+        .cli(&["run", "--start-method", method])
+        .start();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(run.take_stdout())
         .read_line(&mut first)
         .unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let pgid = child.id() as i32;
-    let guard = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(60));
-        crate::harness::kill_group(pgid);
-    });
-    let mut err = String::new();
-    stderr.read_to_string(&mut err).unwrap();
-    let status = child.wait().unwrap();
-    drop(guard);
-    let status = status
-        .code()
-        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
-    (first, status, err)
+    let (status, stderr) = run.finish();
+    (first, status, stderr)
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 use mpscript::{Engine, ErrorKind};
 
+use crate::harness::Test;
+
 #[test]
 fn fork_is_refused_in_a_threaded_host() {
     // The test harness runs tests on threads, so this process has several: forking here could
@@ -49,17 +51,15 @@ fn example(name: &str) -> std::path::PathBuf {
 #[test]
 fn host_functions_and_output_capture_reach_children_and_workers() {
     for method in ["fork", "spawn"] {
-        let out = std::process::Command::new(example("embed"))
-            .arg(method)
-            .output()
-            .expect("run the embed example");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{method}: {out:?}");
+        let out = Test::new()
+            .program(example("embed"))
+            .cli(&[method])
+            .run_unchecked();
+        assert_eq!(out.status, 0, "{method}: {out:?}");
         assert_eq!(
-            stdout,
-            "captured:\n[2, 4, 6]\nhi worker 42\nhi worker 10\ndone\n",
+            out.stdout, "captured:\n[2, 4, 6]\nhi worker 42\nhi worker 10\ndone\n",
             "{method}: stderr: {}",
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr
         );
     }
 }
@@ -245,48 +245,29 @@ fn output_goes_to_the_sink() {
     );
 }
 
-/// Runs an example with a hang guard that ends its whole process group.
-fn run_example_guarded(name: &str, arg: &str) -> (String, String, Option<i32>) {
-    use std::os::unix::process::CommandExt;
-    let child = std::process::Command::new(example(name))
-        .arg(arg)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .expect("run the example");
-    let pgid = child.id() as i32;
-    let (done, finished) = std::sync::mpsc::channel::<()>();
-    let guard = std::thread::spawn(move || {
-        if finished
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .is_err()
-        {
-            crate::harness::kill_group(pgid);
-        }
-    });
-    let out = child.wait_with_output().expect("wait for the example");
-    let _ = done.send(());
-    guard.join().unwrap();
-    crate::harness::kill_group(pgid); // anything left behind
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+/// Runs an example with a hang guard that ends its whole process group, and ends whatever it
+/// left in the group.
+fn run_example_guarded(name: &str, arg: &str) -> (String, String, i32) {
+    let out = Test::new()
+        .program(example(name))
+        .cli(&[arg])
+        .timeout(std::time::Duration::from_secs(30))
+        .kill_leftovers()
+        .run_unchecked();
+    (out.stdout, out.stderr, out.status)
 }
 
 #[test]
 fn a_host_that_forgot_init_gets_a_clear_error_not_endless_children() {
     let (stdout, stderr, status) = run_example_guarded("forgot_init", "spawn");
     assert_eq!(stdout, "exitcode 1\nhost done\n", "stderr: {stderr}");
-    assert_eq!(status, Some(0), "stderr: {stderr}");
+    assert_eq!(status, 0, "stderr: {stderr}");
     assert!(stderr.contains("call mpscript::init()"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 
     let (stdout, stderr, status) = run_example_guarded("forgot_init", "pool");
     assert_eq!(stdout, "", "stderr: {stderr}");
-    assert_eq!(status, Some(1), "stderr: {stderr}");
+    assert_eq!(status, 1, "stderr: {stderr}");
     assert!(stderr.contains("call mpscript::init()"), "{stderr}");
 }
 
@@ -425,9 +406,7 @@ fn the_documented_limits_example_runs() {
         let start = printed.find("```\n").unwrap() + 4;
         printed[start..].split("```").next().unwrap().to_string()
     };
-    let out = std::process::Command::new(example("limits"))
-        .output()
-        .expect("run the limits example");
-    assert!(out.status.success(), "{out:?}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let out = Test::new().program(example("limits")).run_unchecked();
+    assert_eq!(out.status, 0, "{out:?}");
+    assert_eq!(out.stdout, expected);
 }

@@ -1,10 +1,9 @@
 //! Fault injection: workers killed at random while a pool works, Ctrl-C storms, and output
 //! that cannot be written. Real processes and real signals throughout.
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{BIN, alive, start_script, wait_gone};
+use crate::harness::{Test, alive, closed_pipe, try_signal, wait_gone};
 
 /// The pids of the live children of `pid` (its pool workers).
 fn children_of(pid: u32) -> Vec<i32> {
@@ -49,8 +48,9 @@ fn kill_workers_while_pool_runs(tasks: usize) {
         print(ok, died, other, sum)
         "#
     );
-    let (mut child, lines, _dir) = start_script(&script, &["run"]);
-    let pid = child.id();
+    let mut run = Test::new().script(&script).cli(&["run"]).start();
+    let lines = run.lines();
+    let pid = run.pid();
     let mut killed = 0;
     let mut seen_workers = Vec::new();
     let started = Instant::now();
@@ -70,14 +70,12 @@ fn kill_workers_while_pool_runs(tasks: usize) {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let victim = workers[(seed % workers.len() as u64) as usize];
-            let _ = Command::new("kill")
-                .args(["-KILL", &victim.to_string()])
-                .status();
+            try_signal("-KILL", &victim.to_string());
             killed += 1;
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let status = child.wait().unwrap();
+    let status = run.wait();
     assert_eq!(status.code(), Some(0), "exit status");
     let counts: Vec<i64> = result
         .split_whitespace()
@@ -118,8 +116,9 @@ fn random_worker_kills_long() {
 
 #[test]
 fn sigint_storm_during_join() {
-    let (mut child, lines, _dir) = start_script(
-        r#"
+    let mut run = Test::new()
+        .script(
+            r#"
         let p = pool(2)
         fn slow(x) { sleep(0.2); return x }
         for i in range(100) { apply_async p, slow(i) }
@@ -127,20 +126,20 @@ fn sigint_storm_during_join() {
         print("joining")
         join p
         "#,
-        &["run"],
-    );
+        )
+        .cli(&["run"])
+        .start();
+    let lines = run.lines();
     assert_eq!(
         lines.recv_timeout(Duration::from_secs(20)).unwrap(),
         "joining"
     );
-    let pid = child.id();
+    let pid = run.pid();
     let workers = children_of(pid);
     for _ in 0..50 {
-        let _ = Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status();
+        try_signal("-INT", &pid.to_string());
     }
-    let status = child.wait().unwrap();
+    let status = run.wait();
     assert_eq!(status.code(), Some(130));
     assert!(wait_gone(&workers, Duration::from_secs(2)));
     assert!(!alive(pid as i32));
@@ -148,27 +147,17 @@ fn sigint_storm_during_join() {
 
 #[test]
 fn closed_stdout_ends_quietly_not_with_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("s.mps"),
-        "for i in range(100000) { print(i) }\n",
-    )
-    .unwrap();
-    let mut child = Command::new(BIN)
-        .args(["run", "s.mps"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
+    let mut run = Test::new()
+        .script("for i in range(100000) { print(i) }\n")
+        .start();
+    let mut stdout = run.take_stdout();
     let mut first = [0u8; 2];
     std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
     drop(stdout); // like `| head -1`
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let status = run.wait();
+    let (_, stderr) = run.finish();
     // As a Unix tool killed by SIGPIPE: no message, status 128 + 13.
-    assert_eq!(out.status.code(), Some(141), "stderr: {stderr}");
+    assert_eq!(status.code(), Some(141), "stderr: {stderr}");
     assert_eq!(stderr, "");
 }
 
@@ -182,55 +171,34 @@ fn broken_stderr_is_not_a_panic() {
         ("fn f() { f() }\nf()\n", 1),                    // runtime error with a long trace
         ("fn c() { exit(1 / 0) }\njoin spawn c()\n", 0), // a child's error report
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.mps"), script).unwrap();
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let out = Command::new(BIN)
-            .args(["run", "s.mps"])
-            .current_dir(dir.path())
-            .stderr(writer)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(status), "{script}");
+        let out = Test::new()
+            .script(script)
+            .stderr_to(closed_pipe())
+            .run_unchecked();
+        assert_eq!(out.status, status, "{script}");
     }
 }
 
 #[test]
 fn a_scripted_repl_into_a_closed_pipe_is_not_a_panic() {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let out = Command::new(BIN)
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(writer)
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().unwrap();
-            stdin.write_all(b"1 + 1\n:help\n:vars\nlet x = 2\nx\n")?;
-            drop(stdin);
-            child.wait_with_output()
-        })
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    let out = Test::new()
+        .cli(&["repl"])
+        .stdin("1 + 1\n:help\n:vars\nlet x = 2\nx\n")
+        .stdout_to(closed_pipe())
+        .run_unchecked();
+    let stderr = out.stderr;
+    assert_eq!(out.status, 0, "stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
 fn full_disk_is_an_error_not_a_panic() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.mps"), "print(\"hello\")\n").unwrap();
-    let out = Command::new(BIN)
-        .args(["run", "s.mps"])
-        .current_dir(dir.path())
-        .stdout(std::fs::File::create("/dev/full").unwrap())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    let out = Test::new()
+        .script("print(\"hello\")\n")
+        .stdout_to(std::fs::File::create("/dev/full").unwrap())
+        .run_unchecked();
+    let stderr = out.stderr;
+    assert_eq!(out.status, 1, "stderr: {stderr}");
     assert!(stderr.contains("cannot write output"), "{stderr}");
 }
 
@@ -263,8 +231,9 @@ fn sigterm_and_sighup_clean_up_like_ctrl_c() {
     "#;
     for (signal, status) in [("-TERM", 143), ("-HUP", 129)] {
         for method in [&["run"][..], &["run", "--start-method", "spawn"][..]] {
-            let (mut child, lines, _dir) = start_script(script, method);
-            let pid = child.id();
+            let mut run = Test::new().script(script).cli(method).start();
+            let lines = run.lines();
+            let pid = run.pid();
             let spawned: i32 = lines
                 .recv_timeout(Duration::from_secs(20))
                 .unwrap()
@@ -279,7 +248,7 @@ fn sigterm_and_sighup_clean_up_like_ctrl_c() {
             assert!(children.len() >= 3, "workers and child: {children:?}");
             assert!(!segments_of(pid).is_empty(), "the queue made segments");
             crate::harness::send_signal(signal, &pid.to_string());
-            let code = child.wait().unwrap().code();
+            let code = run.wait().code();
             assert_eq!(code, Some(status), "{signal} {method:?}");
             assert_eq!(
                 segments_of(pid),

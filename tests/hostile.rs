@@ -272,24 +272,13 @@ fn default_size_limits_refuse_huge_values_before_building_them() {
 /// memory long before the default size limits; the allocation that fails must become a
 /// located error, not the allocator's abort.
 fn run_with_memory_cap(script: &str, kib: u64) -> crate::harness::Output {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("script.mps"), script).expect("write script");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {kib} && exec \"$0\" run script.mps"))
-        .arg(crate::harness::BIN)
-        .current_dir(dir.path())
-        .output()
-        .expect("run sh");
-    use std::os::unix::process::ExitStatusExt;
-    crate::harness::Output {
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-        status: out
-            .status
-            .code()
-            .unwrap_or_else(|| -out.status.signal().unwrap_or(0)),
-    }
+    crate::harness::Test::new()
+        .script(script)
+        .wrapped(
+            "sh",
+            &["-c", &format!("ulimit -v {kib} && exec {{mpscript}}")],
+        )
+        .run_unchecked()
 }
 
 #[test]

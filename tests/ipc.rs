@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Test, both, send_signal, start_script};
+use crate::harness::{Test, both, send_signal};
 
 #[test]
 fn four_producers_deliver_every_item_once_in_order() {
@@ -401,21 +401,24 @@ fn a_lock_whose_holder_was_killed_is_recovered() {
 
 #[test]
 fn ctrl_c_interrupts_a_waiting_get() {
-    let (mut child, lines, _dir) = start_script(
-        r#"
+    let mut run = Test::new()
+        .script(
+            r#"
         let q = queue()
         print("waiting")
         q.get()
         "#,
-        &["run"],
-    );
+        )
+        .cli(&["run"])
+        .start();
+    let lines = run.lines();
     assert_eq!(
         lines.recv_timeout(Duration::from_secs(10)).unwrap(),
         "waiting"
     );
     std::thread::sleep(Duration::from_millis(100));
-    send_signal("-INT", &child.id().to_string());
-    let status = child.wait().unwrap();
+    send_signal("-INT", &run.pid().to_string());
+    let status = run.wait();
     assert_eq!(status.code(), Some(130));
 }
 
@@ -442,8 +445,9 @@ fn segment_files_are_removed_when_the_script_ends() {
 
 #[test]
 fn files_of_a_killed_creator_are_swept_by_the_next_one() {
-    let (mut child, lines, _dir) = start_script(
-        r#"
+    let mut run = Test::new()
+        .script(
+            r#"
         let q = queue()
         q.put(1)
         fn keep(q) { }
@@ -451,12 +455,14 @@ fn files_of_a_killed_creator_are_swept_by_the_next_one() {
         print(getpid())
         sleep(30)
         "#,
-        &["run"],
-    );
+        )
+        .cli(&["run"])
+        .start();
+    let lines = run.lines();
     let pid = lines.recv_timeout(Duration::from_secs(10)).unwrap();
     assert_eq!(segment_files_of(&pid).len(), 1, "the queue's file exists");
     send_signal("-KILL", &pid);
-    child.wait().unwrap();
+    run.wait();
     assert_eq!(segment_files_of(&pid).len(), 1, "SIGKILL leaves it behind");
     Test::new().script("queue()").run();
     assert_eq!(segment_files_of(&pid), Vec::<String>::new());

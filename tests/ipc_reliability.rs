@@ -4,78 +4,19 @@
 
 use std::time::Duration;
 
-use crate::harness::{Test, both, send_signal};
+use crate::harness::{Running, Test, both, send_signal};
 
-/// Runs a script with `MPSCRIPT_SHM_DIR` set, in its own process group; returns the child and
-/// its stdout lines (stderr goes to a file read by `finish`).
-struct Running {
-    child: std::process::Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    dir: tempfile::TempDir,
+/// Starts a script, with `MPSCRIPT_SHM_DIR` set when `shm_dir` is given.
+fn start(script: &str, cli: &[&str], shm_dir: Option<&std::path::Path>) -> Running {
+    let mut test = Test::new().script(script).cli(cli);
+    if let Some(shm) = shm_dir {
+        test = test.env("MPSCRIPT_SHM_DIR", shm);
+    }
+    test.start()
 }
 
-impl Running {
-    fn start(script: &str, cli: &[&str], shm_dir: Option<&std::path::Path>) -> Running {
-        use std::io::BufRead;
-        use std::os::unix::process::CommandExt;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
-        let stderr = std::fs::File::create(dir.path().join("stderr")).unwrap();
-        let mut command = std::process::Command::new(crate::harness::BIN);
-        command
-            .args(cli)
-            .arg("s.mps")
-            .current_dir(dir.path())
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(stderr)
-            .process_group(0);
-        if let Some(shm) = shm_dir {
-            command.env("MPSCRIPT_SHM_DIR", shm);
-        }
-        let mut child = command.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running { child, lines, dir }
-    }
-
-    fn line(&self) -> String {
-        self.lines
-            .recv_timeout(Duration::from_secs(60))
-            .unwrap_or_else(|_| panic!("no line; stderr: {}", self.stderr()))
-    }
-
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("stderr")).unwrap_or_default()
-    }
-
-    /// Waits for the end (hang guard: 60 s); returns the exit code and stderr.
-    fn finish(mut self) -> (i32, String) {
-        use std::os::unix::process::ExitStatusExt;
-        let start = std::time::Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let code = status
-                    .code()
-                    .unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
-                return (code, self.stderr());
-            }
-            if start.elapsed() > Duration::from_secs(60) {
-                crate::harness::kill_group(self.child.id() as i32);
-                panic!("the script hung; stderr: {}", self.stderr());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
+/// How long to wait for each line the script prints.
+const LINE_WAIT: Duration = Duration::from_secs(60);
 
 const METHODS: [&[&str]; 2] = [&["run"], &["run", "--start-method", "spawn"]];
 
@@ -113,7 +54,7 @@ fn a_dead_holder_is_taken_over_while_a_pool_runs() {
 #[test]
 fn a_lock_held_by_a_killed_pool_worker_is_taken_over() {
     for cli in METHODS {
-        let run = Running::start(
+        let run = start(
             r#"
             let pl = pool(1)
             fn hold(l, ready) {
@@ -133,10 +74,10 @@ fn a_lock_held_by_a_killed_pool_worker_is_taken_over() {
             cli,
             None,
         );
-        let worker = run.line();
+        let worker = run.line(LINE_WAIT);
         send_signal("-KILL", &worker);
-        assert_eq!(run.line(), "true", "{}", run.stderr());
-        assert_eq!(run.line(), "task failed");
+        assert_eq!(run.line(LINE_WAIT), "true", "{}", run.stderr());
+        assert_eq!(run.line(LINE_WAIT), "task failed");
         let (code, stderr) = run.finish();
         assert_eq!(code, 0, "{stderr}");
         assert!(
@@ -251,7 +192,7 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
         return;
     };
     for cli in METHODS {
-        let run = Running::start(
+        let run = start(
             r#"
             let e = pipe()
             fn reader(end) { print(len(end.recv(20))) }
@@ -269,7 +210,7 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
             cli,
             Some(shm.path()),
         );
-        let lines = [run.line(), run.line()];
+        let lines = [run.line(LINE_WAIT), run.line(LINE_WAIT)];
         assert!(
             lines.contains(&"1000000".to_string()),
             "{lines:?} {}",
@@ -284,7 +225,7 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
         );
         let (code, stderr) = run.finish();
         assert_eq!(code, 1, "{stderr}");
-        assert!(stderr.contains("s.mps:12:1"), "{stderr}");
+        assert!(stderr.contains("script.mps:12:1"), "{stderr}");
         assert!(stderr.contains("queue.put(): "), "{stderr}");
         assert!(
             stderr.contains("no space left in shared memory"),
@@ -299,7 +240,7 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
         .arg(format!("of={}", filler.display()))
         .stderr(std::process::Stdio::null())
         .status();
-    let run = Running::start(
+    let run = start(
         r#"
         try { queue() } catch e { print(e) }
         lock()
@@ -307,10 +248,13 @@ fn a_full_shared_memory_is_an_error_at_the_line_that_sent() {
         &["run"],
         Some(shm.path()),
     );
-    assert!(run.line().starts_with("no space left in shared memory"));
+    assert!(
+        run.line(LINE_WAIT)
+            .starts_with("no space left in shared memory")
+    );
     let (code, stderr) = run.finish();
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("s.mps:2:1"), "{stderr}");
+    assert!(stderr.contains("script.mps:2:1"), "{stderr}");
     std::fs::remove_file(filler).unwrap();
     assert_eq!(shm.files(), Vec::<String>::new(), "nothing is left behind");
 }
@@ -369,7 +313,7 @@ fn a_child_closing_the_parents_end_does_not_close_it_for_the_parent() {
 fn segments_nobody_holds_are_freed_while_the_script_runs() {
     for cli in METHODS {
         let shm = tempfile::tempdir().unwrap();
-        let run = Running::start(
+        let run = start(
             r#"
             fn child(q, l, c, ends, i) {
                 q.put(i)
@@ -404,14 +348,14 @@ fn segments_nobody_holds_are_freed_while_the_script_runs() {
             cli,
             Some(shm.path()),
         );
-        assert_eq!(run.line(), "2021350", "{}", run.stderr());
+        assert_eq!(run.line(LINE_WAIT), "2021350", "{}", run.stderr());
         let files: Vec<_> = std::fs::read_dir(shm.path()).unwrap().flatten().collect();
         assert!(
             files.len() <= 10,
             "{} segment files left while the script runs (it made 2,750)",
             files.len()
         );
-        send_signal("-KILL", &format!("-{}", run.child.id()));
+        send_signal("-KILL", &format!("-{}", run.pid()));
         run.finish();
     }
 }

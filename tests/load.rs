@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Test, start_script};
+use crate::harness::Test;
 
 fn rss_kb(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -16,8 +16,9 @@ fn rss_kb(pid: u32) -> u64 {
 /// Runs a script that prints `round N` after each round and `final_line` at the end; returns
 /// its RSS sampled `settle_ms` after each round.
 fn rss_per_round(script: &str, final_line: &str, settle_ms: u64) -> Vec<u64> {
-    let (mut child, lines, _dir) = start_script(script, &["run"]);
-    let pid = child.id();
+    let mut run = Test::new().script(script).cli(&["run"]).start();
+    let lines = run.lines();
+    let pid = run.pid();
     let mut samples = Vec::new();
     loop {
         let line = lines
@@ -31,7 +32,7 @@ fn rss_per_round(script: &str, final_line: &str, settle_ms: u64) -> Vec<u64> {
             break;
         }
     }
-    assert!(child.wait().unwrap().success());
+    assert!(run.wait().success());
     samples
 }
 

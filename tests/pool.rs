@@ -309,7 +309,8 @@ fn killed_worker(method: &[&str]) {
     "#;
     let mut args = vec!["run"];
     args.extend_from_slice(method);
-    let (mut child, rx, _tmp) = crate::harness::start_script(script, &args);
+    let mut run = Test::new().script(script).cli(&args).start();
+    let rx = run.lines();
     let recv = || {
         rx.recv_timeout(std::time::Duration::from_secs(20))
             .expect("output")
@@ -331,7 +332,7 @@ fn killed_worker(method: &[&str]) {
             break;
         }
     }
-    assert!(child.wait().unwrap().success());
+    assert!(run.wait().success());
     assert_eq!(
         lines,
         vec![
@@ -453,7 +454,8 @@ fn ctrl_c_during_join_ends_workers() {
         "#;
         let mut args = vec!["run"];
         args.extend_from_slice(method);
-        let (mut child, rx, _tmp) = crate::harness::start_script(script, &args);
+        let mut run = Test::new().script(script).cli(&args).start();
+        let rx = run.lines();
         let mut pids = Vec::new();
         for _ in 0..2 {
             let line = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap();
@@ -464,8 +466,8 @@ fn ctrl_c_during_join_ends_workers() {
                     .unwrap(),
             );
         }
-        crate::harness::send_signal("-INT", &child.id().to_string());
-        let status = child.wait().unwrap();
+        crate::harness::send_signal("-INT", &run.pid().to_string());
+        let status = run.wait();
         assert_eq!(status.code(), Some(130));
         assert!(
             crate::harness::wait_gone(&pids, std::time::Duration::from_secs(2)),
@@ -499,16 +501,18 @@ fn join_lets_workers_exit_on_their_own() {
 /// Runs a script with stdout and stderr on a pseudo-terminal (via `script`), returning what
 /// the terminal showed.
 fn on_terminal(script: &str, extra: &str) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
-    let command = format!("{} run {extra} s.mps", crate::harness::BIN);
-    let out = std::process::Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .current_dir(tmp.path())
-        .output()
-        .expect("run script(1)");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let mut cli = vec!["run"];
+    if !extra.is_empty() {
+        cli.push(extra);
+    }
+    Test::new()
+        .script(script)
+        .cli(&cli)
+        .wrapped("script", &["-qfec", "{mpscript}", "/dev/null"])
+        .any_stdout()
+        .any_stderr()
+        .run()
+        .stdout
 }
 
 const SLOW_POOL: &str = r#"

@@ -1,9 +1,8 @@
 //! Processes: real children, real pids, exit codes and signals, under both start methods.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{BIN, Test, alive, both, start_script, wait_gone};
+use crate::harness::{Test, alive, both, wait_gone};
 
 #[test]
 fn the_contract_example_runs() {
@@ -359,18 +358,12 @@ fn output_lines_never_split_or_duplicate_in_a_pipe() {
 #[test]
 fn output_to_a_file_is_not_duplicated() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("x.mps"),
-        "print(\"once\")\nfn f() { print(\"child\") }\njoin spawn f()\njoin spawn f()\n",
-    )
-    .unwrap();
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{BIN} run x.mps > out.txt"))
-        .current_dir(tmp.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    Test::new()
+        .script("print(\"once\")\nfn f() { print(\"child\") }\njoin spawn f()\njoin spawn f()\n")
+        .in_dir(tmp.path())
+        .wrapped("sh", &["-c", "{mpscript} > out.txt"])
+        .any_stderr()
+        .run();
     let out = std::fs::read_to_string(tmp.path().join("out.txt")).unwrap();
     assert_eq!(out, "once\nchild\nchild\n");
 }
@@ -400,18 +393,19 @@ fn sleeper_pids(rx: &std::sync::mpsc::Receiver<String>) -> Vec<i32> {
 fn ctrl_c(to_group: bool, method: &[&str]) {
     let mut args = vec!["run"];
     args.extend_from_slice(method);
-    let (mut child, rx, _tmp) = start_script(SLEEPERS, &args);
-    let pids = sleeper_pids(&rx);
+    let mut run = Test::new().script(SLEEPERS).cli(&args).start();
+    let rx = run.lines();
+    let pids = sleeper_pids(rx);
     assert_eq!(pids.len(), 3);
     assert!(pids.iter().all(|&p| alive(p)));
     let target = if to_group {
-        format!("-{}", child.id())
+        format!("-{}", run.pid())
     } else {
-        child.id().to_string()
+        run.pid().to_string()
     };
     let sent = Instant::now();
     crate::harness::send_signal("-INT", &target);
-    let status = child.wait().unwrap();
+    let status = run.wait();
     assert!(
         sent.elapsed() < Duration::from_secs(2),
         "took {:?}",
@@ -441,10 +435,11 @@ fn sigkill_of_parent_leaves_no_children() {
     for method in [&[][..], &["--start-method", "spawn"][..]] {
         let mut args = vec!["run"];
         args.extend_from_slice(method);
-        let (mut child, rx, _tmp) = start_script(SLEEPERS, &args);
-        let pids = sleeper_pids(&rx);
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let mut run = Test::new().script(SLEEPERS).cli(&args).start();
+        let rx = run.lines();
+        let pids = sleeper_pids(rx);
+        run.kill();
+        run.wait();
         assert!(
             wait_gone(&pids, Duration::from_secs(2)),
             "orphans left: {pids:?}"
@@ -497,17 +492,18 @@ fn many_cycles_leak_neither_descriptors_nor_zombies() {
         );
         let mut args = vec!["run"];
         args.extend_from_slice(method);
-        let (mut child, rx, _tmp) = start_script(&script, &args);
+        let mut run = Test::new().script(&script).cli(&args).start();
+        let rx = run.lines();
         assert_eq!(
             rx.recv_timeout(Duration::from_secs(20)).unwrap(),
             "baseline"
         );
         std::thread::sleep(Duration::from_millis(100));
-        let before = fd_count(child.id());
+        let before = fd_count(run.pid());
         assert_eq!(rx.recv_timeout(Duration::from_secs(120)).unwrap(), "done");
-        let after = fd_count(child.id());
-        let zombies = zombie_children(child.id());
-        child.wait().unwrap();
+        let after = fd_count(run.pid());
+        let zombies = zombie_children(run.pid());
+        run.wait();
         assert_eq!(before, after, "descriptors before/after {method:?}");
         assert_eq!(zombies, 0, "zombies after {method:?}");
     }
@@ -655,21 +651,13 @@ fn only_the_parent_may_join_or_test_a_process() {
 /// message; returns the messages.
 fn stderr_writes(script: &str, method: &str) -> Vec<String> {
     use std::os::unix::net::UnixDatagram;
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("s.mps"), crate::harness::unindent(script)).unwrap();
     let (theirs, ours) = UnixDatagram::pair().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["run", "--start-method", method, "s.mps"])
-        .current_dir(tmp.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::os::fd::OwnedFd::from(theirs))
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(60), "hang");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    Test::new()
+        .script(script)
+        .cli(&["run", "--start-method", method])
+        .stdout_to(std::process::Stdio::null())
+        .stderr_to(std::os::fd::OwnedFd::from(theirs))
+        .run_unchecked();
     ours.set_nonblocking(true).unwrap();
     let mut messages = Vec::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -699,7 +687,7 @@ fn every_error_report_is_one_write() {
         );
         for report in &writes {
             assert!(
-                report.contains("  = in deeper(), called at s.mps:"),
+                report.contains("  = in deeper(), called at script.mps:"),
                 "{report}"
             );
             assert!(report.ends_with('\n'), "{report}");

@@ -7,10 +7,24 @@ use std::time::Duration;
 use expectrl::process::unix::WaitStatus;
 use expectrl::{Expect, Session};
 
-use crate::harness::{BIN, Test, alive, wait_gone};
+use crate::harness::{Test, alive, wait_gone};
 
 const CTRL_C: &str = "\x03";
 const CTRL_D: &str = "\x04";
+
+/// The command for a REPL session in `dir` with its history in `history`, for a pseudo-terminal.
+fn repl_command(dir: &std::path::Path, history: &std::path::Path, extra: &[&str]) -> Command {
+    let mut cli = vec!["repl"];
+    cli.extend_from_slice(extra);
+    let (cmd, _) = Test::new()
+        .cli(&cli)
+        .in_dir(dir)
+        .env("MPSCRIPT_HISTORY", history)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .command();
+    cmd
+}
 
 struct Repl {
     session: expectrl::session::OsSession,
@@ -22,13 +36,7 @@ impl Repl {
     fn start(extra: &[&str]) -> Repl {
         let dir = tempfile::tempdir().unwrap();
         let history = dir.path().join("state").join("history");
-        let mut cmd = Command::new(BIN);
-        cmd.arg("repl")
-            .args(extra)
-            .current_dir(dir.path())
-            .env("MPSCRIPT_HISTORY", &history)
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
+        let cmd = repl_command(dir.path(), &history, extra);
         let mut session = Session::spawn(cmd).expect("start the REPL in a pty");
         session.set_expect_timeout(Some(Duration::from_secs(20)));
         let mut repl = Repl {
@@ -207,12 +215,7 @@ fn history_is_written_and_read_back() {
     let text = std::fs::read_to_string(&history).expect("the history file exists");
     assert!(text.contains("let remembered = 31337"), "{text}");
     // A second session adds to the same file.
-    let mut cmd = Command::new(BIN);
-    cmd.arg("repl")
-        .current_dir(&dir)
-        .env("MPSCRIPT_HISTORY", &history)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
+    let cmd = repl_command(&dir, &history, &[]);
     let mut session = Session::spawn(cmd).unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(20)));
     session.expect("mps> ").unwrap();

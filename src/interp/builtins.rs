@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::args::{Arity, Callee};
 use super::ops;
 use super::sizes::{self, Kind};
 use super::value::Value;
@@ -75,19 +76,13 @@ impl CallArgs {
         RtError::new(format!("{}(): {message}", self.name), self.span)
     }
 
-    fn count(&self, min: usize, max: usize) -> RtResult<()> {
-        let n = self.positional.len();
-        if n < min || n > max {
-            let expected = match (min, max) {
-                (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
-                (a, usize::MAX) => {
-                    format!("at least {a} argument{}", if a == 1 { "" } else { "s" })
-                }
-                (a, b) => format!("{a} to {b} arguments"),
-            };
-            return Err(self.err(format!("expected {expected}, got {n}")));
-        }
-        Ok(())
+    #[inline]
+    fn count(&self, arity: Arity) -> RtResult<()> {
+        arity.check_at(
+            Callee::Function(self.name),
+            self.positional.len(),
+            self.span,
+        )
     }
 
     /// Takes a named argument, checking that nothing else was passed by name.
@@ -143,12 +138,7 @@ pub fn range_bounds(args: &[Value]) -> Result<(i64, i64, i64), String> {
         [stop] => (0, stop, 1),
         [start, stop] => (start, stop, 1),
         [start, stop, step] => (start, stop, step),
-        _ => {
-            return Err(format!(
-                "range(): expected 1 to 3 arguments, got {}",
-                ints.len()
-            ));
-        }
+        _ => return Err(Arity::between(1, 3).message(Callee::Function("range"), ints.len())),
     };
     if step == 0 {
         return Err("range(): step must not be zero".into());
@@ -197,47 +187,47 @@ impl Interp {
                 Ok(Value::Nil)
             }
             Builtin::Str => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 Ok(Value::Str(self.display(&a.positional[0], span)?))
             }
             Builtin::Queue => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 self.new_queue(span)
             }
             Builtin::Pipe => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 self.new_pipe(span)
             }
             Builtin::Lock => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 self.new_lock(span)
             }
             Builtin::Shared => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 self.new_shared(&a.positional[0], span)
             }
             Builtin::Repr => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 Ok(Value::Str(self.repr(&a.positional[0], span)?))
             }
             Builtin::Int => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 to_int(&a.positional[0])
                     .map(Value::Int)
                     .map_err(|m| a.err(m))
             }
             Builtin::Float => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 to_float(&a.positional[0])
                     .map(Value::Float)
                     .map_err(|m| a.err(m))
             }
             Builtin::Bool => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 Ok(Value::Bool(a.positional[0].truthy()))
             }
             Builtin::Len => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 let n = match &a.positional[0] {
                     Value::Str(s) => s.chars().count(),
                     Value::List(l) => l.borrow().len(),
@@ -252,11 +242,11 @@ impl Interp {
                 Ok(Value::Int(n as i64))
             }
             Builtin::Type => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 Ok(Value::str(a.positional[0].type_name()))
             }
             Builtin::Range => {
-                a.count(1, 3)?;
+                a.count(Arity::between(1, 3))?;
                 let (start, stop, step) =
                     range_bounds(&a.positional).map_err(|m| RtError::new(m, span))?;
                 let len = usize::try_from(range_len(start, stop, step)).unwrap_or(usize::MAX);
@@ -270,15 +260,15 @@ impl Interp {
                 Ok(Value::list(items))
             }
             Builtin::Getpid => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 Ok(Value::Int(std::process::id() as i64))
             }
             Builtin::Getppid => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 Ok(Value::Int(crate::runtime::sys::parent_pid() as i64))
             }
             Builtin::Sleep => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 let secs = a.number(0)?;
                 if !(0.0..=1e9).contains(&secs) {
                     return Err(a.err(format!("expected a duration in seconds >= 0, got {secs}")));
@@ -287,18 +277,18 @@ impl Interp {
                 Ok(Value::Nil)
             }
             Builtin::Time => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 let now = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .unwrap_or_default();
                 Ok(Value::Float(now.as_secs_f64()))
             }
             Builtin::Random => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 Ok(Value::Float(self.rng.next_f64()))
             }
             Builtin::Randint => {
-                a.count(2, 2)?;
+                a.count(Arity::exactly(2))?;
                 let (lo, hi) = (a.int(0)?, a.int(1)?);
                 if lo > hi {
                     return Err(a.err(format!("empty range: {lo} > {hi}")));
@@ -308,29 +298,29 @@ impl Interp {
                 Ok(Value::Int(r as i64))
             }
             Builtin::CpuCount => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 Ok(Value::Int(cpu_count() as i64))
             }
             Builtin::Exit => {
-                a.count(0, 1)?;
+                a.count(Arity::at_most(1))?;
                 let value = a.positional.first().cloned().or_else(|| opt(0));
                 Err(RtError::exit_with(value.unwrap_or(Value::Nil), span))
             }
             Builtin::Args => {
-                a.count(0, 0)?;
+                a.count(Arity::exactly(0))?;
                 Ok(Value::list(
                     self.script_args.iter().map(|s| Value::str(s)).collect(),
                 ))
             }
             Builtin::Env => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 match &a.positional[0] {
                     Value::Str(name) => Ok(std::env::var(&**name).ok().into()),
                     other => Err(a.err(format!("expected a str, got {}", other.type_name()))),
                 }
             }
             Builtin::Round => {
-                a.count(1, 2)?;
+                a.count(Arity::between(1, 2))?;
                 let digits = match a.positional.get(1).cloned().or_else(|| opt(0)) {
                     None | Some(Value::Nil) => None,
                     Some(Value::Int(n)) => Some(n),
@@ -344,7 +334,7 @@ impl Interp {
                 round(&a.positional[0], digits).map_err(|m| a.err(m))
             }
             Builtin::Abs => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 match &a.positional[0] {
                     Value::Int(i) => i
                         .checked_abs()
@@ -355,7 +345,7 @@ impl Interp {
                 }
             }
             Builtin::Min | Builtin::Max => {
-                a.count(1, usize::MAX)?;
+                a.count(Arity::at_least(1))?;
                 let items = if a.positional.len() == 1 {
                     a.list(0)?
                 } else {
@@ -379,7 +369,7 @@ impl Interp {
                 best.ok_or_else(|| a.err("empty list"))
             }
             Builtin::Sum => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 let mut total = opt(0).unwrap_or(Value::Int(0));
                 let Value::List(items) = &a.positional[0] else {
                     return Err(a.err(format!(
@@ -401,7 +391,7 @@ impl Interp {
                 Ok(total)
             }
             Builtin::Sorted => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 let items = match &a.positional[0] {
                     Value::Str(s) => {
                         self.building(Kind::List, s.chars().count(), span)?;
@@ -417,7 +407,7 @@ impl Interp {
                 self.sort(items, key, reverse, span).map(Value::list)
             }
             Builtin::Keys | Builtin::Values | Builtin::Items => {
-                a.count(1, 1)?;
+                a.count(Arity::exactly(1))?;
                 let Value::Map(m) = &a.positional[0] else {
                     return Err(a.err(format!(
                         "expected a map, got {}",

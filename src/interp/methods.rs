@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use super::args::{Arity, Callee};
 use super::sizes::{self, Kind};
 use super::value::Value;
 use super::{Interp, RtError, RtResult};
@@ -85,17 +86,13 @@ impl MethodCall<'_> {
         )
     }
 
-    fn count(&self, min: usize, max: usize) -> RtResult<()> {
-        let n = self.args.len();
-        if n < min || n > max {
-            let expected = if min == max {
-                format!("{min} argument{}", if min == 1 { "" } else { "s" })
-            } else {
-                format!("{min} to {max} arguments")
-            };
-            return Err(self.err(format!("expected {expected}, got {n}")));
-        }
-        Ok(())
+    #[inline]
+    fn count(&self, arity: Arity) -> RtResult<()> {
+        arity.check_at(
+            Callee::Method(self.type_name, self.name),
+            self.args.len(),
+            self.span,
+        )
     }
 
     fn str_arg(&self, i: usize) -> RtResult<Rc<String>> {
@@ -167,7 +164,7 @@ impl Interp {
         };
         match c.name {
             "push" => {
-                c.count(1, 1)?;
+                c.count(Arity::exactly(1))?;
                 let mut items = list.borrow_mut();
                 self.check_size(Kind::List, items.len() + 1, c.span)?;
                 sizes::reserve_list(&mut items, 1, c.span)?;
@@ -175,7 +172,7 @@ impl Interp {
                 Ok(Value::Nil)
             }
             "pop" => {
-                c.count(0, 1)?;
+                c.count(Arity::at_most(1))?;
                 let mut items = list.borrow_mut();
                 if items.is_empty() {
                     return Err(c.err("pop from an empty list"));
@@ -187,11 +184,11 @@ impl Interp {
                 Ok(items.remove(i))
             }
             "len" => {
-                c.count(0, 0)?;
+                c.count(Arity::exactly(0))?;
                 Ok(Value::Int(list.borrow().len() as i64))
             }
             "insert" => {
-                c.count(2, 2)?;
+                c.count(Arity::exactly(2))?;
                 let mut items = list.borrow_mut();
                 let len = items.len() as i64;
                 let Value::Int(i) = c.args[0] else {
@@ -204,7 +201,7 @@ impl Interp {
                 Ok(Value::Nil)
             }
             "extend" => {
-                c.count(1, 1)?;
+                c.count(Arity::exactly(1))?;
                 let Value::List(other) = &c.args[0] else {
                     return Err(c.err(format!("expected a list, got {}", c.args[0].type_name())));
                 };
@@ -212,7 +209,7 @@ impl Interp {
                 Ok(Value::Nil)
             }
             "index" | "remove" => {
-                c.count(1, 1)?;
+                c.count(Arity::exactly(1))?;
                 let position = list.borrow().iter().position(|x| x.equals(&c.args[0]));
                 let Some(i) = position else {
                     return Err(c.err(format!("{} is not in the list", c.args[0].repr())));
@@ -224,7 +221,7 @@ impl Interp {
                 Ok(Value::Int(i as i64))
             }
             "sort" => {
-                c.count(0, 0)?;
+                c.count(Arity::exactly(0))?;
                 let reverse = named.first().is_some_and(|(_, v)| v.truthy());
                 let items = list.borrow().clone();
                 self.building(Kind::List, items.len(), c.span)?;
@@ -233,12 +230,12 @@ impl Interp {
                 Ok(Value::Nil)
             }
             "reverse" => {
-                c.count(0, 0)?;
+                c.count(Arity::exactly(0))?;
                 list.borrow_mut().reverse();
                 Ok(Value::Nil)
             }
             "copy" => {
-                c.count(0, 0)?;
+                c.count(Arity::exactly(0))?;
                 let items = list.borrow();
                 self.building(Kind::List, items.len(), c.span)?;
                 let mut copy = sizes::new_list(items.len(), c.span)?;
@@ -246,7 +243,7 @@ impl Interp {
                 Ok(Value::list(copy))
             }
             "clear" => {
-                c.count(0, 0)?;
+                c.count(Arity::exactly(0))?;
                 let old = std::mem::take(&mut *list.borrow_mut());
                 drop(old);
                 Ok(Value::Nil)
@@ -381,7 +378,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
     let text = |t: String| Ok(Value::Str(t.into()));
     match c.name {
         "split" => {
-            c.count(0, 1)?;
+            c.count(Arity::at_most(1))?;
             let sep = match c.args.first() {
                 None | Some(Value::Nil) => None,
                 Some(_) => {
@@ -405,7 +402,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
             Ok(Value::list(parts))
         }
         "strip" | "lstrip" | "rstrip" | "upper" | "lower" | "isdigit" | "len" => {
-            c.count(0, 0)?;
+            c.count(Arity::exactly(0))?;
             match c.name {
                 "strip" => text(s.trim().to_string()),
                 "lstrip" => text(s.trim_start().to_string()),
@@ -442,7 +439,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
             }
         }
         "replace" => {
-            c.count(2, 2)?;
+            c.count(Arity::exactly(2))?;
             let (from, to) = (c.str_arg(0)?, c.str_arg(1)?);
             if from.is_empty() {
                 return Err(c.err("cannot replace an empty str"));
@@ -461,7 +458,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
             text(out)
         }
         "startswith" | "endswith" => {
-            c.count(1, 1)?;
+            c.count(Arity::exactly(1))?;
             let affix = c.str_arg(0)?;
             Ok(Value::Bool(if c.name == "startswith" {
                 s.starts_with(&*affix)
@@ -470,7 +467,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
             }))
         }
         "find" => {
-            c.count(1, 1)?;
+            c.count(Arity::exactly(1))?;
             let needle = c.str_arg(0)?;
             Ok(Value::Int(match s.find(&*needle) {
                 Some(byte) => s[..byte].chars().count() as i64,
@@ -478,7 +475,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
             }))
         }
         "join" => {
-            c.count(1, 1)?;
+            c.count(Arity::exactly(1))?;
             let Value::List(items) = &c.args[0] else {
                 return Err(c.err(format!("expected a list, got {}", c.args[0].type_name())));
             };
@@ -520,13 +517,13 @@ fn map_method(interp: &mut Interp, object: &Value, c: MethodCall) -> RtResult<Va
     let key = |i: usize| c.args[i].to_key().map_err(|m| c.err(m));
     match c.name {
         "get" => {
-            c.count(1, 2)?;
+            c.count(Arity::between(1, 2))?;
             let k = key(0)?;
             let found = map.borrow().get(&k).cloned();
             Ok(found.unwrap_or_else(|| c.args.get(1).cloned().unwrap_or(Value::Nil)))
         }
         "pop" => {
-            c.count(1, 2)?;
+            c.count(Arity::between(1, 2))?;
             let k = key(0)?;
             let removed = map.borrow_mut().shift_remove(&k);
             match (removed, c.args.get(1)) {
@@ -536,7 +533,7 @@ fn map_method(interp: &mut Interp, object: &Value, c: MethodCall) -> RtResult<Va
             }
         }
         "keys" | "values" | "items" | "len" | "copy" | "clear" => {
-            c.count(0, 0)?;
+            c.count(Arity::exactly(0))?;
             let m = map.borrow();
             match c.name {
                 "keys" | "values" | "items" => interp.building(Kind::List, m.len(), c.span)?,

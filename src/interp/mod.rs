@@ -1,6 +1,7 @@
 //! The interpreter: resolver (`compile`), IR (`ir`), evaluator (`eval`), values, operators,
 //! builtins and methods. The process runtime it calls into lives in `crate::runtime`.
 
+pub(crate) mod args;
 pub mod builtins;
 mod check;
 pub mod compile;

@@ -4,6 +4,7 @@
 use std::fmt::Display;
 use std::rc::Rc;
 
+use super::args::{Arity, Callee};
 use super::value::Value;
 
 type NativeBody = Box<dyn Fn(&[Value]) -> Result<Value, String>>;
@@ -21,15 +22,7 @@ impl NativeFn {
     /// Calls it; an error message says what went wrong (wrong count or type of arguments, or
     /// the function's own error).
     pub fn call(&self, args: &[Value]) -> Result<Value, String> {
-        if args.len() != self.arity {
-            return Err(format!(
-                "{}() takes {} argument{} but {} were given",
-                self.name,
-                self.arity,
-                if self.arity == 1 { "" } else { "s" },
-                args.len()
-            ));
-        }
+        Arity::exactly(self.arity).check(Callee::Function(&self.name), args.len())?;
         (self.body)(args).map_err(|m| format!("{}(): {m}", self.name))
     }
 }
