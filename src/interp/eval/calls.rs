@@ -1,0 +1,376 @@
+//! Calls: the call-site runners (`f(x)` on a global, a function calling itself or a sibling),
+//! the exact-arity fast path, the general entry with named arguments and defaults, calling any
+//! callable value from the runtime, and the stack growth that keeps deep recursion safe.
+
+use std::rc::Rc;
+
+use super::{Flow, Frame, NamedArgs, Slot};
+use crate::interp::ir::{self, Args, ExprKind, FnProto};
+use crate::interp::value::{Closure, Function, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+pub(super) fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::CallGlobal(slot, args) = &e.kind {
+        match &interp.globals[*slot as usize] {
+            Slot::Val(Value::Function(Function::Closure(closure))) => {
+                let closure = closure.clone();
+                // The check `call_closure` makes, repeated so the common call skips a level.
+                if is_exact_call(args, &closure.proto) {
+                    return interp.call_exact(f, &closure, &args.positional, e.span);
+                }
+                return interp.call_closure(f, &closure, args, e.span);
+            }
+            Slot::Val(callee) => {
+                let callee = callee.clone();
+                return interp.eval_call(f, callee, args, e.span);
+            }
+            _ => {}
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+/// One positional argument for every parameter and none named: the call `call_exact` runs.
+#[inline(always)]
+fn is_exact_call(args: &Args, proto: &FnProto) -> bool {
+    args.named.is_empty() && args.positional.len() == proto.params.len()
+}
+
+pub(super) fn run_call_sibling(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::CallSibling(j, _, args) = &e.kind {
+        // Recursion: the running closure calls itself, with no reference count to touch.
+        if let (Some(closure), true) = (f.closure, f.proto.sibling_index == Some(*j)) {
+            return interp.call_closure(f, closure, args, e.span);
+        }
+        if let Some(sibling) = f.closure.and_then(|c| c.group.as_ref()?.get(*j)) {
+            return interp.call_closure(f, &sibling, args, e.span);
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+/// Stack kept free before entering a script function; deeper calls continue on a new segment.
+const STACK_RED_ZONE: usize = 4 * 1024 * 1024;
+const STACK_SEGMENT: usize = 16 * 1024 * 1024;
+const STACK_CHECK_EVERY: usize = 16;
+
+impl Interp {
+    pub(super) fn eval_call(
+        &mut self,
+        f: &Frame,
+        callee: Value,
+        call_args: &Args,
+        span: Span,
+    ) -> RtResult<Value> {
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                self.call_closure(f, &closure, call_args, span)
+            }
+            other => {
+                let (positional, named) = self.eval_args(f, call_args)?;
+                self.call_value(other, positional, named, span)
+            }
+        }
+    }
+
+    /// Calls a script function with unevaluated arguments: they are evaluated straight into
+    /// the callee's frame, with no temporary vector.
+    fn call_closure(
+        &mut self,
+        f: &Frame,
+        closure: &Rc<Closure>,
+        call_args: &Args,
+        span: Span,
+    ) -> RtResult<Value> {
+        if is_exact_call(call_args, &closure.proto) {
+            return self.call_exact(f, closure, &call_args.positional, span);
+        }
+        let base = self.stack.len();
+        self.push_args(f, &call_args.positional, base)?;
+        let mut named = Vec::with_capacity(call_args.named.len());
+        for (name, e) in call_args.named.iter() {
+            match self.eval(f, e) {
+                Ok(v) => named.push((name.clone(), v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        let named = (!named.is_empty()).then_some(named);
+        self.invoke(closure, base, call_args.positional.len(), named, span)
+    }
+
+    /// Evaluates arguments onto the stack above `base`; on an error, the stack is cut back to
+    /// `base`.
+    #[inline(always)]
+    fn push_args(&mut self, f: &Frame, args: &[ir::Expr], base: usize) -> RtResult<()> {
+        for arg in args {
+            match self.eval(f, arg) {
+                Ok(v) => self.stack.push(Slot::Val(v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The common call: one argument for every parameter, none named. Nothing to check but
+    /// the depth and the operation count, and no defaults to fill, so it skips the general
+    /// entry (`invoke`).
+    #[inline]
+    fn call_exact(
+        &mut self,
+        f: &Frame,
+        closure: &Rc<Closure>,
+        args: &[ir::Expr],
+        span: Span,
+    ) -> RtResult<Value> {
+        let base = self.stack.len();
+        self.push_args(f, args, base)?;
+        let proto = &*closure.proto;
+        if self.depth >= self.limits.max_call_depth {
+            self.stack.truncate(base);
+            return Err(self.too_deep(proto, span));
+        }
+        if let Err(e) = self.tick(span) {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        let n_locals = proto.n_locals as usize;
+        if n_locals > args.len() {
+            self.stack.resize(base + n_locals, Slot::Uninit);
+        }
+        self.depth += 1;
+        let frame = Frame {
+            base,
+            captures: &closure.captures,
+            proto,
+            closure: Some(closure),
+        };
+        let result = if self.depth % STACK_CHECK_EVERY == 0 {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.exec_block(&frame, &proto.body)
+            })
+        } else {
+            self.exec_block(&frame, &proto.body)
+        };
+        self.depth -= 1;
+        self.pop_frame(base);
+        match result {
+            Ok(Flow::Return(v)) => Ok(v),
+            Ok(_) => Ok(Value::Nil),
+            Err(mut e) => {
+                e.add_trace(&proto.name, span);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes a returning call's frame. Plain values own nothing, so they are forgotten
+    /// rather than passed to the general drop (one call per slot otherwise).
+    #[inline(always)]
+    fn pop_frame(&mut self, base: usize) {
+        while self.stack.len() > base {
+            match self.stack.pop() {
+                Some(Slot::Val(
+                    v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Nil),
+                )) => std::mem::forget(v),
+                other => drop(other),
+            }
+        }
+    }
+
+    /// Calls a callable with one argument (what `map` does for every item), without building
+    /// an argument vector for script functions.
+    #[cfg(unix)]
+    pub(crate) fn call_one(&mut self, callee: &Value, arg: Value, span: Span) -> RtResult<Value> {
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                let base = self.stack.len();
+                self.stack.push(Slot::Val(arg));
+                self.invoke(closure, base, 1, None, span)
+            }
+            other => self.call_value(other.clone(), vec![arg], Vec::new(), span),
+        }
+    }
+
+    /// Calls any callable value with evaluated arguments.
+    pub(crate) fn call_value(
+        &mut self,
+        callee: Value,
+        positional: Vec<Value>,
+        named: Vec<(Rc<str>, Value)>,
+        span: Span,
+    ) -> RtResult<Value> {
+        match callee {
+            Value::Function(Function::Closure(closure)) => {
+                let base = self.stack.len();
+                let n = positional.len();
+                self.stack.extend(positional.into_iter().map(Slot::Val));
+                let named = (!named.is_empty()).then_some(named);
+                self.invoke(&closure, base, n, named, span)
+            }
+            Value::Function(Function::Builtin(b)) => self.call_builtin(b, positional, named, span),
+            Value::Function(Function::Native(n)) => {
+                if let Some((name, _)) = named.first() {
+                    return Err(RtError::new(
+                        format!("{}() takes no named argument `{name}`", n.name),
+                        span,
+                    ));
+                }
+                self.tick(span)?;
+                n.call(&positional).map_err(|m| RtError::new(m, span))
+            }
+            other => Err(RtError::new(
+                format!(
+                    "{} is not callable",
+                    crate::interp::value::a(other.type_name())
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// Runs a closure whose first `n_positional` arguments are already on the stack at `base`.
+    fn invoke(
+        &mut self,
+        closure: &Rc<Closure>,
+        base: usize,
+        n_positional: usize,
+        named: Option<NamedArgs>,
+        span: Span,
+    ) -> RtResult<Value> {
+        let proto = &*closure.proto;
+        if let Err(e) = self.enter_call(proto, base, n_positional, named, span) {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        let frame = Frame {
+            base,
+            captures: &closure.captures,
+            proto,
+            closure: Some(closure),
+        };
+        // Checking the stack costs a little, so it is done every few levels; the red zone is
+        // sized for that many levels of the deepest frames (debug builds included).
+        let result = if self.depth % STACK_CHECK_EVERY == 0 {
+            stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                self.run_body(&frame, n_positional, span)
+            })
+        } else {
+            self.run_body(&frame, n_positional, span)
+        };
+        self.depth -= 1;
+        self.stack.truncate(base);
+        match result {
+            Ok(Flow::Return(v)) => Ok(v),
+            Ok(_) => Ok(Value::Nil),
+            Err(mut e) => {
+                e.add_trace(&proto.name, span);
+                Err(e)
+            }
+        }
+    }
+
+    fn run_body(&mut self, frame: &Frame, n_positional: usize, span: Span) -> RtResult<Flow> {
+        if n_positional < frame.proto.params.len() {
+            self.fill_defaults(frame, span)?;
+        }
+        self.exec_block(frame, &frame.proto.body)
+    }
+
+    /// Places `name = value` arguments into their parameter slots.
+    #[cold]
+    fn bind_named(
+        &mut self,
+        proto: &FnProto,
+        base: usize,
+        n_positional: usize,
+        named: NamedArgs,
+        span: Span,
+    ) -> RtResult<()> {
+        for (name, value) in named {
+            let Some(i) = proto.params.iter().position(|p| p.name == name) else {
+                return Err(RtError::new(
+                    format!("{}() has no parameter named `{name}`", proto.name),
+                    span,
+                ));
+            };
+            if i < n_positional {
+                return Err(RtError::new(
+                    format!("{}() got two values for `{name}`", proto.name),
+                    span,
+                ));
+            }
+            self.stack[base + i] = Slot::Val(value);
+        }
+        Ok(())
+    }
+
+    fn enter_call(
+        &mut self,
+        proto: &FnProto,
+        base: usize,
+        n_positional: usize,
+        named: Option<NamedArgs>,
+        span: Span,
+    ) -> RtResult<()> {
+        let n_params = proto.params.len();
+        if n_positional > n_params {
+            return Err(RtError::new(
+                format!(
+                    "{}() takes {} argument{} but {} were given",
+                    proto.name,
+                    n_params,
+                    if n_params == 1 { "" } else { "s" },
+                    n_positional
+                ),
+                span,
+            ));
+        }
+        if self.depth >= self.limits.max_call_depth {
+            return Err(self.too_deep(proto, span));
+        }
+        self.tick(span)?;
+        let n_locals = proto.n_locals as usize;
+        if n_locals > n_positional {
+            self.stack.resize(base + n_locals, Slot::Uninit);
+        }
+        if let Some(named) = named {
+            self.bind_named(proto, base, n_positional, named, span)?;
+        }
+        if n_positional < n_params
+            && let Some(missing) =
+                proto.params.iter().enumerate().find(|(i, p)| {
+                    p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit)
+                })
+        {
+            return Err(RtError::new(
+                format!("{}() is missing argument `{}`", proto.name, missing.1.name),
+                span,
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn fill_defaults(&mut self, f: &Frame, span: Span) -> RtResult<()> {
+        for (i, param) in f.proto.params.iter().enumerate() {
+            if matches!(self.stack[f.base + i], Slot::Uninit) {
+                let Some(default) = &param.default else {
+                    return Err(RtError::new(
+                        format!("{}() is missing argument `{}`", f.proto.name, param.name),
+                        span,
+                    ));
+                };
+                let v = self.eval(f, default)?;
+                self.stack[f.base + i] = Slot::Val(v);
+            }
+        }
+        Ok(())
+    }
+}

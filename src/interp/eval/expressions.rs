@@ -1,0 +1,452 @@
+//! Expressions: the specialized runners for the hot node kinds (constants, variables, int
+//! operations; `ir::Expr::run` points at them), the general evaluator they fall back to, the
+//! less common expressions kept out of line, conditions, operands and argument lists.
+
+use super::calls::{run_call_global, run_call_sibling};
+use super::limits::build_cost;
+use super::{Frame, NamedArgs, Slot};
+use crate::interp::ir::{self, Args, ExprKind, Place};
+use crate::interp::ops;
+use crate::interp::sizes::Kind;
+use crate::interp::value::Value;
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+use crate::syntax::ast::BinaryOp;
+
+/// An operand of a fast binary operation.
+enum Operand<'a> {
+    Borrowed(&'a Value),
+    Owned(Value),
+}
+
+impl std::ops::Deref for Operand<'_> {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        match self {
+            Operand::Borrowed(v) => v,
+            Operand::Owned(v) => v,
+        }
+    }
+}
+
+/// An operation on two ints, when it has an int or bool result (`None`: overflow, or an
+/// operator the general path handles, such as `/`).
+#[inline(always)]
+fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
+    if let Some(truth) = int_compare(op, x, y) {
+        return Some(Value::Bool(truth));
+    }
+    match op {
+        BinaryOp::Add => x.checked_add(y).map(Value::Int),
+        BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
+        BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
+        _ => None,
+    }
+}
+
+/// A comparison of two ints (`None` for operators that are not comparisons).
+#[inline(always)]
+fn int_compare(op: BinaryOp, x: i64, y: i64) -> Option<bool> {
+    match op {
+        BinaryOp::Lt => Some(x < y),
+        BinaryOp::Le => Some(x <= y),
+        BinaryOp::Gt => Some(x > y),
+        BinaryOp::Ge => Some(x >= y),
+        BinaryOp::Eq => Some(x == y),
+        BinaryOp::Ne => Some(x != y),
+        _ => None,
+    }
+}
+
+/// A binary operation with the integer cases done first, inline.
+#[inline]
+pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
+    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+        if let Some(v) = int_op(op, *x, *y) {
+            return Ok(v);
+        }
+    }
+    ops::binary(op, a, b)
+}
+
+/// How an expression node is evaluated (see `ir::Expr::run`).
+pub type EvalFn = fn(&mut Interp, &Frame, &ir::Expr) -> RtResult<Value>;
+
+/// Picks the evaluator for a node: small functions for the hot kinds, the general one else.
+pub fn runner_for(kind: &ExprKind) -> EvalFn {
+    match kind {
+        ExprKind::Const(_) => run_const,
+        ExprKind::Local(_) => run_local,
+        ExprKind::Global(_) => run_global,
+        ExprKind::BinaryFast(..) => run_binary_fast,
+        ExprKind::LocalIntOp(..) => run_local_int_op,
+        ExprKind::Binary(..) => run_binary,
+        ExprKind::CallGlobal(..) => run_call_global,
+        ExprKind::CallSibling(..) => run_call_sibling,
+        _ => Interp::eval_any,
+    }
+}
+
+fn run_const(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    match &e.kind {
+        ExprKind::Const(v) => Ok(v.clone()),
+        _ => interp.eval_any(f, e),
+    }
+}
+
+fn run_local(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Local(i) = &e.kind {
+        match &interp.stack[f.base + *i as usize] {
+            // An int copies without the general clone's dispatch.
+            Slot::Val(Value::Int(n)) => return Ok(Value::Int(*n)),
+            Slot::Val(v) => return Ok(v.clone()),
+            _ => {}
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Global(i) = &e.kind {
+        if let Slot::Val(v) = &interp.globals[*i as usize] {
+            return Ok(v.clone());
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+/// An operand's int value, if it is a plain int where it lies.
+#[inline(always)]
+fn int_operand(interp: &Interp, f: &Frame, operand: &ir::Operand) -> Option<i64> {
+    let value = match operand {
+        ir::Operand::Const(v) => v,
+        ir::Operand::Local(i) => match &interp.stack[f.base + *i as usize] {
+            Slot::Val(v) => v,
+            _ => return None,
+        },
+        ir::Operand::Global(i) => match &interp.globals[*i as usize] {
+            Slot::Val(v) => v,
+            _ => return None,
+        },
+    };
+    match value {
+        Value::Int(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        // Integers, the common case, straight from their slots.
+        if let (Some(x), Some(y)) = (int_operand(interp, f, a), int_operand(interp, f, b)) {
+            if let Some(v) = int_op(*op, x, y) {
+                return Ok(v);
+            }
+        }
+    }
+    run_binary_fast_slow(interp, f, e)
+}
+
+fn run_local_int_op(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::LocalIntOp(op, i, k) = &e.kind {
+        if let Slot::Val(Value::Int(x)) = &interp.stack[f.base + *i as usize] {
+            if let Some(v) = int_op(*op, *x, *k) {
+                return Ok(v);
+            }
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+/// Everything but int-with-int: floats, strs, overflow, errors, shared cells.
+#[inline(never)]
+fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        let (x, y, size) = match (interp.operand(f, a), interp.operand(f, b)) {
+            (Some(x), Some(y)) => match build_cost(*op, &x, &y) {
+                0 => return binary_values(*op, &x, &y).map_err(|m| RtError::new(m, e.span)),
+                size => (x.clone(), y.clone(), size),
+            },
+            _ => return interp.eval_any(f, e),
+        };
+        return interp.build_binary(*op, &x, &y, size, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
+fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
+        let a = interp.eval(f, lhs)?;
+        let b = interp.eval(f, rhs)?;
+        if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+            if let Some(v) = int_op(*op, *x, *y) {
+                // Ints own nothing; forgetting them spares two calls to the general drop.
+                std::mem::forget(a);
+                std::mem::forget(b);
+                return Ok(v);
+            }
+        }
+        return interp.binary(*op, &a, &b, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
+impl Interp {
+    /// The general evaluator: every kind of node (the specialized runners fall back here).
+    pub(super) fn eval_any(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
+        match &expr.kind {
+            ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Local(i) => match &self.stack[f.base + *i as usize] {
+                Slot::Val(v) => Ok(v.clone()),
+                Slot::Cell(c) => Ok(c.borrow().clone()),
+                Slot::Uninit => Err(self.undefined(f, Place::Local(*i), expr.span)),
+            },
+            ExprKind::Global(i) => match &self.globals[*i as usize] {
+                Slot::Val(v) => Ok(v.clone()),
+                Slot::Cell(c) => Ok(c.borrow().clone()),
+                Slot::Uninit => Err(self.undefined(f, Place::Global(*i), expr.span)),
+            },
+            ExprKind::Var(place) => self.read(f, *place, expr.span),
+            ExprKind::Sibling(j, name) => self
+                .sibling(f, *j)
+                .ok_or_else(|| RtError::new(format!("`{name}` is not defined yet"), expr.span)),
+            ExprKind::CallSibling(j, name, args) => {
+                let Some(callee) = self.sibling(f, *j) else {
+                    return Err(RtError::new(
+                        format!("`{name}` is not defined yet"),
+                        expr.span,
+                    ));
+                };
+                self.eval_call(f, callee, args, expr.span)
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                let b = self.eval(f, rhs)?;
+                self.binary(*op, &a, &b, expr.span)
+            }
+            ExprKind::BinaryFast(op, a, b) => {
+                let (x, y) = match (self.operand(f, a), self.operand(f, b)) {
+                    (Some(x), Some(y)) => (x.clone(), y.clone()),
+                    _ => return Err(self.undefined_operand(f, a, b, expr.span)),
+                };
+                self.binary(*op, &x, &y, expr.span)
+            }
+            ExprKind::LocalIntOp(op, i, k) => {
+                let a = self.read(f, Place::Local(*i), expr.span)?;
+                self.binary(*op, &a, &Value::Int(*k), expr.span)
+            }
+            ExprKind::Call(call) => {
+                let callee = self.eval(f, &call.callee)?;
+                self.eval_call(f, callee, &call.args, expr.span)
+            }
+            ExprKind::CallGlobal(slot, args) => {
+                let callee = match &self.globals[*slot as usize] {
+                    Slot::Val(v) => v.clone(),
+                    Slot::Cell(c) => c.borrow().clone(),
+                    Slot::Uninit => return Err(self.undefined(f, Place::Global(*slot), expr.span)),
+                };
+                self.eval_call(f, callee, args, expr.span)
+            }
+            ExprKind::And(lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                if !a.truthy() {
+                    return Ok(a);
+                }
+                self.eval(f, rhs)
+            }
+            ExprKind::Or(lhs, rhs) => {
+                let a = self.eval(f, lhs)?;
+                if a.truthy() {
+                    return Ok(a);
+                }
+                self.eval(f, rhs)
+            }
+            ExprKind::Not(e) => Ok(Value::Bool(!self.eval(f, e)?.truthy())),
+            ExprKind::Neg(e) => {
+                let v = self.eval(f, e)?;
+                ops::negate(&v).map_err(|m| RtError::new(m, expr.span))
+            }
+            _ => self.eval_cold(f, expr),
+        }
+    }
+
+    /// The less common expressions, kept out of `eval` so its stack frame stays small: every
+    /// nested expression and call pays for that frame.
+    #[inline(never)]
+    fn eval_cold(&mut self, f: &Frame, expr: &ir::Expr) -> RtResult<Value> {
+        match &expr.kind {
+            ExprKind::FString(parts) => {
+                let mut out = String::new();
+                for part in parts.iter() {
+                    match part {
+                        ir::FPart::Lit(s) => self.append(&mut out, s, expr.span)?,
+                        ir::FPart::Expr(e, spec) => {
+                            let v = self.eval(f, e)?;
+                            match spec {
+                                None => {
+                                    let text = self.display(&v, expr.span)?;
+                                    self.append(&mut out, &text, expr.span)?;
+                                }
+                                Some(spec) => {
+                                    crate::interp::format::apply(spec, &v, &mut out)
+                                        .map_err(|m| RtError::new(m, e.span))?;
+                                    self.check_size(Kind::Str, out.len(), expr.span)?;
+                                }
+                            }
+                        }
+                    }
+                }
+                self.charge(out.len() as u64, expr.span)?;
+                Ok(Value::Str(out.into()))
+            }
+            ExprKind::List(items) => Ok(Value::list(self.eval_all(f, items)?)),
+            ExprKind::Map(entries) => {
+                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                for (k, v) in entries.iter() {
+                    let key = self.eval(f, k)?;
+                    let key = key.to_key().map_err(|m| RtError::new(m, k.span))?;
+                    let value = self.eval(f, v)?;
+                    map.insert(key, value);
+                }
+                Ok(Value::map(map))
+            }
+            ExprKind::Method { object, name, args } => {
+                let object = self.eval(f, object)?;
+                let (positional, named) = self.eval_args(f, args)?;
+                self.call_method(object, name, positional, named, expr.span)
+            }
+            ExprKind::Field { object, name } => {
+                let object = self.eval(f, object)?;
+                self.field(&object, name, expr.span)
+            }
+            ExprKind::Index { object, index } => {
+                let object = self.eval(f, object)?;
+                let index = self.eval(f, index)?;
+                self.index(&object, &index, expr.span)
+            }
+            ExprKind::Closure(proto) => Ok(self.make_closure(f, proto)),
+            ExprKind::Spawn(call) => {
+                let callee = self.eval(f, &call.callee)?;
+                let (positional, named) = self.eval_args(f, &call.args)?;
+                self.spawn(callee, positional, named, expr.span)
+            }
+            ExprKind::Pool(args) => {
+                let (positional, named) = self.eval_args(f, args)?;
+                self.new_pool(positional, named, expr.span)
+            }
+            ExprKind::ApplyAsync {
+                pool,
+                call,
+                options,
+            } => {
+                let pool = self.eval(f, pool)?;
+                let callee = self.eval(f, &call.callee)?;
+                let (positional, named) = self.eval_args(f, &call.args)?;
+                let (_, options) = self.eval_args(f, options)?;
+                self.apply_async(pool, callee, positional, named, options, expr.span)
+            }
+            ExprKind::Chain(chain) => self.eval_chain(f, chain),
+            _ => self.eval_any(f, expr),
+        }
+    }
+
+    pub(crate) fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: &Value,
+        b: &Value,
+        span: Span,
+    ) -> RtResult<Value> {
+        match build_cost(op, a, b) {
+            0 => binary_values(op, a, b).map_err(|m| RtError::new(m, span)),
+            size => self.build_binary(op, a, b, size, span),
+        }
+    }
+
+    pub(super) fn eval_all(&mut self, f: &Frame, exprs: &[ir::Expr]) -> RtResult<Vec<Value>> {
+        let mut out = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            out.push(self.eval(f, e)?);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn eval_args(
+        &mut self,
+        f: &Frame,
+        args: &Args,
+    ) -> RtResult<(Vec<Value>, NamedArgs)> {
+        let positional = self.eval_all(f, &args.positional)?;
+        let mut named = Vec::with_capacity(args.named.len());
+        for (name, e) in args.named.iter() {
+            named.push((name.clone(), self.eval(f, e)?));
+        }
+        Ok((positional, named))
+    }
+
+    /// A condition's truth. Int comparisons of plain operands are decided without building a
+    /// value, since they are most loop and `if` conditions.
+    #[inline(always)]
+    pub(super) fn eval_cond(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        if let ExprKind::LocalIntOp(op, i, y) = &cond.kind {
+            if let Slot::Val(Value::Int(x)) = &self.stack[f.base + *i as usize] {
+                if let Some(truth) = int_compare(*op, *x, *y) {
+                    return Ok(truth);
+                }
+            }
+        }
+        if let ExprKind::BinaryFast(op, a, b) = &cond.kind {
+            if let (Some(x), Some(y)) = (int_operand(self, f, a), int_operand(self, f, b)) {
+                if let Some(truth) = int_compare(*op, x, y) {
+                    return Ok(truth);
+                }
+            }
+        }
+        self.eval_cond_slow(f, cond)
+    }
+
+    #[inline(never)]
+    fn eval_cond_slow(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        Ok(self.eval(f, cond)?.truthy())
+    }
+
+    /// An operand, borrowed where it lies (a shared cell's content is copied); `None` if it
+    /// has no value yet.
+    #[inline]
+    fn operand<'a>(&'a self, f: &Frame, operand: &'a ir::Operand) -> Option<Operand<'a>> {
+        let slot = match operand {
+            ir::Operand::Const(v) => return Some(Operand::Borrowed(v)),
+            ir::Operand::Local(i) => &self.stack[f.base + *i as usize],
+            ir::Operand::Global(i) => &self.globals[*i as usize],
+        };
+        match slot {
+            Slot::Val(v) => Some(Operand::Borrowed(v)),
+            Slot::Cell(c) => Some(Operand::Owned(c.borrow().clone())),
+            Slot::Uninit => None,
+        }
+    }
+
+    #[cold]
+    fn undefined_operand(
+        &self,
+        f: &Frame,
+        a: &ir::Operand,
+        b: &ir::Operand,
+        span: Span,
+    ) -> Box<RtError> {
+        let place = |o: &ir::Operand| match o {
+            ir::Operand::Local(i) => Some(Place::Local(*i)),
+            ir::Operand::Global(i) => Some(Place::Global(*i)),
+            ir::Operand::Const(_) => None,
+        };
+        let missing = if self.operand(f, a).is_none() {
+            place(a)
+        } else {
+            place(b)
+        };
+        match missing {
+            Some(p) => self.undefined(f, p, span),
+            None => RtError::new("operand has no value", span),
+        }
+    }
+}

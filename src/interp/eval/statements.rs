@@ -1,0 +1,276 @@
+//! Statements: blocks, `if`, `while`, `for` (with the counting loop over `range`), bindings
+//! and assignments, `try`, `with`, `throw`, `close`, `join` and `fn` declarations.
+
+use super::{Flow, Frame, Slot};
+use crate::interp::builtins::Builtin;
+use crate::interp::ir::{self, ExprKind, Place, StmtKind};
+use crate::interp::value::{Function, Value};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+impl Interp {
+    #[inline]
+    pub(super) fn exec_block(&mut self, f: &Frame, block: &[ir::Stmt]) -> RtResult<Flow> {
+        for stmt in block {
+            match self.exec(f, stmt)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    pub(super) fn exec(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
+            StmtKind::Expr(e) => {
+                self.eval(f, e)?;
+                Ok(Flow::Normal)
+            }
+            StmtKind::If { arms, otherwise } => {
+                for (cond, body) in arms.iter() {
+                    if self.eval_cond(f, cond)? {
+                        return self.exec_block(f, body);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.exec_block(f, body),
+                    None => Ok(Flow::Normal),
+                }
+            }
+            StmtKind::ReturnIf { cond, value } => {
+                if self.eval_cond(f, cond)? {
+                    Ok(Flow::Return(self.eval(f, value)?))
+                } else {
+                    Ok(Flow::Normal)
+                }
+            }
+            StmtKind::Return(Some(e)) => Ok(Flow::Return(self.eval(f, e)?)),
+            StmtKind::Return(None) => Ok(Flow::Return(Value::Nil)),
+            StmtKind::Break => Ok(Flow::Break),
+            StmtKind::Continue => Ok(Flow::Continue),
+            StmtKind::Let(..) | StmtKind::Assign { .. } => self.exec_binding(f, stmt),
+            StmtKind::While { cond, body } => self.exec_while(f, cond, body, stmt.span),
+            _ => self.exec_cold(f, stmt),
+        }
+    }
+
+    #[inline(never)]
+    fn exec_binding(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
+            StmtKind::Let(place, value) => {
+                let v = self.eval(f, value)?;
+                self.bind(f, *place, v);
+            }
+            StmtKind::Assign {
+                place,
+                name,
+                op,
+                value,
+            } => {
+                let mut v = self.eval(f, value)?;
+                if let Some(op) = op {
+                    if self.update_int_in_place(f, *place, *op, &v) {
+                        return Ok(Flow::Normal);
+                    }
+                    let old = self.read(f, *place, stmt.span)?;
+                    v = self.binary(*op, &old, &v, stmt.span)?;
+                }
+                self.assign(f, *place, name, v, stmt.span)?;
+            }
+            _ => return self.exec_cold(f, stmt),
+        }
+        Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn exec_while(
+        &mut self,
+        f: &Frame,
+        cond: &ir::Expr,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        while self.eval_cond(f, cond)? {
+            self.tick(span)?;
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// The less common statements, out of line so that `exec` keeps a small stack frame.
+    #[inline(never)]
+    fn exec_cold(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
+        match &stmt.kind {
+            StmtKind::AssignIndex {
+                object,
+                index,
+                op,
+                value,
+            } => {
+                let object = self.eval(f, object)?;
+                let index = self.eval(f, index)?;
+                let mut v = self.eval(f, value)?;
+                if let Some(op) = op {
+                    let old = self.index(&object, &index, stmt.span)?;
+                    v = self.binary(*op, &old, &v, stmt.span)?;
+                }
+                self.set_index(&object, index, v, stmt.span)?;
+            }
+            StmtKind::FnDecl {
+                place,
+                proto,
+                group,
+            } => self.declare_fn(f, *place, proto, *group),
+            StmtKind::FreshFns(slots) => {
+                for &slot in slots.iter() {
+                    self.stack[f.base + slot as usize] = Slot::Uninit;
+                }
+            }
+            StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => return self.exec_for(f, *var, iterable, body, stmt.span),
+            StmtKind::Throw(e) => {
+                let v = self.eval(f, e)?;
+                return Err(RtError::new(v.to_display(), stmt.span));
+            }
+            StmtKind::Try { body, err, handler } => {
+                let depth = self.depth;
+                let stack_len = self.stack.len();
+                match self.exec_block(f, body) {
+                    Err(e) if e.catchable() => {
+                        self.depth = depth;
+                        self.stack.truncate(stack_len);
+                        if let Some(place) = err {
+                            self.bind(f, *place, Value::Str(e.message.into()));
+                        }
+                        return self.exec_block(f, handler);
+                    }
+                    other => return other,
+                }
+            }
+            StmtKind::With { lock, body } => {
+                let lock = self.eval(f, lock)?;
+                return self.exec_with(f, lock, body, stmt.span);
+            }
+            StmtKind::Close(e) => {
+                let v = self.eval(f, e)?;
+                self.close(v, stmt.span)?;
+            }
+            StmtKind::Join(e) => {
+                let v = self.eval(f, e)?;
+                self.join(v, stmt.span)?;
+            }
+            _ => return self.exec(f, stmt),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_for(
+        &mut self,
+        f: &Frame,
+        var: Place,
+        iterable: &ir::Expr,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        // `for i in range(...)` counts without building the list.
+        let range_args = match &iterable.kind {
+            ExprKind::Call(call) if call.args.named.is_empty() => {
+                match self.eval(f, &call.callee)? {
+                    Value::Function(Function::Builtin(Builtin::Range)) => {
+                        Some(&call.args.positional)
+                    }
+                    _ => None,
+                }
+            }
+            ExprKind::CallGlobal(slot, args) if args.named.is_empty() => {
+                match self.globals.get(*slot as usize) {
+                    Some(Slot::Val(Value::Function(Function::Builtin(Builtin::Range)))) => {
+                        Some(&args.positional)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(positional) = range_args {
+            let args = self.eval_all(f, positional)?;
+            let (start, stop, step) = crate::interp::builtins::range_bounds(&args)
+                .map_err(|m| RtError::new(m, iterable.span))?;
+            let mut i = start;
+            while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                self.tick(span)?;
+                self.bind(f, var, Value::Int(i));
+                match self.exec_block(f, body)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+                let Some(next) = i.checked_add(step) else {
+                    break;
+                };
+                i = next;
+            }
+            return Ok(Flow::Normal);
+        }
+        let seq = self.eval(f, iterable)?;
+        let items = match &seq {
+            Value::List(_) => seq,
+            Value::Str(s) => Value::list(
+                s.chars()
+                    .map(|c| Value::Str(c.to_string().into()))
+                    .collect(),
+            ),
+            // Iterate over a snapshot of the keys, so the body may change the map.
+            Value::Map(m) => Value::list(m.borrow().keys().map(|k| k.to_value()).collect()),
+            other => {
+                return Err(RtError::new(
+                    format!(
+                        "cannot iterate over {}",
+                        crate::interp::value::a(other.type_name())
+                    ),
+                    iterable.span,
+                ));
+            }
+        };
+        let Value::List(list) = &items else {
+            return Ok(Flow::Normal);
+        };
+        let mut index = 0;
+        // Read the list fresh at every step: the body may push to or pop from it.
+        loop {
+            let next = list.borrow().get(index).cloned();
+            let Some(item) = next else { break };
+            index += 1;
+            self.tick(span)?;
+            self.bind(f, var, item);
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec_with(
+        &mut self,
+        f: &Frame,
+        lock: Value,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        self.call_method(lock.clone(), "acquire", Vec::new(), Vec::new(), span)?;
+        let result = self.exec_block(f, body);
+        let released = self.call_method(lock, "release", Vec::new(), Vec::new(), span);
+        let flow = result?;
+        released?;
+        Ok(flow)
+    }
+}
