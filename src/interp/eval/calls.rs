@@ -321,16 +321,10 @@ impl Interp {
     ) -> RtResult<()> {
         let n_params = proto.params.len();
         if n_positional > n_params {
-            return Err(RtError::new(
-                format!(
-                    "{}() takes {} argument{} but {} were given",
-                    proto.name,
-                    n_params,
-                    if n_params == 1 { "" } else { "s" },
-                    n_positional
-                ),
-                span,
-            ));
+            let callee = crate::interp::args::Callee::Function(&proto.name);
+            let message =
+                crate::interp::args::Arity::exactly(n_params).message(callee, n_positional);
+            return Err(RtError::new(message, span));
         }
         if self.depth >= self.limits.max_call_depth {
             return Err(self.too_deep(proto, span));
