@@ -4,7 +4,6 @@
 #[cfg(unix)]
 pub mod channel;
 pub mod child;
-mod events;
 #[cfg(unix)]
 pub mod ipc;
 #[cfg(unix)]
@@ -15,6 +14,7 @@ pub mod outlock;
 pub mod pool;
 pub mod process;
 pub mod progress;
+pub(crate) mod reactor;
 pub mod relay;
 #[cfg(unix)]
 pub mod shm;

@@ -87,7 +87,7 @@ impl Interp {
         // Keep workers fed while the script is busy submitting: hand work to idle workers now,
         // and now and then collect results (which frees workers) without waiting.
         if id % SUBMIT_PUMP_EVERY == 0 {
-            self.pump(Some(Duration::ZERO), span)?;
+            self.turn(Some(Duration::ZERO), span)?;
         } else {
             self.dispatch(&pool, span)?;
         }
@@ -380,14 +380,14 @@ impl Interp {
                 Ok(Value::Bool(ready))
             }
             "ready" => {
-                self.pump(Some(Duration::ZERO), span)?;
+                self.turn(Some(Duration::ZERO), span)?;
                 Ok(Value::Bool(!matches!(
                     *result.cell.outcome.borrow(),
                     Outcome::Pending
                 )))
             }
             "successful" => {
-                self.pump(Some(Duration::ZERO), span)?;
+                self.turn(Some(Duration::ZERO), span)?;
                 match &*result.cell.outcome.borrow() {
                     Outcome::Pending => Err(RtError::new(
                         "result.successful(): the task has not finished yet",

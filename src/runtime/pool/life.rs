@@ -1,4 +1,4 @@
-//! A pool's life around its event loop (a submodule of `pool`): who may use it (only the
+//! A pool's life around the event loop (a submodule of `pool`): who may use it (only the
 //! process that created it; other processes get a stand-in that says so), `close`, `join`
 //! and `terminate`, keeping a pool the script let go of until its tasks are done, finishing
 //! every unjoined pool at the end of a script, and what Ctrl-C does to pools in a session that

@@ -10,8 +10,9 @@
 //! The parent keeps the task queue. Each worker is linked to the parent by its own Unix socket;
 //! the parent hands an idle worker a batch of tasks in one message and the worker streams one
 //! result message per task, so the parent always knows which task a dead worker was running.
-//! One event loop (`poll` over every link plus the signal wake pipe) reads results and worker
-//! exits; nothing busy-polls.
+//! The pools register their links and task time limits with the one event loop (`reactor`),
+//! which reads results and worker exits in one `poll` with everything else; nothing
+//! busy-polls.
 //!
 //! The files: `protocol` (the messages between parent and worker), `start` (starting workers by
 //! fork or by spawning the executable), `schedule` (the queue, batched dispatch, collecting

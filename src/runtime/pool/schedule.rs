@@ -13,6 +13,7 @@ use crate::interp::eval::Slot;
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::channel::ReadOutcome;
+use crate::runtime::reactor::{Interest, Ready, Source};
 use crate::runtime::sys::{self, ExitStatus};
 use crate::runtime::wire::{Decoder, Encoder};
 use crate::syntax::Span;
@@ -28,64 +29,63 @@ impl Interp {
             .collect()
     }
 
-    /// Runs one round of the event loop over every pool: hands queued tasks to idle workers,
-    /// waits up to `timeout` for results, worker exits or signals, and processes them.
-    pub(crate) fn pump(&mut self, timeout: Option<Duration>, span: Span) -> RtResult<()> {
+    /// The pools' part of a reactor turn before its wait: hands queued tasks to idle workers,
+    /// and registers every worker's link (to read; to write while a batch is still going out)
+    /// and the time limit of each running task. Returns the pools of this turn, in the order
+    /// their [`Source::Worker`] indices refer to.
+    pub(crate) fn register_pools(
+        &mut self,
+        interest: &mut Interest,
+        span: Span,
+    ) -> RtResult<Vec<Rc<Pool>>> {
         let pools = self.live_pools();
-        let mut reads = Vec::new();
-        let mut writes = Vec::new();
-        let mut read_owner = Vec::new();
-        let mut write_owner = Vec::new();
-        let mut next_deadline: Option<Instant> = None;
         for (pi, pool) in pools.iter().enumerate() {
             self.dispatch(pool, span)?;
             let st = pool.state.borrow();
             for (wi, w) in st.workers.iter().enumerate() {
-                reads.push(w.link.fd());
-                read_owner.push((pi, wi));
+                let source = Source::Worker {
+                    pool: pi,
+                    worker: wi,
+                };
+                interest.read(w.link.fd(), source);
                 if w.link.wants_write() {
-                    writes.push(w.link.fd());
-                    write_owner.push((pi, wi));
+                    interest.write(w.link.fd(), source);
                 }
                 if let Some(&head) = w.in_flight.front() {
                     if let Some(limit) = st.tasks.get(&head).and_then(|t| t.timeout) {
-                        let d = w.started + limit;
-                        next_deadline = Some(next_deadline.map_or(d, |n| n.min(d)));
+                        interest.deadline(w.started + limit);
                     }
                 }
             }
         }
-        let relay_start = reads.len();
-        reads.extend(self.runtime.relays.iter().map(|r| r.raw()));
-        let mut wait = timeout;
-        if let Some(d) = next_deadline {
-            let until = d.saturating_duration_since(Instant::now());
-            wait = Some(wait.map_or(until, |w| w.min(until)));
-        }
-        let (ready_reads, ready_writes) = if wait == Some(Duration::ZERO) && !reads.is_empty() {
-            sys::wait_for_event(&reads, &writes, Some(Duration::ZERO))
-        } else {
-            sys::wait_for_event(&reads, &writes, wait)
-        };
-        for i in ready_writes {
-            let (pi, wi) = write_owner[i];
-            let mut st = pools[pi].state.borrow_mut();
-            if let Some(w) = st.workers.get_mut(wi) {
-                let _ = w.link.flush();
+        Ok(pools)
+    }
+
+    /// After the wait: sends more of the batches whose links can take them.
+    pub(crate) fn pools_writable(&mut self, pools: &[Rc<Pool>], ready: &Ready) {
+        for source in &ready.writes {
+            if let Source::Worker { pool, worker } = *source {
+                let mut st = pools[pool].state.borrow_mut();
+                if let Some(w) = st.workers.get_mut(worker) {
+                    let _ = w.link.flush();
+                }
             }
         }
+    }
+
+    /// After the wait: reads what the ready workers sent, handles lost workers and overdue
+    /// tasks, and lets go of kept pools that are done.
+    pub(crate) fn serve_pools(
+        &mut self,
+        pools: &[Rc<Pool>],
+        ready: &Ready,
+        span: Span,
+    ) -> RtResult<()> {
         let mut by_pool: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
-        let mut relay_ready = false;
-        for i in ready_reads {
-            if i >= relay_start {
-                relay_ready = true;
-                continue;
+        for source in &ready.reads {
+            if let Source::Worker { pool, worker } = *source {
+                by_pool[pool].push(worker);
             }
-            let (pi, wi) = read_owner[i];
-            by_pool[pi].push(wi);
-        }
-        if relay_ready {
-            self.pump_relays();
         }
         for (pi, pool) in pools.iter().enumerate() {
             self.collect(pool, &by_pool[pi], span)?;
