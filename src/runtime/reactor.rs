@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 #[cfg(unix)]
 use std::os::fd::RawFd;
 
-use super::sys;
+use super::os::sys;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 

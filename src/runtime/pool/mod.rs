@@ -30,8 +30,8 @@ use nix::sys::signal::Signal;
 
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
-use crate::runtime::channel::Link;
-use crate::runtime::sys;
+use crate::runtime::os::channel::Link;
+use crate::runtime::os::sys;
 use crate::runtime::{Handle, StartMethod};
 use crate::syntax::Span;
 

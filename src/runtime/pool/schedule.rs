@@ -12,9 +12,9 @@ use super::{MAX_BATCH, Outcome, Pool, PoolState, Task, TaskKind, Worker};
 use crate::interp::eval::Slot;
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
-use crate::runtime::channel::ReadOutcome;
+use crate::runtime::os::channel::ReadOutcome;
+use crate::runtime::os::sys::{self, ExitStatus};
 use crate::runtime::reactor::{Interest, Ready, Source};
-use crate::runtime::sys::{self, ExitStatus};
 use crate::runtime::wire::{Decoder, Encoder};
 use crate::syntax::Span;
 

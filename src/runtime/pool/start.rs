@@ -15,8 +15,8 @@ use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::StartMethod;
-use crate::runtime::channel::{BlockingLink, Link};
-use crate::runtime::sys;
+use crate::runtime::os::channel::{BlockingLink, Link};
+use crate::runtime::os::sys;
 use crate::runtime::wire::Encoder;
 use crate::syntax::Span;
 
@@ -124,14 +124,14 @@ impl Interp {
         let parent = std::process::id() as i32;
         let _ = self.out.flush();
         let pipe = self.output_pipe();
-        match sys::fork() {
+        match crate::runtime::os::fork() {
             Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
             Ok(sys::Forked::Parent(pid)) => {
                 drop(worker_end);
                 if let Some((read, _write)) = pipe {
                     self.runtime
                         .relays
-                        .push(crate::runtime::relay::Relay::new(read));
+                        .push(crate::runtime::os::relay::Relay::new(read));
                 }
                 Ok((pid, parent_end))
             }
@@ -175,7 +175,7 @@ impl Interp {
         // The worker reads its start message from the socket it gets as standard input.
         let relay = self.runtime.relay_output;
         let mut child = Command::new(exe)
-            .envs(crate::runtime::outlock::share())
+            .envs(crate::runtime::os::outlock::share())
             .arg(WORKER_ARG)
             .stdin(Stdio::from(OwnedFd::from(worker_end)))
             .stdout(if relay {
@@ -188,7 +188,7 @@ impl Interp {
         if let Some(stdout) = child.stdout.take() {
             self.runtime
                 .relays
-                .push(crate::runtime::relay::Relay::from_child(stdout));
+                .push(crate::runtime::os::relay::Relay::from_child(stdout));
         }
         Ok((child.id() as i32, start))
     }

@@ -5,8 +5,8 @@ use super::protocol::{Batch, Done, RemoteError, SpecKind, WorkerStart, span_of};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError};
-use crate::runtime::channel::BlockingLink;
-use crate::runtime::sys;
+use crate::runtime::os::channel::BlockingLink;
+use crate::runtime::os::sys;
 use crate::runtime::wire::Decoder;
 use crate::syntax::Span;
 

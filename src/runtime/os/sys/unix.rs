@@ -365,16 +365,12 @@ pub enum Forked {
 }
 
 /// Forks. The caller has checked that the process is single-threaded, so the child may go on
-/// running ordinary Rust code (allocation included).
+/// running ordinary Rust code (allocation included). Callers go through `os::fork`, which keeps
+/// shared-memory segments counted across the fork.
 pub fn fork() -> Result<Forked, Errno> {
-    // The child holds a copy of every shared-memory segment this process holds: count it
-    // before it exists, so that no segment is freed under it.
-    crate::runtime::shm::before_fork();
     // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
     // (malloc's included) that would stay locked forever in the child.
-    let forked = unsafe { nix::unistd::fork() }.inspect_err(|_| {
-        crate::runtime::shm::fork_failed();
-    })?;
+    let forked = unsafe { nix::unistd::fork() }?;
     match forked {
         nix::unistd::ForkResult::Parent { child } => {
             FORKS.fetch_add(1, Ordering::Relaxed);
