@@ -48,6 +48,16 @@ pub(super) struct Done {
     pub(super) result: Result<Packet, RemoteError>,
 }
 
+/// What a worker sends the parent.
+#[derive(Serialize, Deserialize, Debug)]
+pub(super) enum Report {
+    /// A task finished.
+    Done(Done),
+    /// What the worker printed, when its standard output is the link (see `LinkOutput`): the
+    /// parent writes it to its own output as it arrives, whole.
+    Output(Vec<u8>),
+}
+
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub(super) struct RemoteError {
     pub(super) message: String,

@@ -2,12 +2,13 @@
 //! dispatch to idle workers, collecting results, retries, timeouts, and a lost worker failing
 //! exactly its task and being replaced.
 
+use std::io::Write;
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
-use super::protocol::{Batch, Done, SpecKind, TaskSpec, remote_message, span_tuple};
+use super::protocol::{Batch, Done, Report, SpecKind, TaskSpec, remote_message, span_tuple};
 use super::{MAX_BATCH, Outcome, Pool, PoolState, Task, TaskKind, Worker};
 use crate::interp::eval::Slot;
 use crate::interp::value::{Function, Value};
@@ -49,7 +50,7 @@ impl Interp {
                 };
                 interest.read(w.link.fd(), source);
                 if w.link.wants_write() {
-                    interest.write(w.link.fd(), source);
+                    interest.write(w.link.write_fd(), source);
                 }
                 if let Some(&head) = w.in_flight.front() {
                     if let Some(limit) = st.tasks.get(&head).and_then(|t| t.timeout) {
@@ -277,14 +278,15 @@ impl Interp {
                     continue;
                 };
                 let outcome = w.link.fill();
-                while let Some(m) = w.link.next_message::<Done>() {
+                while let Some(m) = w.link.next_message::<Report>() {
                     messages.push(m);
                 }
                 matches!(outcome, ReadOutcome::Closed)
             };
             for message in messages {
                 match message {
-                    Ok(done) => self.finish_task(pool, wi, done)?,
+                    Ok(Report::Done(done)) => self.finish_task(pool, wi, done)?,
+                    Ok(Report::Output(text)) => self.write_worker_output(&text, span)?,
                     Err(_) => {
                         dead.push(wi);
                         break;
@@ -301,6 +303,20 @@ impl Interp {
             self.worker_died(pool, wi, None, span)?;
         }
         Ok(())
+    }
+
+    /// Writes what a worker printed (one print) to this process's output, whole. Output that
+    /// nobody reads any more ends the script quietly, as it would have ended the worker.
+    pub(super) fn write_worker_output(&mut self, text: &[u8], span: Span) -> RtResult<()> {
+        self.out
+            .write_all(text)
+            .and_then(|_| self.out.flush())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe => {
+                    RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
+                }
+                _ => RtError::new(format!("cannot write output: {e}"), span),
+            })
     }
 
     pub(super) fn finish_task(&mut self, pool: &Rc<Pool>, wi: usize, done: Done) -> RtResult<()> {

@@ -3,8 +3,6 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::os::fd::OwnedFd;
-use std::os::unix::net::UnixStream;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::Instant;
@@ -15,10 +13,24 @@ use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::StartMethod;
-use crate::runtime::os::channel::{BlockingLink, Link};
+use crate::runtime::os::channel::{BlockingLink, Link, LinkEnds};
 use crate::runtime::os::sys;
 use crate::runtime::wire::Encoder;
 use crate::syntax::Span;
+
+/// The argument after [`WORKER_ARG`] that tells a spawned worker its link is its standard input
+/// and output (not a socket on standard input).
+pub(super) const PIPES_ARG: &str = "--link=pipes";
+
+/// The hidden environment variable that selects how workers are linked: `pipes` for a pair of
+/// pipes (a spawned worker's standard input and output), anything else for a socket pair.
+const LINK_ENV: &str = "MPSCRIPT_WORKER_LINK";
+
+/// Whether pool workers are linked by pipes rather than a socket pair (read once).
+fn links_over_pipes() -> bool {
+    static PIPES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PIPES.get_or_init(|| std::env::var_os(LINK_ENV).is_some_and(|v| v == "pipes"))
+}
 
 impl Interp {
     /// `pool(n)`.
@@ -72,8 +84,14 @@ impl Interp {
     }
 
     pub(super) fn start_worker(&mut self, pool: &Pool, span: Span) -> RtResult<Worker> {
-        let (parent_end, worker_end) = UnixStream::pair()
-            .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?;
+        let pipes = links_over_pipes();
+        let (parent_end, worker_end) = if pipes {
+            LinkEnds::pipe_pair()
+                .map_err(|e| RtError::new(format!("cannot create a pipe: {e}"), span))?
+        } else {
+            LinkEnds::socket_pair()
+                .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?
+        };
         let method = pool.state.borrow().start_method;
         let (pid, parent_end, start) = match method {
             StartMethod::Fork => {
@@ -81,7 +99,7 @@ impl Interp {
                 (pid, parent_end, None)
             }
             StartMethod::Spawn => {
-                let (pid, start) = self.exec_worker(worker_end, span)?;
+                let (pid, start) = self.exec_worker(worker_end, pipes, span)?;
                 (pid, parent_end, Some(start))
             }
         };
@@ -106,10 +124,10 @@ impl Interp {
     /// see the parent let go of it.
     pub(super) fn fork_worker(
         &mut self,
-        parent_end: UnixStream,
-        worker_end: UnixStream,
+        parent_end: LinkEnds,
+        worker_end: LinkEnds,
         span: Span,
-    ) -> RtResult<(i32, UnixStream)> {
+    ) -> RtResult<(i32, LinkEnds)> {
         let threads = sys::thread_count();
         if threads > 1 {
             return Err(RtError::new(
@@ -155,7 +173,8 @@ impl Interp {
 
     pub(super) fn exec_worker(
         &mut self,
-        worker_end: UnixStream,
+        worker_end: LinkEnds,
+        pipes: bool,
         span: Span,
     ) -> RtResult<(i32, WorkerStart)> {
         let fail = |m: String| RtError::new(m, span);
@@ -172,19 +191,30 @@ impl Interp {
         };
         let exe = std::env::current_exe()
             .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
-        // The worker reads its start message from the socket it gets as standard input.
+        // The worker reads its start message from its standard input: the socket, or the pipe
+        // whose partner (its standard output) carries its results and its prints back.
         let relay = self.runtime.relay_output;
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        command
             .envs(crate::runtime::os::outlock::share())
             .arg(WORKER_ARG)
-            .stdin(Stdio::from(OwnedFd::from(worker_end)))
-            .stdout(if relay {
+            .stdin(Stdio::from(worker_end.read));
+        if pipes {
+            command.arg(PIPES_ARG).stdout(Stdio::from(worker_end.write));
+        } else {
+            drop(worker_end.write);
+            command.stdout(if relay {
                 Stdio::piped()
             } else {
                 Stdio::inherit()
-            })
+            });
+        }
+        let mut child = command
             .spawn()
             .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
+        // The worker's ends were moved into `command`: closed here now, so that the link shows
+        // closed when the worker ends.
+        drop(command);
         if let Some(stdout) = child.stdout.take() {
             self.runtime
                 .relays

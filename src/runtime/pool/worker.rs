@@ -1,11 +1,14 @@
 //! The worker's side: reading batches from the link, running each task, sending one result
 //! per task; and the entry point of a spawn-method worker.
 
-use super::protocol::{Batch, Done, RemoteError, SpecKind, WorkerStart, span_of};
+use std::io::Write;
+
+use super::protocol::{Batch, Done, RemoteError, Report, SpecKind, WorkerStart, span_of};
+use super::start::PIPES_ARG;
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError};
-use crate::runtime::os::channel::BlockingLink;
+use crate::runtime::os::channel::{BlockingLink, LinkEnds, frame};
 use crate::runtime::os::sys;
 use crate::runtime::wire::Decoder;
 use crate::syntax::Span;
@@ -84,10 +87,10 @@ impl Interp {
                 },
             };
             if link
-                .send(&Done {
+                .send(&Report::Done(Done {
                     id: spec.id,
                     result,
-                })
+                }))
                 .is_err()
             {
                 return Some(0);
@@ -125,9 +128,47 @@ impl Interp {
     }
 }
 
+/// Where a worker whose standard output is its link prints: each print (one `write`) goes to
+/// the parent as one message, which the parent writes to its own output whole.
+struct LinkOutput(std::fs::File);
+
+impl Write for LinkOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut message = Vec::with_capacity(buf.len() + 8);
+        frame(&Report::Output(buf.to_vec()), &mut message);
+        self.0.write_all(&message)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serves a spawn-method pool worker: reads the start message from its link (a socket on
+/// standard input, or standard input and output as two pipes) and runs batches until the
+/// parent lets go. Returns the exit status.
 pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     sys::ignore_interrupts();
-    let mut link = BlockingLink::new(sys::stdin_socket());
+    let pipes = std::env::args_os().nth(2).is_some_and(|a| a == PIPES_ARG);
+    let mut link = if pipes {
+        let Ok((read, write)) = sys::take_stdio_link() else {
+            return 1;
+        };
+        let link = BlockingLink::new(LinkEnds { read, write });
+        let Ok(writer) = link.writer() else {
+            return 1;
+        };
+        // Prints travel to the parent as messages on the link; children of the worker print
+        // into pipes relayed to them.
+        interp.set_output(Box::new(LinkOutput(writer)));
+        link
+    } else {
+        let Ok(ends) = LinkEnds::socket(sys::stdin_socket()) else {
+            return 1;
+        };
+        BlockingLink::new(ends)
+    };
     let Some(Ok(start)) = link.recv::<WorkerStart>() else {
         return 1;
     };

@@ -442,6 +442,24 @@ pub fn stdin_socket() -> std::os::unix::net::UnixStream {
     unsafe { std::os::unix::net::UnixStream::from_raw_fd(0) }
 }
 
+/// A pool worker reached through its standard input and output: takes them over as the two
+/// ends of its link (new descriptors, closed on exec) and points the standard ones elsewhere
+/// (input at /dev/null, output at standard error), so that nothing else can write into the
+/// link by accident. Returns (read, write).
+pub fn take_stdio_link() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+    use std::os::fd::AsFd;
+    let read = nix::unistd::dup(std::io::stdin().as_fd())?;
+    let write = nix::unistd::dup(std::io::stdout().as_fd())?;
+    for fd in [&read, &write] {
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
+    }
+    let null = std::fs::File::open("/dev/null")?;
+    nix::unistd::dup2_stdin(&null)?;
+    nix::unistd::dup2_stdout(std::io::stderr())?;
+    Ok((read, write))
+}
+
 /// The raw fd, for poll sets.
 pub fn raw(fd: &OwnedFd) -> RawFd {
     fd.as_raw_fd()
