@@ -334,7 +334,7 @@ impl Interp {
     #[cfg(unix)]
     pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
         // Called before every fork: the child must share the lock that keeps long lines whole.
-        crate::runtime::outlock::share();
+        crate::runtime::os::outlock::share();
         if !self.runtime.relay_output {
             return None;
         }

@@ -69,7 +69,7 @@ pub fn spawn_exec(
     let mut command = Command::new(exe);
     // The child shares the lock that keeps long lines whole (see `outlock`).
     #[cfg(unix)]
-    command.envs(super::outlock::share());
+    command.envs(super::os::outlock::share());
     let mut child = command
         .arg(CHILD_ARG)
         .stdin(Stdio::piped())
@@ -84,7 +84,7 @@ pub fn spawn_exec(
         interp
             .runtime
             .relays
-            .push(super::relay::Relay::from_child(stdout));
+            .push(super::os::relay::Relay::from_child(stdout));
     }
     let bytes = wire::to_bytes(&start);
     if let Some(mut stdin) = child.stdin.take() {
@@ -95,7 +95,7 @@ pub fn spawn_exec(
             other => other.map_err(|e| fail(format!("cannot send the call to the child: {e}")))?,
         }
     }
-    Ok(super::sys::keep_child(child))
+    Ok(super::os::sys::keep_child(child))
 }
 
 /// True if this process was started as a spawn-method child.
@@ -122,7 +122,7 @@ pub fn adopt_parent(
     sources: &[(String, String)],
     script_args: &[String],
 ) -> bool {
-    if !super::sys::setup_child(parent) {
+    if !super::os::sys::setup_child(parent) {
         return false;
     }
     interp.runtime.start_method = StartMethod::Spawn;

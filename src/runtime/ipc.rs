@@ -1,13 +1,13 @@
 //! Inter-process communication handles: `queue()`, `pipe()`, `lock()` and `shared(v)`.
 //!
-//! Each is a shared-memory segment (see [`super::shm`]) and crosses process boundaries as the
+//! Each is a shared-memory segment (see [`super::os::shm`]) and crosses process boundaries as the
 //! segment's path, so the same OS object is reached from every process that holds the handle.
 //! Queues and pipes carry values in the wire format, in a [`Mailbox`] that grows instead of
 //! blocking, so a producer joined with items still in flight cannot deadlock (Python's
 //! documented trap).
 //!
 //! A handle's wire form counts a reference to its segments each time it is serialized, and
-//! the receiver takes it over (see [`super::shm`]): so a segment is freed once no process
+//! the receiver takes it over (see [`super::os::shm`]): so a segment is freed once no process
 //! holds it and no message carries it.
 
 use std::any::Any;
@@ -17,10 +17,10 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::Handle;
-use super::mailbox::{IN_TRANSIT, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
+use super::os::mailbox::{IN_TRANSIT, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
+use super::os::shm::{BODY, LockError, Segment, WaitError};
+use super::os::sys::my_pid;
 use super::process::timeout_arg;
-use super::shm::{BODY, LockError, Segment, WaitError};
-use super::sys::my_pid;
 use super::wire::{self, Decoder, Packet};
 use crate::interp::value::{HandleRef, Value};
 use crate::interp::{Interp, RtError, RtResult};
@@ -583,7 +583,7 @@ fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {
 /// Removes the segment files an interpreter made, when it ends, and gives back this
 /// process's references to the others.
 pub fn remove_created(paths: &mut Vec<PathBuf>) {
-    super::shm::remove_created(paths);
+    super::os::shm::remove_created(paths);
 }
 
 /// Removes every segment file this script's process made, gives back its references to the
@@ -591,5 +591,5 @@ pub fn remove_created(paths: &mut Vec<PathBuf>) {
 /// best after the children ended. Call it from ordinary code once the signal was noticed,
 /// not inside a signal handler.
 pub fn remove_all_segments() {
-    super::shm::remove_all_created();
+    super::os::shm::remove_all_created();
 }

@@ -1,25 +1,21 @@
 //! The process runtime: child processes (`spawn`), start methods, signals, the wire format,
 //! and the handles scripts hold.
 
-#[cfg(unix)]
-pub mod channel;
 pub mod child;
-mod events;
 #[cfg(unix)]
 pub mod ipc;
-#[cfg(unix)]
-pub mod mailbox;
-#[cfg(unix)]
-pub mod outlock;
+pub mod os;
 #[cfg(unix)]
 pub mod pool;
 pub mod process;
-pub mod progress;
-pub mod relay;
-#[cfg(unix)]
-pub mod shm;
-pub mod sys;
+pub(crate) mod reactor;
 pub mod wire;
+
+// The OS layer under its old paths, for the layers above that name them (the output, the
+// command line's Ctrl-C handling, `parent_pid()`).
+#[cfg(unix)]
+pub use os::outlock;
+pub use os::sys;
 
 // Pools and IPC handles are built on Unix facilities; elsewhere these stand in for them and
 // fail with a clear error when a script asks for one.
@@ -41,7 +37,7 @@ use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 use process::{Process, as_process};
 
-pub use sys::{interrupted, set_interrupted};
+pub use os::sys::{interrupted, set_interrupted};
 
 /// An operating-system object a script holds: a process, a pool, a queue...
 pub trait Handle: Any {
@@ -103,7 +99,7 @@ pub struct Runtime {
     /// True when prints go to a host's sink rather than standard output: children then print
     /// into pipes that are relayed to it.
     pub relay_output: bool,
-    pub relays: Vec<relay::Relay>,
+    pub relays: Vec<os::relay::Relay>,
     /// Shared-memory files of the IPC handles made here, removed when this runtime ends.
     pub created_segments: Vec<std::path::PathBuf>,
 }

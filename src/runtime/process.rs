@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::sys::Signal;
+use super::os::sys::Signal;
 
-use super::sys::{self, ExitStatus};
+use super::os::sys::{self, ExitStatus};
 use super::{Handle, StartMethod, child};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::{Function, Value};
@@ -264,11 +264,11 @@ impl Interp {
         sys::init_child_signals();
         let parent = std::process::id() as i32;
         let pipe = self.output_pipe();
-        match sys::fork() {
+        match crate::runtime::os::fork() {
             Err(e) => Err(RtError::new(format!("cannot fork: {e}"), span)),
             Ok(sys::Forked::Parent(pid)) => {
                 if let Some((read, _write)) = pipe {
-                    self.runtime.relays.push(super::relay::Relay::new(read));
+                    self.runtime.relays.push(super::os::relay::Relay::new(read));
                 }
                 Ok(pid)
             }
@@ -370,7 +370,7 @@ impl Interp {
             if self.runtime.relays.is_empty() || Instant::now() >= deadline {
                 return;
             }
-            super::relay::wait_any(&self.runtime.relays, Duration::from_millis(100));
+            super::os::relay::wait_any(&self.runtime.relays, Duration::from_millis(100));
         }
     }
 

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::{LOCK, Lock, PIPE, PipeEnd, QUEUE, Queue, SHARED, SharedCell};
 use crate::interp::value::Value;
 use crate::runtime::Handle;
-use crate::runtime::mailbox::{IN_TRANSIT, Mailbox, WRITER};
-use crate::runtime::shm::{self, Segment};
-use crate::runtime::sys::my_pid;
+use crate::runtime::os::mailbox::{IN_TRANSIT, Mailbox, WRITER};
+use crate::runtime::os::shm::{self, Segment};
+use crate::runtime::os::sys::my_pid;
 use crate::runtime::wire;
 
 /// An IPC handle as it travels to another process: the paths of its segments. Serializing

@@ -4,11 +4,11 @@
 
 use std::convert::Infallible;
 use std::rc::Rc;
-use std::time::Duration;
 
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::reactor::{Interest, Ready};
 use crate::syntax::Span;
 
 /// The argument that would mark a spawn-method pool worker.
@@ -81,11 +81,23 @@ impl Interp {
         Err(unavailable(span))
     }
 
-    /// With no pools to serve, waiting is sleeping in short slices, so that a child ending or
-    /// Ctrl-C is noticed soon.
-    pub(crate) fn pump(&mut self, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
-        let slice = Duration::from_millis(5);
-        std::thread::sleep(timeout.map_or(slice, |t| t.min(slice)));
+    /// No pools to register with the reactor.
+    pub(crate) fn register_pools(
+        &mut self,
+        _interest: &mut Interest,
+        _span: Span,
+    ) -> RtResult<Vec<Rc<Pool>>> {
+        Ok(Vec::new())
+    }
+
+    pub(crate) fn pools_writable(&mut self, _pools: &[Rc<Pool>], _ready: &Ready) {}
+
+    pub(crate) fn serve_pools(
+        &mut self,
+        _pools: &[Rc<Pool>],
+        _ready: &Ready,
+        _span: Span,
+    ) -> RtResult<()> {
         Ok(())
     }
 

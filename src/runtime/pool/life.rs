@@ -1,4 +1,4 @@
-//! A pool's life around its event loop (a submodule of `pool`): who may use it (only the
+//! A pool's life around the event loop (a submodule of `pool`): who may use it (only the
 //! process that created it; other processes get a stand-in that says so), `close`, `join`
 //! and `terminate`, keeping a pool the script let go of until its tasks are done, finishing
 //! every unjoined pool at the end of a script, and what Ctrl-C does to pools in a session that
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{AsyncResult, Outcome, Pool, ResultCell, Task, TaskKind, pool_counts};
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
-use crate::runtime::sys;
+use crate::runtime::os::sys;
 use crate::runtime::wire::{Wire, encode_one};
 use crate::syntax::Span;
 
@@ -131,7 +131,7 @@ impl Interp {
             ));
         }
         let progress =
-            crate::runtime::progress::Progress::new(self.runtime.progress, pool_counts(pool));
+            crate::runtime::os::progress::Progress::new(self.runtime.progress, pool_counts(pool));
         let result = self.wait_until(None, span, |_| {
             progress.tick(pool_counts(pool));
             pool.is_idle()

@@ -365,16 +365,12 @@ pub enum Forked {
 }
 
 /// Forks. The caller has checked that the process is single-threaded, so the child may go on
-/// running ordinary Rust code (allocation included).
+/// running ordinary Rust code (allocation included). Callers go through `os::fork`, which keeps
+/// shared-memory segments counted across the fork.
 pub fn fork() -> Result<Forked, Errno> {
-    // The child holds a copy of every shared-memory segment this process holds: count it
-    // before it exists, so that no segment is freed under it.
-    crate::runtime::shm::before_fork();
     // SAFETY: callers only fork when `thread_count() == 1`, so no other thread can hold a lock
     // (malloc's included) that would stay locked forever in the child.
-    let forked = unsafe { nix::unistd::fork() }.inspect_err(|_| {
-        crate::runtime::shm::fork_failed();
-    })?;
+    let forked = unsafe { nix::unistd::fork() }?;
     match forked {
         nix::unistd::ForkResult::Parent { child } => {
             FORKS.fetch_add(1, Ordering::Relaxed);
@@ -444,6 +440,24 @@ pub fn stdin_socket() -> std::os::unix::net::UnixStream {
     // SAFETY: a pool worker's fd 0 is one end of a socket pair set up by its parent, and
     // nothing else in the worker uses standard input, so taking ownership of it is sound.
     unsafe { std::os::unix::net::UnixStream::from_raw_fd(0) }
+}
+
+/// A pool worker reached through its standard input and output: takes them over as the two
+/// ends of its link (new descriptors, closed on exec) and points the standard ones elsewhere
+/// (input at /dev/null, output at standard error), so that nothing else can write into the
+/// link by accident. Returns (read, write).
+pub fn take_stdio_link() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+    use std::os::fd::AsFd;
+    let read = nix::unistd::dup(std::io::stdin().as_fd())?;
+    let write = nix::unistd::dup(std::io::stdout().as_fd())?;
+    for fd in [&read, &write] {
+        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
+    }
+    let null = std::fs::File::open("/dev/null")?;
+    nix::unistd::dup2_stdin(&null)?;
+    nix::unistd::dup2_stdout(std::io::stderr())?;
+    Ok((read, write))
 }
 
 /// The raw fd, for poll sets.

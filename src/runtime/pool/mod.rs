@@ -1,0 +1,257 @@
+//! Pools of worker processes: `pool(n)`, `apply_async`, results, callbacks, `map`, `close`,
+//! `join`, `terminate` — with the failure modes of Python's Pool designed out:
+//!
+//! - a worker that dies mid-task fails exactly that task ("worker PID died ... while running
+//!   f(...)"), is replaced, and the other tasks go on;
+//! - an error nobody reads is reported by `join`;
+//! - functions travel by value (code identity plus captured values), so closures, lambdas and
+//!   functions defined after the pool started all work.
+//!
+//! The parent keeps the task queue. Each worker is linked to the parent by its own Unix socket;
+//! the parent hands an idle worker a batch of tasks in one message and the worker streams one
+//! result message per task, so the parent always knows which task a dead worker was running.
+//! The pools register their links and task time limits with the one event loop (`reactor`),
+//! which reads results and worker exits in one `poll` with everything else; nothing
+//! busy-polls.
+//!
+//! The files: `protocol` (the messages between parent and worker), `start` (starting workers by
+//! fork or by spawning the executable), `schedule` (the queue, batched dispatch, collecting
+//! results, timeouts, retries and lost workers), `api` (what scripts call: `apply_async`,
+//! `map`, `apply`, results), `worker` (the worker's loop), `life` (ownership, `close`, `join`,
+//! `terminate`, pools kept until their tasks are done).
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use crate::interp::eval::NamedArgs;
+use crate::interp::value::Value;
+use crate::runtime::os::channel::Link;
+use crate::runtime::os::sys;
+use crate::runtime::{Handle, StartMethod};
+use crate::syntax::Span;
+
+mod api;
+mod life;
+mod protocol;
+mod schedule;
+mod start;
+mod worker;
+
+pub use life::{ForeignHandle, from_foreign, to_foreign};
+pub use worker::run_exec_worker;
+
+/// The first argument that marks a process as a spawn-method pool worker.
+pub const WORKER_ARG: &str = "--mpscript-pool-worker";
+
+/// While a script submits tasks, results are collected every this many submissions.
+const SUBMIT_PUMP_EVERY: u64 = 64;
+
+/// Most tasks handed to a worker in one message.
+const MAX_BATCH: usize = 256;
+
+/// A pool of worker processes.
+pub struct Pool {
+    pub size: usize,
+    owner: i32,
+    state: RefCell<PoolState>,
+    /// Ctrl-C came while the script waited for this pool (see `life`).
+    interrupted: Cell<bool>,
+}
+
+struct PoolState {
+    workers: Vec<Worker>,
+    queue: VecDeque<u64>,
+    tasks: HashMap<u64, Task>,
+    next_id: u64,
+    closed: bool,
+    terminated: bool,
+    /// Joined: the workers were let go.
+    released: bool,
+    start_method: StartMethod,
+    /// Finished with an error and not handed to an error callback: reported by `join`
+    /// unless read with `get` first.
+    failed: Vec<Rc<ResultCell>>,
+    done: u64,
+    failures: u64,
+}
+
+struct Worker {
+    pid: i32,
+    link: Link,
+    in_flight: VecDeque<u64>,
+    known_sources: usize,
+    /// When the task at the head of `in_flight` started (approximately).
+    started: Instant,
+}
+
+enum TaskKind {
+    Call {
+        callee: Value,
+        args: Vec<Value>,
+        named: NamedArgs,
+    },
+    Chunk {
+        callee: Value,
+        /// The whole list `map` was given (one snapshot shared by all its chunks) and this
+        /// chunk's part of it.
+        items: Rc<Vec<Value>>,
+        range: std::ops::Range<usize>,
+        star: bool,
+        /// Index of the chunk's first item in the whole list, for error messages.
+        offset: usize,
+    },
+}
+
+struct Task {
+    kind: TaskKind,
+    result: Rc<ResultCell>,
+    callback: Option<Value>,
+    error_callback: Option<Value>,
+    retries: u32,
+    timeout: Option<Duration>,
+    span: Span,
+}
+
+/// Where a task's outcome lands; shared by the pool and the script's result handle.
+pub struct ResultCell {
+    outcome: RefCell<Outcome>,
+    /// Someone looked at the error (`get`, `successful`, or an error callback).
+    observed: Cell<bool>,
+    description: String,
+}
+
+#[derive(Clone)]
+enum Outcome {
+    Pending,
+    Value(Value),
+    Error(String),
+}
+
+/// What a script holds after `apply_async`.
+pub struct AsyncResult {
+    cell: Rc<ResultCell>,
+    pool: Rc<Pool>,
+}
+
+impl Handle for Pool {
+    fn type_name(&self) -> &'static str {
+        "pool"
+    }
+    fn describe(&self) -> String {
+        if self.state.borrow().terminated {
+            format!("<pool {} workers, terminated>", self.size)
+        } else {
+            format!("<pool {} workers>", self.size)
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Handle for AsyncResult {
+    fn type_name(&self) -> &'static str {
+        "result"
+    }
+    fn describe(&self) -> String {
+        let state = match &*self.cell.outcome.borrow() {
+            Outcome::Pending => "pending",
+            Outcome::Value(_) => "ready",
+            Outcome::Error(_) => "failed",
+        };
+        format!("<result {} {state}>", self.cell.description)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if self.owner == sys::my_pid() as i32 {
+            self.kill_workers();
+        }
+    }
+}
+
+impl Pool {
+    /// A pool without workers yet, owned by process `owner`.
+    fn new(size: usize, owner: i32, start_method: StartMethod) -> Pool {
+        Pool {
+            size,
+            owner,
+            state: RefCell::new(PoolState {
+                workers: Vec::with_capacity(size),
+                queue: VecDeque::new(),
+                tasks: HashMap::new(),
+                next_id: 0,
+                closed: false,
+                terminated: false,
+                released: false,
+                start_method,
+                failed: Vec::new(),
+                done: 0,
+                failures: 0,
+            }),
+            interrupted: Cell::new(false),
+        }
+    }
+
+    pub(crate) fn mine(&self) -> bool {
+        self.owner == sys::my_pid() as i32
+    }
+
+    /// Kills and reaps every worker (terminate, or a pool dropped without `join`).
+    fn kill_workers(&self) {
+        let workers = std::mem::take(&mut self.state.borrow_mut().workers);
+        for w in &workers {
+            sys::send_signal(w.pid, Signal::SIGKILL);
+        }
+        for w in &workers {
+            let _ = sys::reap(w.pid, Instant::now() + Duration::from_secs(5));
+        }
+    }
+
+    /// Kills the workers if this process owns the pool.
+    pub fn stop_if_mine(&self) {
+        if self.mine() {
+            self.kill_workers();
+        }
+    }
+
+    /// In a forked child: close our copies of the parent's links without touching its workers.
+    pub fn abandon(&self) {
+        let workers = std::mem::take(&mut self.state.borrow_mut().workers);
+        drop(workers);
+    }
+
+    fn is_idle(&self) -> bool {
+        let st = self.state.borrow();
+        st.tasks.is_empty()
+    }
+}
+
+fn describe_call(name: &str, args: &[Value]) -> String {
+    let mut text: String = args.iter().map(|a| a.repr()).collect::<Vec<_>>().join(", ");
+    if text.chars().count() > 60 {
+        text = text.chars().take(57).collect::<String>() + "...";
+    }
+    format!("{name}({text})")
+}
+
+fn pool_counts(pool: &Pool) -> (u64, u64, u64) {
+    let st = pool.state.borrow();
+    (st.done, st.done + st.tasks.len() as u64, st.failures)
+}
+
+fn callee_name(callee: &Value) -> Rc<str> {
+    match callee {
+        Value::Function(f) => f.name(),
+        other => other.type_name().into(),
+    }
+}

@@ -1,0 +1,192 @@
+//! The worker's side: reading batches from the link, running each task, sending one result
+//! per task; and the entry point of a spawn-method worker.
+
+use std::io::Write;
+
+use super::protocol::{Batch, Done, RemoteError, Report, SpecKind, WorkerStart, span_of};
+use super::start::PIPES_ARG;
+use crate::interp::eval::NamedArgs;
+use crate::interp::value::Value;
+use crate::interp::{Interp, RtError};
+use crate::runtime::os::channel::{BlockingLink, LinkEnds, frame};
+use crate::runtime::os::sys;
+use crate::runtime::wire::Decoder;
+use crate::syntax::Span;
+
+impl Interp {
+    /// A worker's life: run batches until the parent closes the link.
+    pub(super) fn worker_loop(&mut self, mut link: BlockingLink) -> i32 {
+        while let Some(message) = link.recv::<Batch>() {
+            let Ok(batch) = message else { return 1 };
+            if let Some(code) = self.run_batch(batch, &mut link) {
+                return code;
+            }
+        }
+        0
+    }
+
+    /// Runs a batch, sending one result per task. `Some(code)` if the worker must exit.
+    pub(super) fn run_batch(&mut self, batch: Batch, link: &mut BlockingLink) -> Option<i32> {
+        if !batch.sources.is_empty() {
+            self.adopt_global_names(&batch.names);
+            for (name, text) in &batch.sources {
+                let id = self.sources.add(name.as_str(), text.as_str());
+                let _ = self.compile_source(id);
+            }
+        }
+        let decoder = match Decoder::new(self, &batch.packet) {
+            Ok(d) => d,
+            Err(_) => return Some(1),
+        };
+        let mut values = batch.packet.values.iter();
+        for &slot in &batch.global_slots {
+            let value = values.next().and_then(|w| decoder.value(self, w).ok())?;
+            self.set_global_slot(slot as usize, value);
+        }
+        for spec in batch.tasks {
+            let span = span_of(spec.span);
+            let mut next = || values.next().and_then(|w| decoder.value(self, w).ok());
+            let result = match spec.kind {
+                SpecKind::Call { n_args, named } => {
+                    let callee = next()?;
+                    let args: Vec<Value> = (0..n_args).map(|_| next()).collect::<Option<_>>()?;
+                    let named: NamedArgs = named
+                        .iter()
+                        .map(|n| Some((n.as_str().into(), next()?)))
+                        .collect::<Option<_>>()?;
+                    self.call_value(callee, args, named, span)
+                        .map_err(|e| (e, None))
+                }
+                SpecKind::Chunk { star } => {
+                    let callee = next()?;
+                    let Value::List(items) = next()? else {
+                        return Some(1);
+                    };
+                    let items = std::mem::take(&mut *items.borrow_mut());
+                    self.run_chunk(callee, items, star, span)
+                }
+            };
+            let result = match result {
+                Ok(v) => crate::runtime::wire::encode_one(&v).map_err(|m| RemoteError {
+                    message: format!("the task's result cannot be sent back: {m}"),
+                    location: None,
+                    item: None,
+                }),
+                Err((e, item)) => match e.kind {
+                    crate::ErrorKind::Exit(code) => return Some(code),
+                    crate::ErrorKind::Interrupted => return Some(130),
+                    _ => {
+                        let location = crate::error::Location::of(e.span, &self.sources)
+                            .map(|l| l.to_string());
+                        Err(RemoteError {
+                            message: e.message,
+                            location,
+                            item,
+                        })
+                    }
+                },
+            };
+            if link
+                .send(&Report::Done(Done {
+                    id: spec.id,
+                    result,
+                }))
+                .is_err()
+            {
+                return Some(0);
+            }
+        }
+        None
+    }
+
+    pub(super) fn run_chunk(
+        &mut self,
+        callee: Value,
+        items: Vec<Value>,
+        star: bool,
+        span: Span,
+    ) -> Result<Value, (Box<RtError>, Option<usize>)> {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let result = match (star, item) {
+                (false, item) => self.call_one(&callee, item, span),
+                (true, Value::List(args)) => {
+                    let args = args.borrow().clone();
+                    self.call_value(callee.clone(), args, Vec::new(), span)
+                }
+                (true, other) => Err(RtError::new(
+                    format!(
+                        "starmap needs a list of argument lists, found {}",
+                        crate::interp::value::a(other.type_name())
+                    ),
+                    span,
+                )),
+            };
+            out.push(result.map_err(|e| (e, Some(i)))?);
+        }
+        Ok(Value::list(out))
+    }
+}
+
+/// Where a worker whose standard output is its link prints: each print (one `write`) goes to
+/// the parent as one message, which the parent writes to its own output whole.
+struct LinkOutput(std::fs::File);
+
+impl Write for LinkOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut message = Vec::with_capacity(buf.len() + 8);
+        frame(&Report::Output(buf.to_vec()), &mut message);
+        self.0.write_all(&message)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serves a spawn-method pool worker: reads the start message from its link (a socket on
+/// standard input, or standard input and output as two pipes) and runs batches until the
+/// parent lets go. Returns the exit status.
+pub fn run_exec_worker(interp: &mut Interp) -> i32 {
+    sys::ignore_interrupts();
+    let pipes = std::env::args_os().nth(2).is_some_and(|a| a == PIPES_ARG);
+    let mut link = if pipes {
+        let Ok((read, write)) = sys::take_stdio_link() else {
+            return 1;
+        };
+        let link = BlockingLink::new(LinkEnds { read, write });
+        let Ok(writer) = link.writer() else {
+            return 1;
+        };
+        // Prints travel to the parent as messages on the link; children of the worker print
+        // into pipes relayed to them.
+        interp.set_output(Box::new(LinkOutput(writer)));
+        link
+    } else {
+        let Ok(ends) = LinkEnds::socket(sys::stdin_socket()) else {
+            return 1;
+        };
+        BlockingLink::new(ends)
+    };
+    let Some(Ok(start)) = link.recv::<WorkerStart>() else {
+        return 1;
+    };
+    if !crate::runtime::child::adopt_parent(
+        interp,
+        start.parent,
+        &start.names,
+        &start.sources,
+        &start.script_args,
+    ) {
+        return 1;
+    }
+    if let Ok(decoder) = Decoder::new(interp, &start.globals) {
+        for (slot, wire) in start.global_slots.iter().zip(start.globals.values.iter()) {
+            if let Ok(v) = decoder.value(interp, wire) {
+                interp.set_global_slot(*slot as usize, v);
+            }
+        }
+    }
+    interp.worker_loop(link)
+}

@@ -1,0 +1,180 @@
+//! The one event loop. Every blocking operation of a script (`join`, `result.get()`, `sleep`,
+//! `wait`, a queue's `get`, ...) runs it: it passes on children's output, runs callbacks of
+//! finished tasks and feeds pool workers until its condition holds.
+//!
+//! One turn: each event source registers what it waits for in an [`Interest`] (file
+//! descriptors to read or write, and deadlines), the reactor makes one wait over all of them
+//! plus the signal wake pipe (which a child's exit and Ctrl-C write to), and each source then
+//! handles what became ready. The sources today: pools (worker links, task time limits) and
+//! output relays; spawned children and IPC waits are conditions re-checked after every turn;
+//! timers are the deadline of the wait. A new kind of source (an external command, a remote
+//! link) adds a [`Source`] variant, registers before the wait and serves after it.
+
+use std::time::{Duration, Instant};
+
+#[cfg(unix)]
+use std::os::fd::RawFd;
+
+use super::os::sys;
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+
+/// Who asked to be woken for a file descriptor.
+#[cfg(unix)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The link of worker `worker` of the `pool`-th pool of this turn.
+    Worker { pool: usize, worker: usize },
+    /// A pipe children print into (see `relay`).
+    Relay,
+}
+
+/// What the sources wait for in one turn.
+#[derive(Default)]
+pub(crate) struct Interest {
+    #[cfg(unix)]
+    reads: Vec<RawFd>,
+    #[cfg(unix)]
+    read_sources: Vec<Source>,
+    #[cfg(unix)]
+    writes: Vec<RawFd>,
+    #[cfg(unix)]
+    write_sources: Vec<Source>,
+    deadline: Option<Instant>,
+}
+
+/// What became ready in one turn.
+#[derive(Default)]
+pub(crate) struct Ready {
+    #[cfg(unix)]
+    pub reads: Vec<Source>,
+    #[cfg(unix)]
+    pub writes: Vec<Source>,
+}
+
+impl Interest {
+    /// Wake when `fd` has something to read (or is closed).
+    #[cfg(unix)]
+    pub(crate) fn read(&mut self, fd: RawFd, source: Source) {
+        self.reads.push(fd);
+        self.read_sources.push(source);
+    }
+
+    /// Wake when `fd` can take more bytes.
+    #[cfg(unix)]
+    pub(crate) fn write(&mut self, fd: RawFd, source: Source) {
+        self.writes.push(fd);
+        self.write_sources.push(source);
+    }
+
+    /// Wake no later than `at`.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) fn deadline(&mut self, at: Instant) {
+        self.deadline = Some(self.deadline.map_or(at, |d| d.min(at)));
+    }
+
+    /// The one wait of a turn: until something registered is ready, a signal arrives, the
+    /// earliest deadline or `timeout` passes.
+    fn wait(self, timeout: Option<Duration>) -> Ready {
+        let mut wait = timeout;
+        if let Some(d) = self.deadline {
+            let until = d.saturating_duration_since(Instant::now());
+            wait = Some(wait.map_or(until, |w| w.min(until)));
+        }
+        #[cfg(unix)]
+        {
+            let (ready_reads, ready_writes) = sys::wait_for_event(&self.reads, &self.writes, wait);
+            Ready {
+                reads: ready_reads
+                    .into_iter()
+                    .map(|i| self.read_sources[i])
+                    .collect(),
+                writes: ready_writes
+                    .into_iter()
+                    .map(|i| self.write_sources[i])
+                    .collect(),
+            }
+        }
+        // No descriptors to wait on here (relays are read by threads, and pools do not exist):
+        // waiting is sleeping in short slices, so that a child ending or Ctrl-C is noticed soon.
+        #[cfg(not(unix))]
+        {
+            let slice = Duration::from_millis(5);
+            std::thread::sleep(wait.map_or(slice, |t| t.min(slice)));
+            Ready::default()
+        }
+    }
+}
+
+impl Interp {
+    /// Runs queued callbacks, one at a time, in completion order.
+    pub(crate) fn run_callbacks(&mut self, span: Span) -> RtResult<()> {
+        while let Some((callback, arg)) = self.runtime.callbacks.pop_front() {
+            self.call_value(callback, vec![arg], Vec::new(), span)?;
+        }
+        Ok(())
+    }
+
+    /// Waits (running callbacks and serving pools meanwhile) until `done` holds or the
+    /// deadline passes. Returns whether `done` held.
+    pub(crate) fn wait_until(
+        &mut self,
+        deadline: Option<Instant>,
+        span: Span,
+        done: impl FnMut(&mut Interp) -> bool,
+    ) -> RtResult<bool> {
+        // Wake at least every second to re-check conditions that have no fd (a process
+        // ending is signalled through the wake pipe, so this is only a safety net).
+        self.wait_until_checking(deadline, Duration::from_secs(1), span, done)
+    }
+
+    /// Like [`Interp::wait_until`], re-checking `done` at least every `every` even when no
+    /// event arrives (for conditions signalled outside the event loop, like queue items).
+    pub(crate) fn wait_until_checking(
+        &mut self,
+        deadline: Option<Instant>,
+        every: Duration,
+        span: Span,
+        mut done: impl FnMut(&mut Interp) -> bool,
+    ) -> RtResult<bool> {
+        let _ = self.out.flush();
+        loop {
+            self.run_callbacks(span)?;
+            if !self.runtime.relays.is_empty() {
+                self.pump_relays();
+            }
+            if done(self) {
+                return Ok(true);
+            }
+            if sys::interrupted() {
+                return Err(RtError::interrupted(span));
+            }
+            let now = Instant::now();
+            let timeout = match deadline {
+                Some(d) if now >= d => return Ok(false),
+                Some(d) => Some(d - now),
+                None => None,
+            };
+            let timeout = Some(timeout.map_or(every, |t| t.min(every)));
+            self.turn(timeout, span)?;
+        }
+    }
+
+    /// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
+    /// sources handle what became ready (results, worker exits, output, time limits).
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, span: Span) -> RtResult<()> {
+        let mut interest = Interest::default();
+        let pools = self.register_pools(&mut interest, span)?;
+        #[cfg(unix)]
+        for relay in &self.runtime.relays {
+            interest.read(relay.raw(), Source::Relay);
+        }
+        let ready = interest.wait(timeout);
+        self.pools_writable(&pools, &ready);
+        #[cfg(unix)]
+        if ready.reads.contains(&Source::Relay) {
+            self.pump_relays();
+        }
+        self.serve_pools(&pools, &ready, span)
+    }
+}
