@@ -286,7 +286,13 @@ impl Interp {
             for message in messages {
                 match message {
                     Ok(Report::Done(done)) => self.finish_task(pool, wi, done)?,
-                    Ok(Report::Output(text)) => self.write_worker_output(&text, span)?,
+                    Ok(Report::Output(text)) => {
+                        if let Err(e) = self.write_worker_output(&text, span) {
+                            // Nobody reads the output any more: as when a worker meets that.
+                            self.terminate_pool(pool);
+                            return Err(e);
+                        }
+                    }
                     Err(_) => {
                         dead.push(wi);
                         break;
@@ -430,6 +436,9 @@ impl Interp {
             // The worker printed into the script's standard output after its reader had gone
             // (`| head -1`): the script's output has gone too, so the script ends as quietly
             // as the worker did, with the same status.
+            // The pool ends with it: its other tasks would never be waited for (an orphaned
+            // task kept the end of the script waiting for ever).
+            self.terminate_pool(pool);
             return Err(RtError::exit(crate::output::BROKEN_PIPE_STATUS, span));
         }
         let how = match status {
