@@ -47,20 +47,16 @@ pub fn spawn_exec(
     for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
         encoder.push(v).map_err(fail)?;
     }
-    let global_slots = wire::push_globals(&mut encoder, interp, 0..interp.globals.len() as u32);
+    let global_slots = wire::push_globals(&mut encoder, interp, 0..interp.global_count());
     let start = ChildStart {
         parent: std::process::id() as i32,
-        sources: interp
-            .sources
-            .iter()
-            .map(|s| (s.name().to_string(), s.text().to_string()))
-            .collect(),
-        names: interp.names.names().iter().map(|n| n.to_string()).collect(),
+        sources: interp.source_texts(0),
+        names: interp.global_name_table(),
         packet: encoder.finish(),
         n_args: args.len(),
         named: named.iter().map(|(n, _)| n.to_string()).collect(),
         global_slots,
-        script_args: interp.script_args.clone(),
+        script_args: interp.script_args().to_vec(),
         span: (span.source.0, span.start, span.end),
     };
     let exe = std::env::current_exe()
@@ -128,10 +124,7 @@ pub fn adopt_parent(
     interp.runtime.start_method = StartMethod::Spawn;
     interp.adopt_global_names(names);
     for (name, text) in sources {
-        let id = interp.sources.add(name.as_str(), text.as_str());
-        // A source that failed to compile in the parent fails here too; compiling it still
-        // keeps source ids and global slots in step with the parent.
-        let _ = interp.compile_source(id);
+        interp.adopt_source(name, text);
     }
     interp.set_args(script_args.to_vec());
     true

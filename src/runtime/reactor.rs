@@ -137,7 +137,7 @@ impl Interp {
         span: Span,
         mut done: impl FnMut(&mut Interp) -> bool,
     ) -> RtResult<bool> {
-        let _ = self.out.flush();
+        self.flush_output();
         loop {
             self.run_callbacks(span)?;
             if !self.runtime.relays.is_empty() {

@@ -30,8 +30,7 @@ impl Interp {
         if !batch.sources.is_empty() {
             self.adopt_global_names(&batch.names);
             for (name, text) in &batch.sources {
-                let id = self.sources.add(name.as_str(), text.as_str());
-                let _ = self.compile_source(id);
+                self.adopt_source(name, text);
             }
         }
         let decoder = match Decoder::new(self, &batch.packet) {
@@ -76,7 +75,7 @@ impl Interp {
                     crate::ErrorKind::Exit(code) => return Some(code),
                     crate::ErrorKind::Interrupted => return Some(130),
                     _ => {
-                        let location = crate::error::Location::of(e.span, &self.sources)
+                        let location = crate::error::Location::of(e.span, self.sources())
                             .map(|l| l.to_string());
                         Err(RemoteError {
                             message: e.message,
