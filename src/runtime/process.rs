@@ -380,17 +380,7 @@ impl Interp {
         span: Span,
     ) -> RtResult<bool> {
         process.check_mine("join", span)?;
-        if !self.runtime.pools.is_empty()
-            || !self.runtime.callbacks.is_empty()
-            || !self.runtime.relays.is_empty()
-        {
-            return self.wait_until(deadline, span, |_| process.poll().is_some());
-        }
-        self.flush_output();
-        match process.wait(deadline) {
-            Ok(status) => Ok(status.is_some()),
-            Err(sys::Interrupted) => Err(RtError::interrupted(span)),
-        }
+        self.wait_for_exit(process, deadline, span)
     }
 
     /// Kills the workers of every pool still running (a script that never joined its pool).
