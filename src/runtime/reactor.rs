@@ -185,19 +185,25 @@ impl Interp {
 
     /// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
     /// sources handle what became ready (results, worker exits, output, time limits).
+    #[cfg(unix)]
     pub(crate) fn turn(&mut self, timeout: Option<Duration>, span: Span) -> RtResult<()> {
         let mut interest = Interest::default();
         let pools = self.register_pools(&mut interest, span)?;
-        #[cfg(unix)]
         for relay in &self.runtime.relays {
             interest.read(relay.raw(), Source::Relay);
         }
         let ready = interest.wait(timeout);
         self.pools_writable(&pools, &ready);
-        #[cfg(unix)]
         if ready.reads.contains(&Source::Relay) {
             self.pump_relays();
         }
         self.serve_pools(&pools, &ready, span)
+    }
+
+    /// One turn where there are no pools and relays are read by threads: only the wait.
+    #[cfg(not(unix))]
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
+        Interest::default().wait(timeout);
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::StartMethod;
+use crate::runtime::child::ParentProgram;
 use crate::runtime::os::channel::{BlockingLink, Link, LinkEnds};
 use crate::runtime::os::sys;
 use crate::runtime::wire::Encoder;
@@ -181,12 +182,9 @@ impl Interp {
         let global_slots =
             crate::runtime::wire::push_globals(&mut encoder, self, 0..self.global_count());
         let start = WorkerStart {
-            parent: std::process::id() as i32,
-            sources: self.source_texts(0),
-            names: self.global_name_table(),
+            program: ParentProgram::of(self),
             globals: encoder.finish(),
             global_slots,
-            script_args: self.script_args().to_vec(),
         };
         let exe = std::env::current_exe()
             .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;

@@ -171,13 +171,7 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     let Some(Ok(start)) = link.recv::<WorkerStart>() else {
         return 1;
     };
-    if !crate::runtime::child::adopt_parent(
-        interp,
-        start.parent,
-        &start.names,
-        &start.sources,
-        &start.script_args,
-    ) {
+    if !start.program.adopt(interp) {
         return 1;
     }
     if let Ok(decoder) = Decoder::new(interp, &start.globals) {
