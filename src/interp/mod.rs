@@ -7,6 +7,7 @@ mod check;
 pub mod compile;
 pub mod deep;
 pub mod eval;
+mod facade;
 pub mod format;
 pub mod ir;
 pub mod methods;
@@ -162,22 +163,24 @@ impl RtError {
 /// Where `print` writes. Each call receives whole lines, written with one `write`.
 pub type Output = Box<dyn Write>;
 
-/// The interpreter state: sources, globals, the value stack, limits and the output sink.
+/// The interpreter state: sources, globals, the value stack, limits and the output sink. The
+/// fields are private to `interp`; the process layer goes through the facade (`facade.rs`).
 pub struct Interp {
-    pub(crate) stack: Vec<Slot>,
-    pub(crate) globals: Vec<Slot>,
-    pub(crate) names: Globals,
-    pub(crate) sources: SourceMap,
+    stack: Vec<Slot>,
+    globals: Vec<Slot>,
+    names: Globals,
+    sources: SourceMap,
     /// The functions of every source, by source id then index: how a function value that
     /// crossed from another process finds its code.
-    pub(crate) protos: Vec<Vec<Rc<FnProto>>>,
-    pub(crate) depth: usize,
-    pub(crate) limits: Limits,
-    pub(crate) ops: u64,
-    pub(crate) next_check: u64,
-    pub(crate) out: Output,
-    pub(crate) rng: builtins::Rng,
-    pub(crate) script_args: Vec<String>,
+    protos: Vec<Vec<Rc<FnProto>>>,
+    depth: usize,
+    limits: Limits,
+    ops: u64,
+    next_check: u64,
+    out: Output,
+    rng: builtins::Rng,
+    script_args: Vec<String>,
+    /// The runtime's own state (children, pools, relays...): open to `runtime`, which owns it.
     pub(crate) runtime: crate::runtime::Runtime,
 }
 

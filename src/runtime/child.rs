@@ -17,19 +17,55 @@ use crate::syntax::{SourceId, Span};
 /// The first argument that marks a process as a spawn-method child.
 pub const CHILD_ARG: &str = "--mpscript-child-process";
 
-/// Everything a spawn-method child needs.
+/// What a spawned process (a child or a pool worker) takes over from its parent: who the
+/// parent is, the program (its sources, compiled against the parent's global name table) and
+/// the script's arguments.
 #[derive(Serialize, Deserialize, Debug)]
-pub struct ChildStart {
+pub struct ParentProgram {
     pub parent: i32,
     pub sources: Vec<(String, String)>,
     /// The parent's global names in slot order, so recompiling gives the same slots.
     pub names: Vec<String>,
+    pub script_args: Vec<String>,
+}
+
+impl ParentProgram {
+    /// This process's program, for a process it starts.
+    pub(crate) fn of(interp: &Interp) -> ParentProgram {
+        ParentProgram {
+            parent: std::process::id() as i32,
+            sources: interp.source_texts(0),
+            names: interp.global_name_table(),
+            script_args: interp.script_args().to_vec(),
+        }
+    }
+
+    /// Makes a freshly started process a child of the parent running the parent's program: it
+    /// dies with the parent, and has the parent's sources compiled with the parent's global
+    /// slots. False if the parent is already gone.
+    pub(crate) fn adopt(&self, interp: &mut Interp) -> bool {
+        if !super::os::sys::setup_child(self.parent) {
+            return false;
+        }
+        interp.runtime.start_method = StartMethod::Spawn;
+        interp.adopt_global_names(&self.names);
+        for (name, text) in &self.sources {
+            interp.adopt_source(name, text);
+        }
+        interp.set_args(self.script_args.clone());
+        true
+    }
+}
+
+/// Everything a spawn-method child needs.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct ChildStart {
+    pub program: ParentProgram,
     /// The callee, the positional arguments, the named arguments, then the globals.
     pub packet: Packet,
     pub n_args: usize,
     pub named: Vec<String>,
     pub global_slots: Vec<u32>,
-    pub script_args: Vec<String>,
     pub span: (u32, u32, u32),
 }
 
@@ -47,20 +83,13 @@ pub fn spawn_exec(
     for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
         encoder.push(v).map_err(fail)?;
     }
-    let global_slots = wire::push_globals(&mut encoder, interp, 0..interp.globals.len() as u32);
+    let global_slots = wire::push_globals(&mut encoder, interp, 0..interp.global_count());
     let start = ChildStart {
-        parent: std::process::id() as i32,
-        sources: interp
-            .sources
-            .iter()
-            .map(|s| (s.name().to_string(), s.text().to_string()))
-            .collect(),
-        names: interp.names.names().iter().map(|n| n.to_string()).collect(),
+        program: ParentProgram::of(interp),
         packet: encoder.finish(),
         n_args: args.len(),
         named: named.iter().map(|(n, _)| n.to_string()).collect(),
         global_slots,
-        script_args: interp.script_args.clone(),
         span: (span.source.0, span.start, span.end),
     };
     let exe = std::env::current_exe()
@@ -112,41 +141,10 @@ pub fn read_start() -> Result<ChildStart, String> {
     wire::from_bytes(&bytes)
 }
 
-/// Makes a freshly started process a child of `parent` running the parent's program: it dies
-/// with the parent, and has the parent's sources compiled with the parent's global slots.
-/// False if the parent is already gone.
-pub fn adopt_parent(
-    interp: &mut Interp,
-    parent: i32,
-    names: &[String],
-    sources: &[(String, String)],
-    script_args: &[String],
-) -> bool {
-    if !super::os::sys::setup_child(parent) {
-        return false;
-    }
-    interp.runtime.start_method = StartMethod::Spawn;
-    interp.adopt_global_names(names);
-    for (name, text) in sources {
-        let id = interp.sources.add(name.as_str(), text.as_str());
-        // A source that failed to compile in the parent fails here too; compiling it still
-        // keeps source ids and global slots in step with the parent.
-        let _ = interp.compile_source(id);
-    }
-    interp.set_args(script_args.to_vec());
-    true
-}
-
 /// Runs a spawn-method child in `interp` (which has the host's functions registered) and
 /// returns the exit status.
 pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
-    if !adopt_parent(
-        interp,
-        start.parent,
-        &start.names,
-        &start.sources,
-        &start.script_args,
-    ) {
+    if !start.program.adopt(interp) {
         return 1;
     }
     let decoded = decode_call(interp, &start);

@@ -1,5 +1,11 @@
-//! The process runtime: child processes (`spawn`), start methods, signals, the wire format,
-//! and the handles scripts hold.
+//! The process runtime: child processes (`spawn`), start methods, pools, IPC handles, the wire
+//! format, and the handles scripts hold.
+//!
+//! Layers, bottom up: `os` (platform calls, framed links, shared memory, mailboxes, output
+//! relays and the progress bar; knows nothing of the interpreter), `reactor` (the one event
+//! loop every wait runs), then the parts that make script values into processes (`process`,
+//! `child`), pools (`pool`) and IPC handles (`ipc`), which reach the interpreter through its
+//! facade (`interp/facade.rs`) and `call_value`.
 
 pub mod child;
 #[cfg(unix)]

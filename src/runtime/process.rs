@@ -2,7 +2,6 @@
 
 use std::any::Any;
 use std::cell::Cell;
-use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -170,7 +169,7 @@ impl Interp {
             ));
         };
         let name = function.name();
-        let _ = self.out.flush();
+        self.flush_output();
         let handed_over: Vec<Value> = args
             .iter()
             .chain(named.iter().map(|(_, v)| v))
@@ -278,7 +277,7 @@ impl Interp {
                 }
                 self.become_child();
                 if let Some((_read, write)) = pipe {
-                    self.out = Box::new(crate::output::Pipe(write));
+                    self.print_into(write);
                 }
                 let code = self.run_as_child(Value::Function(function), args, named, span);
                 self.runtime.remove_created_segments();
@@ -291,8 +290,7 @@ impl Interp {
     #[cfg(unix)]
     pub(crate) fn become_child(&mut self) {
         self.runtime.forget_inherited();
-        self.rng = crate::interp::builtins::Rng::seeded();
-        self.depth = 0;
+        self.reset_for_child();
     }
 
     /// Runs the call a child was started for and returns its exit status. An uncaught error is
@@ -322,7 +320,7 @@ impl Interp {
         if code == 130 {
             self.terminate_children();
         }
-        let _ = self.out.flush();
+        self.flush_output();
         code
     }
 
@@ -333,7 +331,7 @@ impl Interp {
             Ok(()) => 0,
             Err(e) => {
                 let error = e
-                    .into_error(&self.sources)
+                    .into_error(self.sources())
                     .in_process(std::process::id(), name);
                 if matches!(
                     error.kind(),
@@ -382,17 +380,7 @@ impl Interp {
         span: Span,
     ) -> RtResult<bool> {
         process.check_mine("join", span)?;
-        if !self.runtime.pools.is_empty()
-            || !self.runtime.callbacks.is_empty()
-            || !self.runtime.relays.is_empty()
-        {
-            return self.wait_until(deadline, span, |_| process.poll().is_some());
-        }
-        let _ = self.out.flush();
-        match process.wait(deadline) {
-            Ok(status) => Ok(status.is_some()),
-            Err(sys::Interrupted) => Err(RtError::interrupted(span)),
-        }
+        self.wait_for_exit(process, deadline, span)
     }
 
     /// Kills the workers of every pool still running (a script that never joined its pool).

@@ -6,8 +6,8 @@
 //! descriptors to read or write, and deadlines), the reactor makes one wait over all of them
 //! plus the signal wake pipe (which a child's exit and Ctrl-C write to), and each source then
 //! handles what became ready. The sources today: pools (worker links, task time limits) and
-//! output relays; spawned children and IPC waits are conditions re-checked after every turn;
-//! timers are the deadline of the wait. A new kind of source (an external command, a remote
+//! output relays; spawned children (whose exits write to the wake pipe) and IPC waits are
+//! conditions re-checked after every turn; timers are the deadline of the wait. A new kind of source (an external command, a remote
 //! link) adds a [`Source`] variant, registers before the wait and serves after it.
 
 use std::time::{Duration, Instant};
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use std::os::fd::RawFd;
 
 use super::os::sys;
+use super::process::Process;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
 
@@ -137,7 +138,7 @@ impl Interp {
         span: Span,
         mut done: impl FnMut(&mut Interp) -> bool,
     ) -> RtResult<bool> {
-        let _ = self.out.flush();
+        self.flush_output();
         loop {
             self.run_callbacks(span)?;
             if !self.runtime.relays.is_empty() {
@@ -160,21 +161,49 @@ impl Interp {
         }
     }
 
+    /// Waits until a child process ends or the deadline passes; whether it ended. With nothing
+    /// else to serve (no pools, callbacks or relays), the wait is the platform's own wait for
+    /// that child, which needs no turns at all.
+    pub(crate) fn wait_for_exit(
+        &mut self,
+        process: &Process,
+        deadline: Option<Instant>,
+        span: Span,
+    ) -> RtResult<bool> {
+        if !self.runtime.pools.is_empty()
+            || !self.runtime.callbacks.is_empty()
+            || !self.runtime.relays.is_empty()
+        {
+            return self.wait_until(deadline, span, |_| process.poll().is_some());
+        }
+        self.flush_output();
+        match process.wait(deadline) {
+            Ok(status) => Ok(status.is_some()),
+            Err(sys::Interrupted) => Err(RtError::interrupted(span)),
+        }
+    }
+
     /// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
     /// sources handle what became ready (results, worker exits, output, time limits).
+    #[cfg(unix)]
     pub(crate) fn turn(&mut self, timeout: Option<Duration>, span: Span) -> RtResult<()> {
         let mut interest = Interest::default();
         let pools = self.register_pools(&mut interest, span)?;
-        #[cfg(unix)]
         for relay in &self.runtime.relays {
             interest.read(relay.raw(), Source::Relay);
         }
         let ready = interest.wait(timeout);
         self.pools_writable(&pools, &ready);
-        #[cfg(unix)]
         if ready.reads.contains(&Source::Relay) {
             self.pump_relays();
         }
         self.serve_pools(&pools, &ready, span)
+    }
+
+    /// One turn where there are no pools and relays are read by threads: only the wait.
+    #[cfg(not(unix))]
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
+        Interest::default().wait(timeout);
+        Ok(())
     }
 }

@@ -229,10 +229,8 @@ pub fn push_globals(
 ) -> Vec<u32> {
     let mut added = Vec::new();
     for slot in slots {
-        let value = match interp.globals.get(slot as usize) {
-            Some(crate::interp::eval::Slot::Val(v)) => v.clone(),
-            Some(crate::interp::eval::Slot::Cell(c)) => c.borrow().clone(),
-            _ => continue,
+        let Some(value) = interp.global_value(slot) else {
+            continue;
         };
         if matches!(value, Value::Function(Function::Builtin(_))) {
             continue;
@@ -296,10 +294,7 @@ impl Decoder {
 
     fn proto(&self, interp: &Interp, source: u32, index: u32) -> Result<Rc<FnProto>, String> {
         interp
-            .protos
-            .get(source as usize)
-            .and_then(|p| p.get(index as usize))
-            .cloned()
+            .function_code(source, index)
             .ok_or_else(|| format!("function #{index} of source #{source} is not known here"))
     }
 

@@ -7,8 +7,9 @@
 //! - functions travel by value (code identity plus captured values), so closures, lambdas and
 //!   functions defined after the pool started all work.
 //!
-//! The parent keeps the task queue. Each worker is linked to the parent by its own Unix socket;
-//! the parent hands an idle worker a batch of tasks in one message and the worker streams one
+//! The parent keeps the task queue. Each worker is linked to the parent by its own link: a Unix
+//! socket pair, or with `MPSCRIPT_WORKER_LINK=pipes` two pipes (a spawned worker's standard
+//! input and output); see `os::channel`. The parent hands an idle worker a batch of tasks in one message and the worker streams one
 //! result message per task, so the parent always knows which task a dead worker was running.
 //! The pools register their links and task time limits with the one event loop (`reactor`),
 //! which reads results and worker exits in one `poll` with everything else; nothing

@@ -8,12 +8,9 @@ use crate::syntax::{SourceId, Span};
 
 #[derive(Serialize, Deserialize, Debug)]
 pub(super) struct WorkerStart {
-    pub(super) parent: i32,
-    pub(super) sources: Vec<(String, String)>,
-    pub(super) names: Vec<String>,
+    pub(super) program: crate::runtime::child::ParentProgram,
     pub(super) globals: Packet,
     pub(super) global_slots: Vec<u32>,
-    pub(super) script_args: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug)]

@@ -2,7 +2,6 @@
 //! dispatch to idle workers, collecting results, retries, timeouts, and a lost worker failing
 //! exactly its task and being replaced.
 
-use std::io::Write;
 use std::rc::{Rc, Weak};
 use std::time::{Duration, Instant};
 
@@ -10,7 +9,6 @@ use nix::sys::signal::Signal;
 
 use super::protocol::{Batch, Done, Report, SpecKind, TaskSpec, remote_message, span_tuple};
 use super::{MAX_BATCH, Outcome, Pool, PoolState, Task, TaskKind, Worker};
-use crate::interp::eval::Slot;
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::os::channel::ReadOutcome;
@@ -147,7 +145,7 @@ impl Interp {
                     return Some((task, message));
                 }
             };
-            let sources_now = self.sources.len();
+            let sources_now = self.source_count();
             let w = &mut st.workers[wi];
             w.known_sources = sources_now;
             w.link.send(&batch);
@@ -217,7 +215,7 @@ impl Interp {
                 span: span_tuple(task.span),
             });
         }
-        let new_sources = worker.known_sources < self.sources.len();
+        let new_sources = worker.known_sources < self.source_count();
         Ok(Batch {
             sources: if new_sources {
                 self.source_texts(worker.known_sources)
@@ -225,7 +223,7 @@ impl Interp {
                 Vec::new()
             },
             names: if new_sources {
-                self.names.names().iter().map(|n| n.to_string()).collect()
+                self.global_name_table()
             } else {
                 Vec::new()
             },
@@ -257,10 +255,8 @@ impl Interp {
                     continue;
                 }
                 seen.push(slot);
-                if let Some(Slot::Val(Value::Function(Function::Closure(c)))) =
-                    self.globals.get(slot as usize)
-                {
-                    todo.push(c.proto.clone());
+                if let Some(code) = self.global_function_code(slot) {
+                    todo.push(code);
                 }
             }
         }
@@ -286,7 +282,13 @@ impl Interp {
             for message in messages {
                 match message {
                     Ok(Report::Done(done)) => self.finish_task(pool, wi, done)?,
-                    Ok(Report::Output(text)) => self.write_worker_output(&text, span)?,
+                    Ok(Report::Output(text)) => {
+                        if let Err(e) = self.write_worker_output(&text, span) {
+                            // Nobody reads the output any more: as when a worker meets that.
+                            self.terminate_pool(pool);
+                            return Err(e);
+                        }
+                    }
                     Err(_) => {
                         dead.push(wi);
                         break;
@@ -308,15 +310,12 @@ impl Interp {
     /// Writes what a worker printed (one print) to this process's output, whole. Output that
     /// nobody reads any more ends the script quietly, as it would have ended the worker.
     pub(super) fn write_worker_output(&mut self, text: &[u8], span: Span) -> RtResult<()> {
-        self.out
-            .write_all(text)
-            .and_then(|_| self.out.flush())
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::BrokenPipe => {
-                    RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
-                }
-                _ => RtError::new(format!("cannot write output: {e}"), span),
-            })
+        self.write_output(text).map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => {
+                RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
+            }
+            _ => RtError::new(format!("cannot write output: {e}"), span),
+        })
     }
 
     pub(super) fn finish_task(&mut self, pool: &Rc<Pool>, wi: usize, done: Done) -> RtResult<()> {
@@ -430,6 +429,9 @@ impl Interp {
             // The worker printed into the script's standard output after its reader had gone
             // (`| head -1`): the script's output has gone too, so the script ends as quietly
             // as the worker did, with the same status.
+            // The pool ends with it: its other tasks would never be waited for (an orphaned
+            // task kept the end of the script waiting for ever).
+            self.terminate_pool(pool);
             return Err(RtError::exit(crate::output::BROKEN_PIPE_STATUS, span));
         }
         let how = match status {

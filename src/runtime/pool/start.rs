@@ -2,7 +2,6 @@
 //! spawning the executable with a start message (sources, global names, globals).
 
 use std::collections::VecDeque;
-use std::io::Write;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::Instant;
@@ -13,6 +12,7 @@ use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::StartMethod;
+use crate::runtime::child::ParentProgram;
 use crate::runtime::os::channel::{BlockingLink, Link, LinkEnds};
 use crate::runtime::os::sys;
 use crate::runtime::wire::Encoder;
@@ -66,7 +66,7 @@ impl Interp {
             }
             _ => return Err(RtError::new("pool() takes at most 1 argument", span)),
         };
-        let _ = self.out.flush();
+        self.flush_output();
         let pool = Rc::new(Pool::new(
             size,
             std::process::id() as i32,
@@ -114,7 +114,7 @@ impl Interp {
             pid,
             link,
             in_flight: VecDeque::new(),
-            known_sources: self.sources.len(),
+            known_sources: self.source_count(),
             started: Instant::now(),
         })
     }
@@ -140,7 +140,7 @@ impl Interp {
         }
         sys::init_child_signals();
         let parent = std::process::id() as i32;
-        let _ = self.out.flush();
+        self.flush_output();
         let pipe = self.output_pipe();
         match crate::runtime::os::fork() {
             Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
@@ -161,10 +161,10 @@ impl Interp {
                 sys::ignore_interrupts();
                 self.become_child();
                 if let Some((_read, write)) = pipe {
-                    self.out = Box::new(crate::output::Pipe(write));
+                    self.print_into(write);
                 }
                 let code = self.worker_loop(BlockingLink::new(worker_end));
-                let _ = self.out.flush();
+                self.flush_output();
                 self.runtime.remove_created_segments();
                 sys::exit_now(code)
             }
@@ -180,14 +180,11 @@ impl Interp {
         let fail = |m: String| RtError::new(m, span);
         let mut encoder = Encoder::new();
         let global_slots =
-            crate::runtime::wire::push_globals(&mut encoder, self, 0..self.globals.len() as u32);
+            crate::runtime::wire::push_globals(&mut encoder, self, 0..self.global_count());
         let start = WorkerStart {
-            parent: std::process::id() as i32,
-            sources: self.source_texts(0),
-            names: self.names.names().iter().map(|n| n.to_string()).collect(),
+            program: ParentProgram::of(self),
             globals: encoder.finish(),
             global_slots,
-            script_args: self.script_args.clone(),
         };
         let exe = std::env::current_exe()
             .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
@@ -221,13 +218,5 @@ impl Interp {
                 .push(crate::runtime::os::relay::Relay::from_child(stdout));
         }
         Ok((child.id() as i32, start))
-    }
-
-    pub(super) fn source_texts(&self, from: usize) -> Vec<(String, String)> {
-        self.sources
-            .iter()
-            .skip(from)
-            .map(|s| (s.name().to_string(), s.text().to_string()))
-            .collect()
     }
 }

@@ -30,8 +30,7 @@ impl Interp {
         if !batch.sources.is_empty() {
             self.adopt_global_names(&batch.names);
             for (name, text) in &batch.sources {
-                let id = self.sources.add(name.as_str(), text.as_str());
-                let _ = self.compile_source(id);
+                self.adopt_source(name, text);
             }
         }
         let decoder = match Decoder::new(self, &batch.packet) {
@@ -76,7 +75,7 @@ impl Interp {
                     crate::ErrorKind::Exit(code) => return Some(code),
                     crate::ErrorKind::Interrupted => return Some(130),
                     _ => {
-                        let location = crate::error::Location::of(e.span, &self.sources)
+                        let location = crate::error::Location::of(e.span, self.sources())
                             .map(|l| l.to_string());
                         Err(RemoteError {
                             message: e.message,
@@ -172,13 +171,7 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     let Some(Ok(start)) = link.recv::<WorkerStart>() else {
         return 1;
     };
-    if !crate::runtime::child::adopt_parent(
-        interp,
-        start.parent,
-        &start.names,
-        &start.sources,
-        &start.script_args,
-    ) {
+    if !start.program.adopt(interp) {
         return 1;
     }
     if let Ok(decoder) = Decoder::new(interp, &start.globals) {

@@ -8,7 +8,6 @@ use std::rc::Rc;
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
-use crate::runtime::reactor::{Interest, Ready};
 use crate::syntax::Span;
 
 /// The argument that would mark a spawn-method pool worker.
@@ -79,26 +78,6 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         Err(unavailable(span))
-    }
-
-    /// No pools to register with the reactor.
-    pub(crate) fn register_pools(
-        &mut self,
-        _interest: &mut Interest,
-        _span: Span,
-    ) -> RtResult<Vec<Rc<Pool>>> {
-        Ok(Vec::new())
-    }
-
-    pub(crate) fn pools_writable(&mut self, _pools: &[Rc<Pool>], _ready: &Ready) {}
-
-    pub(crate) fn serve_pools(
-        &mut self,
-        _pools: &[Rc<Pool>],
-        _ready: &Ready,
-        _span: Span,
-    ) -> RtResult<()> {
-        Ok(())
     }
 
     pub(crate) fn close_pool(&mut self, pool: &Pool, _span: Span) -> RtResult<()> {
