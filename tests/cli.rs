@@ -440,6 +440,29 @@ fn pool_workers_printing_into_a_closed_stdout_end_the_script_quietly() {
 }
 
 #[test]
+fn a_one_worker_pool_printing_into_a_closed_stdout_does_not_hang() {
+    // The worker's task used to stay pending after the worker ended with 141, and `join`
+    // then waited for it forever.
+    for method in ["fork", "spawn"] {
+        let (first, status, stderr) = into_closed_pipe(
+            r#"
+            fn chatter() {
+                for i in range(100000) { print(f"line {i}") }
+            }
+            let p = pool(1)
+            let r = apply_async p, chatter()
+            close p
+            join p
+            "#,
+            method,
+        );
+        assert_eq!(first, "line 0\n", "{method}");
+        assert_eq!(stderr, "", "{method}");
+        assert_eq!(status, 141, "{method}");
+    }
+}
+
+#[test]
 fn a_closed_stdout_ends_the_script_quietly_with_status_141() {
     for method in ["fork", "spawn"] {
         let (first, status, stderr) = into_closed_pipe(
