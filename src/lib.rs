@@ -17,17 +17,13 @@
 #![deny(unsafe_code)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-pub mod error;
-// The layers below are public for the command line and the tests; their items are internal
-// and not part of the documented, stable API (everything a host needs is re-exported here).
-#[doc(hidden)]
-pub mod interp;
-#[doc(hidden)]
-pub mod output;
-#[doc(hidden)]
-pub mod runtime;
-#[doc(hidden)]
-pub mod syntax;
+// The layers are internal: everything a host (or the command line) needs is on `Engine` and
+// the types re-exported below.
+pub(crate) mod error;
+pub(crate) mod interp;
+pub(crate) mod output;
+pub(crate) mod runtime;
+pub(crate) mod syntax;
 
 mod engine;
 mod front;

@@ -71,10 +71,6 @@ impl Write for Pipe {
 /// broken or closed stderr (a pipe into `head` that has gone) is ignored: there is nowhere
 /// left to report it, and the exit status still tells what happened.
 ///
-/// ```
-/// mpscript::output::stderr_line(format_args!("warning: {}", 42));
-/// ```
-///
 /// The line (a whole error report, say) is formatted first and written with one `write(2)`,
 /// under the same lock as long prints, so reports of different processes never splice.
 pub fn stderr_line(text: std::fmt::Arguments<'_>) {
@@ -88,5 +84,13 @@ pub fn stderr_line(text: std::fmt::Arguments<'_>) {
     #[cfg(not(unix))]
     {
         let _ = io::stderr().lock().write_all(line.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod doc_example_tests {
+    #[test]
+    fn stderr_line_writes_without_panicking() {
+        super::stderr_line(format_args!("warning: {}", 42));
     }
 }

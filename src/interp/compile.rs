@@ -72,10 +72,6 @@ impl Globals {
     pub fn len(&self) -> usize {
         self.names.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
 }
 
 /// A static error: the program is well-formed but cannot mean anything (`break` outside a loop).

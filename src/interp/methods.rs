@@ -10,13 +10,6 @@ use crate::syntax::Span;
 
 /// The methods of each value type, for error messages and REPL completion.
 /// The methods a value of the type `type_name` has (for completion in the REPL).
-///
-/// ```
-/// use mpscript::interp::methods::method_names;
-/// assert!(method_names("list").contains(&"push"));
-/// assert!(method_names("queue").contains(&"get"));
-/// assert!(method_names("int").is_empty());
-/// ```
 pub fn method_names(type_name: &str) -> &'static [&'static str] {
     match type_name {
         "list" => LIST_METHODS,
@@ -559,5 +552,17 @@ fn map_method(interp: &mut Interp, object: &Value, c: MethodCall) -> RtResult<Va
             }
         }
         _ => Err(c.no_such_method(MAP_METHODS)),
+    }
+}
+
+#[cfg(test)]
+mod doc_example_tests {
+    use super::method_names;
+
+    #[test]
+    fn method_names_lists_each_types_methods() {
+        assert!(method_names("list").contains(&"push"));
+        assert!(method_names("queue").contains(&"get"));
+        assert!(method_names("int").is_empty());
     }
 }

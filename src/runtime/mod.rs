@@ -51,6 +51,7 @@ pub trait Handle: Any {
     fn type_name(&self) -> &'static str;
     /// How `print` shows it, like `<process 1234>`.
     fn describe(&self) -> String;
+    /// The handle as `Any`, for downcasting to the runtime object behind it.
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -97,6 +98,8 @@ pub struct Runtime {
     pub pools: Vec<std::rc::Weak<pool::Pool>>,
     /// Pools with unfinished tasks or unread errors, kept even if the script let go of them:
     /// their tasks finish and their errors are reported (at the latest when the script ends).
+    /// (Never filled where pools are not available: the Windows stand-in has no tasks.)
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub kept_pools: Vec<Rc<pool::Pool>>,
     /// Finished tasks' callbacks with their argument, waiting for the parent to wait.
     pub callbacks: std::collections::VecDeque<(Value, Value)>,

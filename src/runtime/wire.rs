@@ -90,6 +90,7 @@ impl Encoder {
     }
 
     /// Adds a list given as a slice (no list value needs to be built to send part of one).
+    #[cfg(unix)]
     pub fn push_list(&mut self, items: &[Value]) -> Result<usize, String> {
         let wire = self.encode_list(items, 0)?;
         self.values.push(wire);
@@ -248,6 +249,7 @@ pub fn push_globals(
 }
 
 /// Encodes one value on its own.
+#[cfg(unix)]
 pub fn encode_one(value: &Value) -> Result<Packet, String> {
     let mut encoder = Encoder::new();
     encoder.push(value)?;

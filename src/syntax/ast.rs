@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-pub use super::format_spec::{Align, FormatSpec};
-pub use super::source::{Span, Spanned};
+pub use super::format_spec::FormatSpec;
+pub use super::source::Span;
 
 /// A whole parsed source: a script file, a `-c` one-liner, or one REPL input.
 #[derive(Clone, Debug, PartialEq)]
@@ -285,15 +285,6 @@ impl BinaryOp {
     }
 }
 
-impl UnaryOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            UnaryOp::Neg => "-",
-            UnaryOp::Not => "not",
-        }
-    }
-}
-
 impl AssignOp {
     /// The binary operator a compound assignment applies (`+=` applies `+`).
     pub fn binary(self) -> Option<BinaryOp> {
@@ -303,6 +294,17 @@ impl AssignOp {
             AssignOp::Sub => Some(BinaryOp::Sub),
             AssignOp::Mul => Some(BinaryOp::Mul),
             AssignOp::Div => Some(BinaryOp::Div),
+        }
+    }
+}
+
+#[cfg(test)]
+impl UnaryOp {
+    /// How the operator is written (for the parser's tests, which print trees back).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "not",
         }
     }
 }

@@ -38,13 +38,6 @@ pub const MAX_WIDTH: usize = 10_000;
 
 impl FormatSpec {
     /// Parses a spec; the error says what is wrong in the user's words.
-    ///
-    /// ```
-    /// use mpscript::syntax::FormatSpec;
-    /// let spec = FormatSpec::parse(".2f", Default::default()).unwrap();
-    /// assert_eq!(spec.precision, Some(2));
-    /// assert!(FormatSpec::parse(".2q", Default::default()).is_err());
-    /// ```
     pub fn parse(text: &str, span: Span) -> Result<FormatSpec, String> {
         let chars: Vec<char> = text.chars().collect();
         let mut i = 0;
@@ -171,5 +164,17 @@ mod tests {
         for bad in [".f", "q", "5.2z", "1000000", ".2d", "5 5"] {
             assert!(FormatSpec::parse(bad, Span::default()).is_err(), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod doc_example_tests {
+    use super::FormatSpec;
+
+    #[test]
+    fn format_specs_parse_or_say_what_is_wrong() {
+        let spec = FormatSpec::parse(".2f", Default::default()).unwrap();
+        assert_eq!(spec.precision, Some(2));
+        assert!(FormatSpec::parse(".2q", Default::default()).is_err());
     }
 }

@@ -1,12 +1,4 @@
 //! Syntax: source text → typed AST. Nothing outside this module touches pest.
-//!
-//! ```
-//! use mpscript::syntax::{parse, SourceMap};
-//! let mut sources = SourceMap::new();
-//! let id = sources.add("<doc>", "let x = 1 + 2 * 3");
-//! let program = parse(id, "let x = 1 + 2 * 3").unwrap();
-//! assert_eq!(program.stmts.len(), 1);
-//! ```
 
 pub mod ast;
 mod chain;
@@ -24,5 +16,18 @@ pub use format_spec::{Align, FormatSpec};
 pub(crate) use hints::spelled_as;
 pub use input::script_text;
 pub use keywords::KEYWORDS;
-pub use parser::{MAX_EXPR_DEPTH, MAX_NESTING, SyntaxError, parse};
-pub use source::{LineCol, Source, SourceId, SourceMap, Span, Spanned};
+pub use parser::parse;
+pub use source::{SourceId, SourceMap, Span};
+
+#[cfg(test)]
+mod doc_example_tests {
+    use super::{SourceMap, parse};
+
+    #[test]
+    fn a_source_parses_into_statements() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("<doc>", "let x = 1 + 2 * 3");
+        let program = parse(id, "let x = 1 + 2 * 3").unwrap();
+        assert_eq!(program.stmts.len(), 1);
+    }
+}

@@ -65,14 +65,6 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 });
 
 /// Parses a whole source into a program.
-///
-/// ```
-/// use mpscript::syntax::{parse, SourceId};
-/// let program = parse(SourceId(0), "let x = 1 +\n 2").unwrap();
-/// assert_eq!(program.stmts.len(), 1);
-/// let err = parse(SourceId(0), "let x = (1 +").unwrap_err();
-/// assert!(err.at_end);
-/// ```
 pub fn parse(source: SourceId, text: &str) -> Result<Program, SyntaxError> {
     if let Err(e) = prescan(text) {
         return Err(SyntaxError {
@@ -710,3 +702,17 @@ impl Builder {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod doc_example_tests {
+    use super::parse;
+    use crate::syntax::SourceId;
+
+    #[test]
+    fn parse_gives_a_program_or_an_error_at_the_end() {
+        let program = parse(SourceId(0), "let x = 1 +\n 2").unwrap();
+        assert_eq!(program.stmts.len(), 1);
+        let err = parse(SourceId(0), "let x = (1 +").unwrap_err();
+        assert!(err.at_end);
+    }
+}

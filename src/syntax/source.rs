@@ -36,13 +36,6 @@ impl Span {
     }
 }
 
-/// A node together with the span of source it came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Spanned<T> {
-    pub node: T,
-    pub span: Span,
-}
-
 /// One named source text.
 #[derive(Debug)]
 pub struct Source {

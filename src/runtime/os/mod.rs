@@ -13,6 +13,7 @@ pub mod channel;
 pub mod mailbox;
 #[cfg(unix)]
 pub mod outlock;
+#[cfg(unix)]
 pub mod progress;
 pub mod relay;
 #[cfg(unix)]

@@ -388,7 +388,10 @@ impl Segment {
     pub fn with_word<R>(&self, offset: usize, f: impl FnOnce(&AtomicU32) -> R) -> R {
         f(self.map().u32_at(offset))
     }
+}
 
+#[cfg(test)]
+impl Segment {
     /// The number of references the header counts.
     pub fn references(&self) -> u32 {
         self.word(REFS)

@@ -25,8 +25,6 @@ pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
 
 pub fn claim_pipe_ends_for(_value: &Value, _pid: u32) {}
 
-pub fn hand_over(_value: &Value) {}
-
 pub fn remove_created(paths: &mut Vec<PathBuf>) {
     paths.clear();
 }

@@ -112,22 +112,6 @@ pub fn catch_interrupts() {
     }
 }
 
-/// Restores default handling of the interrupting signals (the REPL does this when it leaves).
-pub fn default_interrupts() {
-    if SIGINT_INSTALLED.swap(false, Ordering::SeqCst) {
-        reset_interrupts();
-    }
-}
-
-fn reset_interrupts() {
-    for sig in INTERRUPTS {
-        // SAFETY: restoring the default disposition has no preconditions.
-        unsafe {
-            let _ = signal::signal(sig, SigHandler::SigDfl);
-        }
-    }
-}
-
 /// A pool worker ignores Ctrl-C: the terminal sends it to the whole process group, and the
 /// worker's parent decides (it terminates the pools the interrupted code was using, and all of
 /// them when the script ends). SIGTERM still ends it.
@@ -351,14 +335,6 @@ pub fn thread_count() -> usize {
     std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
 }
 
-static FORKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// How many children this process has forked: what existed before a fork may be in use by a
-/// child.
-pub fn fork_count() -> u64 {
-    FORKS.load(Ordering::Relaxed)
-}
-
 pub enum Forked {
     Parent(i32),
     Child,
@@ -372,10 +348,7 @@ pub fn fork() -> Result<Forked, Errno> {
     // (malloc's included) that would stay locked forever in the child.
     let forked = unsafe { nix::unistd::fork() }?;
     match forked {
-        nix::unistd::ForkResult::Parent { child } => {
-            FORKS.fetch_add(1, Ordering::Relaxed);
-            Ok(Forked::Parent(child.as_raw()))
-        }
+        nix::unistd::ForkResult::Parent { child } => Ok(Forked::Parent(child.as_raw())),
         nix::unistd::ForkResult::Child => Ok(Forked::Child),
     }
 }
@@ -460,11 +433,6 @@ pub fn take_stdio_link() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok((read, write))
 }
 
-/// The raw fd, for poll sets.
-pub fn raw(fd: &OwnedFd) -> RawFd {
-    fd.as_raw_fd()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared memory and futexes, for the IPC handles (queue, pipe, lock, shared cell).
 
@@ -503,10 +471,6 @@ impl SharedMap {
 
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     fn check(&self, offset: usize, size: usize, align: usize) {

@@ -29,7 +29,6 @@ use super::{ExitStatus, INTERRUPTED, Interrupted, interrupted};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum Signal {
-    SIGINT = 2,
     SIGKILL = 9,
     SIGTERM = 15,
 }
@@ -57,9 +56,6 @@ unsafe extern "system" fn on_ctrl(kind: u32) -> windows_sys::core::BOOL {
     0
 }
 
-/// Nothing to set up: there is no SIGCHLD, and waits poll their children.
-pub fn init_child_signals() {}
-
 /// Makes Ctrl-C set the interrupted flag instead of ending the process, so the interpreter
 /// can end its children and exit 130.
 pub fn catch_interrupts() {
@@ -67,14 +63,6 @@ pub fn catch_interrupts() {
     // is safe from the thread the system runs handlers on.
     unsafe {
         SetConsoleCtrlHandler(Some(on_ctrl), 1);
-    }
-}
-
-/// Restores default Ctrl-C handling.
-pub fn default_interrupts() {
-    // SAFETY: removes exactly the handler `catch_interrupts` added (a no-op if it was not).
-    unsafe {
-        SetConsoleCtrlHandler(Some(on_ctrl), 0);
     }
 }
 
@@ -236,11 +224,6 @@ fn listed_parent(pid: u32) -> Option<u32> {
         CloseHandle(snapshot);
         found
     }
-}
-
-/// Ends the process. Without fork there is no inherited exit-time work to skip.
-pub fn exit_now(code: i32) -> ! {
-    std::process::exit(code)
 }
 
 /// This process's pid (Windows keeps it in the process environment block: no system call).
