@@ -40,7 +40,8 @@ mod errors {
     golden_cases! { "tests/errors", LISTED:
         exit_with_code exit_zero_stops input_binary input_bom_column input_empty_file
         input_invalid_utf8 input_nul_byte input_only_comments runtime_assign_undeclared
-        runtime_bad_index_type runtime_builtin_arity runtime_builtin_bad_argument
+        runtime_bad_index_type runtime_builtin_arity runtime_builtin_bad_argument runtime_method_arity
+        runtime_process_method_arity
         runtime_call_non_function runtime_compare_mismatch runtime_deep_recursion
         runtime_division_by_zero runtime_error_in_nested_call runtime_float_map_key
         runtime_format_spec_mismatch runtime_habit_true runtime_index_out_of_range

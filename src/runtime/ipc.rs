@@ -559,18 +559,11 @@ impl std::fmt::Display for Method<'_> {
 }
 
 fn arity(what: Method, args: &[Value], min: usize, max: usize, span: Span) -> RtResult<()> {
-    if (min..=max).contains(&args.len()) {
-        return Ok(());
-    }
-    let expected = if min == max {
-        format!("{min}")
-    } else {
-        format!("{min} to {max}")
-    };
-    Err(RtError::new(
-        format!("{what} takes {expected} argument(s), got {}", args.len()),
+    crate::interp::args::Arity::between(min, max).check_at(
+        crate::interp::args::Callee::Method(what.0, what.1),
+        args.len(),
         span,
-    ))
+    )
 }
 
 fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {

@@ -424,17 +424,11 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         let count = |n: usize| {
-            if args.len() > n {
-                Err(RtError::new(
-                    format!(
-                        "process.{name}() takes at most {n} argument(s), got {}",
-                        args.len()
-                    ),
-                    span,
-                ))
-            } else {
-                Ok(())
-            }
+            crate::interp::args::Arity::at_most(n).check_at(
+                crate::interp::args::Callee::Method("process", name),
+                args.len(),
+                span,
+            )
         };
         match name {
             "is_alive" => {

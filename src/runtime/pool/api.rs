@@ -185,13 +185,9 @@ impl Interp {
         match name {
             "map" | "starmap" => {
                 let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
-                    RtError::new(
-                        format!(
-                            "pool.{name}() takes 2 arguments (function, list), got {}",
-                            a.len()
-                        ),
-                        span,
-                    )
+                    let callee = crate::interp::args::Callee::Method("pool", name);
+                    let message = crate::interp::args::Arity::exactly(2).message(callee, a.len());
+                    RtError::new(format!("{message} (a function and a list)"), span)
                 })?;
                 let Value::List(items) = items else {
                     return Err(RtError::new(
@@ -358,12 +354,11 @@ impl Interp {
             }
         };
         check_mine(&result.pool, span)?;
-        if args.len() > 1 {
-            return Err(RtError::new(
-                format!("result.{name}() takes at most 1 argument"),
-                span,
-            ));
-        }
+        crate::interp::args::Arity::at_most(1).check_at(
+            crate::interp::args::Callee::Method("result", name),
+            args.len(),
+            span,
+        )?;
         let _keep_pool_alive = &result.pool;
         match name {
             "get" => {

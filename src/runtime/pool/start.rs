@@ -64,7 +64,11 @@ impl Interp {
                     span,
                 ));
             }
-            _ => return Err(RtError::new("pool() takes at most 1 argument", span)),
+            _ => {
+                let callee = crate::interp::args::Callee::Function("pool");
+                let message = crate::interp::args::Arity::at_most(1).message(callee, args.len());
+                return Err(RtError::new(message, span));
+            }
         };
         self.flush_output();
         let pool = Rc::new(Pool::new(

@@ -1,0 +1,3 @@
+fn f() { return 1 }
+let p = spawn f()
+p.join(1, 2)
