@@ -20,22 +20,27 @@ const LINE_WAIT: Duration = Duration::from_secs(60);
 
 const METHODS: [&[&str]; 2] = [&["run"], &["run", "--start-method", "spawn"]];
 
+/// A pool, and a function that takes the lock `l`, says so on `ready` and keeps the lock.
+const HOLDER: &str = "
+let pl = pool(1)
+fn hold(l, ready) {
+    l.acquire()
+    ready.put(getpid())
+    sleep(60)
+}
+let l = lock()
+let ready = queue()
+";
+
 #[test]
 fn a_dead_holder_is_taken_over_while_a_pool_runs() {
     // With a pool, a wait polls the lock between rounds of the event loop; the dead-holder
     // check must run there too (it used to wait forever).
     both(|| {
         Test::new()
-            .script(
+            .script(&format!(
+                "{HOLDER}{}",
                 r#"
-                let pl = pool(1)
-                fn hold(l, ready) {
-                    l.acquire()
-                    ready.put(getpid())
-                    sleep(60)
-                }
-                let l = lock()
-                let ready = queue()
                 let p = spawn hold(l, ready)
                 ready.get(20)
                 p.kill()
@@ -44,8 +49,8 @@ fn a_dead_holder_is_taken_over_while_a_pool_runs() {
                 print(l.locked())
                 close pl
                 join pl
-                "#,
-            )
+                "#
+            ))
             .stdout("taken over\nfalse\n")
             .stderr_contains("warning: lock recovered: process")
     });
@@ -55,22 +60,17 @@ fn a_dead_holder_is_taken_over_while_a_pool_runs() {
 fn a_lock_held_by_a_killed_pool_worker_is_taken_over() {
     for cli in METHODS {
         let run = start(
-            r#"
-            let pl = pool(1)
-            fn hold(l, ready) {
-                l.acquire()
-                ready.put(getpid())
-                sleep(60)
-            }
-            let l = lock()
-            let ready = queue()
+            &format!(
+                "{HOLDER}{}",
+                r#"
             let r = apply_async pl, hold(l, ready)
             print(ready.get(20))
             print(l.acquire(30))
             try { r.get() } catch e { print("task failed") }
             close pl
             join pl
-            "#,
+            "#
+            ),
             cli,
             None,
         );
