@@ -242,6 +242,18 @@ impl Test {
         self
     }
 
+    /// Expects exactly these stdout lines, in any order (processes that print concurrently).
+    #[track_caller]
+    pub fn stdout_lines_in_any_order(self, expected: &[&str]) -> Test {
+        let mut expected: Vec<String> = expected.iter().map(|l| l.to_string()).collect();
+        expected.sort();
+        self.stdout_check(move |out| {
+            let mut lines: Vec<&str> = out.lines().collect();
+            lines.sort();
+            assert_eq!(lines, expected, "{out}");
+        })
+    }
+
     #[track_caller]
     pub fn stdout_contains(mut self, part: &str) -> Test {
         self.stdout_contains.push(part.into());
