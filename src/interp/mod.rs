@@ -21,6 +21,7 @@ use std::io::Write;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
+use crate::runtime::process;
 use crate::syntax::{self, SourceId, SourceMap, Span};
 use compile::Globals;
 use eval::Slot;
@@ -362,13 +363,12 @@ impl Interp {
 
     /// Waits for every child started here and not yet joined.
     pub fn wait_children(&mut self) -> Result<(), Error> {
-        self.join_children(Span::default())
-            .map_err(|e| e.into_error(&self.sources))
+        process::join_children(self, Span::default()).map_err(|e| e.into_error(&self.sources))
     }
 
     /// Ends every child still running.
     pub fn end_children(&mut self) {
-        self.terminate_children();
+        process::terminate_children(self);
     }
 
     /// Writes text with one write call, as `print` does. Output that nobody reads any more (a

@@ -44,6 +44,12 @@ mod start;
 mod worker;
 
 pub use life::{ForeignHandle, from_foreign, to_foreign};
+// What the rest of the runtime and the interpreter call, under the same paths as the stand-ins
+// in `unsupported/pool.rs` (the reactor's three only exist here).
+pub(crate) use api::{apply_async, pool_method, result_method};
+pub(crate) use life::{close_pool, end_interrupted, finish_pools, join_pool, terminate_all_pools};
+pub(crate) use schedule::{pools_writable, register_pools, serve_pools};
+pub(crate) use start::new_pool;
 pub use worker::run_exec_worker;
 
 /// The first argument that marks a process as a spawn-method pool worker.
