@@ -268,7 +268,7 @@ pub(crate) fn new_shared(interp: &mut Interp, initial: &Value, span: Span) -> Rt
 }
 
 /// A method of an IPC handle, or `None` if `handle` is not one.
-pub(crate) fn ipc_method(
+pub(super) fn ipc_method(
     interp: &mut Interp,
     handle: &HandleRef,
     name: &str,

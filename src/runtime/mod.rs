@@ -70,7 +70,7 @@ impl<T: Handle> Handle for Rc<T> {
 }
 
 /// The pool behind a value, if it is one.
-pub(crate) fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
+fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
     match value {
         Value::Handle(h) => h.as_any().downcast_ref::<Rc<pool::Pool>>().cloned(),
         _ => None,

@@ -291,14 +291,14 @@ fn spawn_fork(
 
 /// Forgets what belongs to the parent: its children, pools and random state.
 #[cfg(unix)]
-pub(crate) fn become_child(interp: &mut Interp) {
+pub(super) fn become_child(interp: &mut Interp) {
     interp.runtime.forget_inherited();
     interp.reset_for_child();
 }
 
 /// Runs the call a child was started for and returns its exit status. An uncaught error is
 /// reported on stderr, naming this process.
-pub(crate) fn run_as_child(
+pub(super) fn run_as_child(
     interp: &mut Interp,
     callee: Value,
     args: Vec<Value>,
@@ -364,7 +364,7 @@ pub(crate) fn join_children(interp: &mut Interp, span: Span) -> RtResult<()> {
 
 /// After the children ended: passes on the rest of their output. (A grandchild still
 /// holding a pipe open is not waited for long.)
-pub(crate) fn finish_relays(interp: &mut Interp) {
+pub(super) fn finish_relays(interp: &mut Interp) {
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
         interp.pump_relays();
@@ -376,7 +376,7 @@ pub(crate) fn finish_relays(interp: &mut Interp) {
 }
 
 /// Waits for a process to end (serving pools and callbacks meanwhile); whether it ended.
-pub(crate) fn wait_process(
+pub(super) fn wait_process(
     interp: &mut Interp,
     process: &Process,
     deadline: Option<Instant>,
@@ -387,7 +387,7 @@ pub(crate) fn wait_process(
 }
 
 /// Kills the workers of every pool still running (a script that never joined its pool).
-pub(crate) fn stop_pools(interp: &mut Interp) {
+pub(super) fn stop_pools(interp: &mut Interp) {
     let pools = std::mem::take(&mut interp.runtime.pools);
     for pool in pools.iter().filter_map(|p| p.upgrade()) {
         pool.stop_if_mine();
@@ -419,7 +419,7 @@ pub(crate) fn terminate_children(interp: &mut Interp) {
     }
 }
 
-pub(crate) fn process_method(
+pub(super) fn process_method(
     interp: &mut Interp,
     process: &Process,
     name: &str,
@@ -466,7 +466,7 @@ pub(crate) fn process_method(
     }
 }
 
-pub(crate) fn process_field(process: &Process, name: &str, span: Span) -> RtResult<Value> {
+pub(super) fn process_field(process: &Process, name: &str, span: Span) -> RtResult<Value> {
     match name {
         "pid" => Ok(Value::Int(process.pid as i64)),
         "name" => Ok(Value::str(&process.name)),

@@ -110,7 +110,7 @@ impl Interest {
 }
 
 /// Runs queued callbacks, one at a time, in completion order.
-pub(crate) fn run_callbacks(interp: &mut Interp, span: Span) -> RtResult<()> {
+pub(super) fn run_callbacks(interp: &mut Interp, span: Span) -> RtResult<()> {
     while let Some((callback, arg)) = interp.runtime.callbacks.pop_front() {
         interp.call_value(callback, vec![arg], Vec::new(), span)?;
     }
@@ -130,9 +130,9 @@ pub(crate) fn wait_until(
     wait_until_checking(interp, deadline, Duration::from_secs(1), span, done)
 }
 
-/// Like [`Interp::wait_until`], re-checking `done` at least every `every` even when no
+/// Like [`wait_until`], re-checking `done` at least every `every` even when no
 /// event arrives (for conditions signalled outside the event loop, like queue items).
-pub(crate) fn wait_until_checking(
+pub(super) fn wait_until_checking(
     interp: &mut Interp,
     deadline: Option<Instant>,
     every: Duration,
@@ -165,7 +165,7 @@ pub(crate) fn wait_until_checking(
 /// Waits until a child process ends or the deadline passes; whether it ended. With nothing
 /// else to serve (no pools, callbacks or relays), the wait is the platform's own wait for
 /// that child, which needs no turns at all.
-pub(crate) fn wait_for_exit(
+pub(super) fn wait_for_exit(
     interp: &mut Interp,
     process: &Process,
     deadline: Option<Instant>,
@@ -187,7 +187,7 @@ pub(crate) fn wait_for_exit(
 /// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
 /// sources handle what became ready (results, worker exits, output, time limits).
 #[cfg(unix)]
-pub(crate) fn turn(interp: &mut Interp, timeout: Option<Duration>, span: Span) -> RtResult<()> {
+pub(super) fn turn(interp: &mut Interp, timeout: Option<Duration>, span: Span) -> RtResult<()> {
     let mut interest = Interest::default();
     let pools = pool::register_pools(interp, &mut interest, span)?;
     for relay in &interp.runtime.relays {
@@ -203,7 +203,7 @@ pub(crate) fn turn(interp: &mut Interp, timeout: Option<Duration>, span: Span) -
 
 /// One turn where there are no pools and relays are read by threads: only the wait.
 #[cfg(not(unix))]
-pub(crate) fn turn(_interp: &mut Interp, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
+pub(super) fn turn(_interp: &mut Interp, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
     Interest::default().wait(timeout);
     Ok(())
 }

@@ -168,7 +168,7 @@ pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, task: Task) -> u64 {
     id
 }
 
-pub(crate) fn pool_method(
+pub(in crate::runtime) fn pool_method(
     interp: &mut Interp,
     pool: Rc<Pool>,
     name: &str,
@@ -333,7 +333,7 @@ pub(super) fn await_result(
     }
 }
 
-pub(crate) fn result_method(
+pub(in crate::runtime) fn result_method(
     interp: &mut Interp,
     result: &AsyncResult,
     name: &str,

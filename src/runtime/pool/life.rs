@@ -116,7 +116,7 @@ fn done_with(pool: &Pool) -> bool {
 }
 
 /// `close p`.
-pub(crate) fn close_pool(pool: &Pool, span: Span) -> RtResult<()> {
+pub(in crate::runtime) fn close_pool(pool: &Pool, span: Span) -> RtResult<()> {
     check_mine(pool, span)?;
     pool.state.borrow_mut().closed = true;
     Ok(())
@@ -124,7 +124,11 @@ pub(crate) fn close_pool(pool: &Pool, span: Span) -> RtResult<()> {
 
 /// `join p`: waits for every task, runs every callback, reports errors nobody read, and
 /// lets the workers go.
-pub(crate) fn join_pool(interp: &mut Interp, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+pub(in crate::runtime) fn join_pool(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    span: Span,
+) -> RtResult<()> {
     check_mine(pool, span)?;
     if !pool.state.borrow().closed {
         return Err(RtError::new(
@@ -182,7 +186,7 @@ fn release_workers(pool: &Pool) {
 }
 
 /// `p.terminate()`: stops the workers now; unfinished results raise when read.
-pub(crate) fn terminate_pool(pool: &Rc<Pool>) {
+pub(super) fn terminate_pool(pool: &Rc<Pool>) {
     {
         let mut st = pool.state.borrow_mut();
         st.terminated = true;
@@ -232,7 +236,7 @@ pub(super) fn release_kept_pools(interp: &mut Interp) {
 /// At the end of a script (or of a spawned child): every pool it made and did not join or
 /// terminate is closed and joined, so its queued tasks run, its callbacks run and its
 /// unread errors are reported.
-pub(crate) fn finish_pools(interp: &mut Interp, span: Span) -> RtResult<()> {
+pub(in crate::runtime) fn finish_pools(interp: &mut Interp, span: Span) -> RtResult<()> {
     for pool in schedule::live_pools(interp) {
         let open = {
             let st = pool.state.borrow();
@@ -266,14 +270,14 @@ pub(crate) fn end_interrupted(interp: &mut Interp) {
 }
 
 /// Every pool this process made: terminated (Ctrl-C, SIGTERM, SIGHUP).
-pub(crate) fn terminate_all_pools(interp: &mut Interp) {
+pub(in crate::runtime) fn terminate_all_pools(interp: &mut Interp) {
     for pool in schedule::live_pools(interp) {
         terminate_pool(&pool);
     }
     interp.runtime.kept_pools.clear();
 }
 
-/// Marks the pool a wait was interrupted in, for [`Interp::end_interrupted`].
+/// Marks the pool a wait was interrupted in, for [`end_interrupted`].
 pub fn note_interrupt<T>(pool: &Pool, result: RtResult<T>) -> RtResult<T> {
     if matches!(&result, Err(e) if e.kind == crate::ErrorKind::Interrupted) {
         pool.interrupted.set(true);

@@ -34,7 +34,7 @@ pub(super) fn live_pools(interp: &mut Interp) -> Vec<Rc<Pool>> {
 /// and registers every worker's link (to read; to write while a batch is still going out)
 /// and the time limit of each running task. Returns the pools of this turn, in the order
 /// their [`Source::Worker`] indices refer to.
-pub(crate) fn register_pools(
+pub(in crate::runtime) fn register_pools(
     interp: &mut Interp,
     interest: &mut Interest,
     span: Span,
@@ -63,7 +63,7 @@ pub(crate) fn register_pools(
 }
 
 /// After the wait: sends more of the batches whose links can take them.
-pub(crate) fn pools_writable(pools: &[Rc<Pool>], ready: &Ready) {
+pub(in crate::runtime) fn pools_writable(pools: &[Rc<Pool>], ready: &Ready) {
     for source in &ready.writes {
         if let Source::Worker { pool, worker } = *source {
             let mut st = pools[pool].state.borrow_mut();
@@ -76,7 +76,7 @@ pub(crate) fn pools_writable(pools: &[Rc<Pool>], ready: &Ready) {
 
 /// After the wait: reads what the ready workers sent, handles lost workers and overdue
 /// tasks, and lets go of kept pools that are done.
-pub(crate) fn serve_pools(
+pub(in crate::runtime) fn serve_pools(
     interp: &mut Interp,
     pools: &[Rc<Pool>],
     ready: &Ready,

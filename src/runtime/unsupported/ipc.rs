@@ -58,7 +58,7 @@ pub(crate) fn new_shared(_interp: &mut Interp, _initial: &Value, span: Span) -> 
     Err(unavailable("shared()", span))
 }
 
-pub(crate) fn ipc_method(
+pub(super) fn ipc_method(
     _interp: &mut Interp,
     _handle: &HandleRef,
     _name: &str,

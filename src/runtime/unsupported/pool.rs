@@ -80,27 +80,27 @@ pub(crate) fn apply_async(
     Err(unavailable(span))
 }
 
-pub(crate) fn close_pool(pool: &Pool, _span: Span) -> RtResult<()> {
+pub(super) fn close_pool(pool: &Pool, _span: Span) -> RtResult<()> {
     match pool.never {}
 }
 
 /// No pool exists here: nothing to finish or terminate.
-pub(crate) fn finish_pools(_interp: &mut Interp, _span: Span) -> RtResult<()> {
+pub(super) fn finish_pools(_interp: &mut Interp, _span: Span) -> RtResult<()> {
     Ok(())
 }
 
-pub(crate) fn terminate_all_pools(_interp: &mut Interp) {}
+pub(super) fn terminate_all_pools(_interp: &mut Interp) {}
 
 /// With no pools, an interrupted input's clean-up is ending the child processes.
 pub(crate) fn end_interrupted(interp: &mut Interp) {
     process::terminate_children(interp);
 }
 
-pub(crate) fn join_pool(_interp: &mut Interp, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
+pub(super) fn join_pool(_interp: &mut Interp, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
     match pool.never {}
 }
 
-pub(crate) fn pool_method(
+pub(super) fn pool_method(
     _interp: &mut Interp,
     pool: Rc<Pool>,
     _name: &str,
@@ -111,7 +111,7 @@ pub(crate) fn pool_method(
     match pool.never {}
 }
 
-pub(crate) fn result_method(
+pub(super) fn result_method(
     _interp: &mut Interp,
     result: &AsyncResult,
     _name: &str,
