@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind};
 use crate::interp::Interp;
 use crate::interp::native::RegisterFn;
 use crate::interp::value::{Function, Value};
+use crate::runtime::pool;
 
 /// An interpreter with its globals, sources and settings. State persists across calls to
 /// [`Engine::eval`], as in a REPL session.
@@ -148,7 +149,7 @@ impl Engine {
     /// engine.end_interrupted(); // nothing running: nothing to do
     /// ```
     pub fn end_interrupted(&mut self) {
-        self.interp.end_interrupted();
+        pool::end_interrupted(&mut self.interp);
     }
 
     /// Chooses how `spawn` and pools start processes (default: fork on Unix).

@@ -9,6 +9,8 @@ use super::ops;
 use super::sizes::{self, Kind};
 use super::value::Value;
 use super::{Interp, RtError, RtResult};
+use crate::runtime::ipc;
+use crate::runtime::reactor;
 use crate::syntax::Span;
 use crate::syntax::ast::BinaryOp;
 
@@ -192,19 +194,19 @@ impl Interp {
             }
             Builtin::Queue => {
                 a.count(Arity::exactly(0))?;
-                self.new_queue(span)
+                ipc::new_queue(self, span)
             }
             Builtin::Pipe => {
                 a.count(Arity::exactly(0))?;
-                self.new_pipe(span)
+                ipc::new_pipe(self, span)
             }
             Builtin::Lock => {
                 a.count(Arity::exactly(0))?;
-                self.new_lock(span)
+                ipc::new_lock(self, span)
             }
             Builtin::Shared => {
                 a.count(Arity::exactly(1))?;
-                self.new_shared(&a.positional[0], span)
+                ipc::new_shared(self, &a.positional[0], span)
             }
             Builtin::Repr => {
                 a.count(Arity::exactly(1))?;
@@ -463,7 +465,7 @@ impl Interp {
             || !self.runtime.callbacks.is_empty()
             || !self.runtime.relays.is_empty()
         {
-            self.wait_until(Some(deadline), span, |_| false)?;
+            reactor::wait_until(self, Some(deadline), span, |_| false)?;
             return Ok(());
         }
         loop {

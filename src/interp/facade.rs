@@ -1,8 +1,10 @@
 //! The facade the process layer (`runtime`) reaches the interpreter through, instead of its
-//! fields: reading globals and their names (with `Interp::sources` for error locations), finding a function's code by identity, the
-//! sources to send to or adopt from another process, the output sink, and resetting a child.
-//! With `call_value`/`call_one` (in `eval`), `set_global_slot` and `adopt_global_names` (in
-//! `interp`), this is all a process, pool or IPC handle needs of an interpreter.
+//! fields: reading and setting globals and their names, finding a function's code by identity,
+//! the sources to send to or adopt from another process, the output sink and the relays of
+//! children's prints into it, and resetting a child. With `call_value`/`call_one` (in `eval`,
+//! to run a callback) and the public `global` and `sources` (in `interp`), this is all a
+//! process, pool or IPC handle needs of an interpreter: the runtime's operations are free
+//! functions that take the interpreter as an argument and reach it only through these.
 //!
 //! `Interp::runtime` stays open to the runtime: it is the runtime's own state, kept in the
 //! interpreter so that every process has exactly one.
@@ -11,6 +13,7 @@ use std::io::Write;
 use std::rc::Rc;
 
 use super::Interp;
+use super::compile::Globals;
 use super::eval::Slot;
 use super::ir::FnProto;
 use super::value::Value;
@@ -104,5 +107,55 @@ impl Interp {
     pub(crate) fn reset_for_child(&mut self) {
         self.rng = super::builtins::Rng::seeded();
         self.depth = 0;
+    }
+
+    /// Sets a global by slot (a child receiving its parent's globals).
+    pub(crate) fn set_global_slot(&mut self, slot: usize, value: Value) {
+        if self.globals.len() <= slot {
+            self.globals.resize(slot + 1, Slot::Uninit);
+        }
+        self.globals[slot] = Slot::Val(value);
+    }
+
+    /// Takes over another process's global name table (slot order), keeping the values of the
+    /// globals defined here (builtins, host functions) under their names.
+    pub(crate) fn adopt_global_names(&mut self, names: &[String]) {
+        let defined: Vec<(Rc<str>, Slot)> = (0..self.names.len())
+            .filter_map(|i| {
+                let slot = self.globals.get(i)?.clone();
+                (!matches!(slot, Slot::Uninit)).then(|| (self.names.name(i as u32).clone(), slot))
+            })
+            .collect();
+        self.names = Globals::default();
+        for name in names {
+            self.names.slot(&Rc::from(name.as_str()));
+        }
+        self.globals = vec![Slot::Uninit; self.names.len()];
+        for (name, slot) in defined {
+            let i = self.names.slot(&name) as usize;
+            if self.globals.len() <= i {
+                self.globals.resize(i + 1, Slot::Uninit);
+            }
+            self.globals[i] = slot;
+        }
+    }
+
+    /// If prints go to a host's sink: a pipe for a new child's prints, whose read end is
+    /// relayed here (call in the parent) and whose write end the child prints to.
+    #[cfg(unix)]
+    pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+        // Called before every fork: the child must share the lock that keeps long lines whole.
+        crate::runtime::os::outlock::share();
+        if !self.runtime.relay_output {
+            return None;
+        }
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok()
+    }
+
+    /// Passes on to the output sink what children have printed so far.
+    pub(crate) fn pump_relays(&mut self) {
+        let mut out = std::mem::replace(&mut self.out, Box::new(std::io::sink()));
+        self.runtime.relays.retain_mut(|r| r.pump(&mut out));
+        self.out = out;
     }
 }

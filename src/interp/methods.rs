@@ -6,6 +6,7 @@ use super::args::{Arity, Callee};
 use super::sizes::{self, Kind};
 use super::value::Value;
 use super::{Interp, RtError, RtResult};
+use crate::runtime;
 use crate::syntax::Span;
 
 /// The methods of each value type, for error messages and REPL completion.
@@ -118,7 +119,7 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         if let Value::Handle(handle) = &object {
-            return self.call_handle_method(handle.clone(), name, args, named, span);
+            return runtime::call_handle_method(self, handle.clone(), name, args, named, span);
         }
         let call = MethodCall {
             type_name: object.type_name(),
@@ -248,7 +249,7 @@ impl Interp {
     /// `object.name` without a call: the fields of handles.
     pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
         if let Value::Handle(handle) = object {
-            return self.handle_field(handle.clone(), name, span);
+            return runtime::handle_field(handle.clone(), name, span);
         }
         let methods = match object {
             Value::List(_) => LIST_METHODS,

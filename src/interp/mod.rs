@@ -21,6 +21,7 @@ use std::io::Write;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
+use crate::runtime::process;
 use crate::syntax::{self, SourceId, SourceMap, Span};
 use compile::Globals;
 use eval::Slot;
@@ -219,37 +220,6 @@ impl Interp {
         self.globals[slot] = Slot::Val(value);
     }
 
-    /// Sets a global by slot (a child receiving its parent's globals).
-    pub(crate) fn set_global_slot(&mut self, slot: usize, value: Value) {
-        if self.globals.len() <= slot {
-            self.globals.resize(slot + 1, Slot::Uninit);
-        }
-        self.globals[slot] = Slot::Val(value);
-    }
-
-    /// Takes over another process's global name table (slot order), keeping the values of the
-    /// globals defined here (builtins, host functions) under their names.
-    pub(crate) fn adopt_global_names(&mut self, names: &[String]) {
-        let defined: Vec<(Rc<str>, Slot)> = (0..self.names.len())
-            .filter_map(|i| {
-                let slot = self.globals.get(i)?.clone();
-                (!matches!(slot, Slot::Uninit)).then(|| (self.names.name(i as u32).clone(), slot))
-            })
-            .collect();
-        self.names = Globals::default();
-        for name in names {
-            self.names.slot(&Rc::from(name.as_str()));
-        }
-        self.globals = vec![Slot::Uninit; self.names.len()];
-        for (name, slot) in defined {
-            let i = self.names.slot(&name) as usize;
-            if self.globals.len() <= i {
-                self.globals.resize(i + 1, Slot::Uninit);
-            }
-            self.globals[i] = slot;
-        }
-    }
-
     pub fn set_start_method(&mut self, method: crate::runtime::StartMethod) {
         self.runtime.start_method = method;
     }
@@ -332,26 +302,6 @@ impl Interp {
         self.runtime.relay_output = true;
     }
 
-    /// If prints go to a host's sink: a pipe for a new child's prints, whose read end is
-    /// relayed here (call in the parent) and whose write end the child prints to.
-    #[cfg(unix)]
-    pub(crate) fn output_pipe(&mut self) -> Option<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
-        // Called before every fork: the child must share the lock that keeps long lines whole.
-        crate::runtime::os::outlock::share();
-        if !self.runtime.relay_output {
-            return None;
-        }
-        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).ok()
-    }
-
-    /// Passes on what children printed; with `until_closed`, waits until every child's pipe is
-    /// closed (they have all ended).
-    pub(crate) fn pump_relays(&mut self) {
-        let mut out = std::mem::replace(&mut self.out, Box::new(std::io::sink()));
-        self.runtime.relays.retain_mut(|r| r.pump(&mut out));
-        self.out = out;
-    }
-
     pub fn set_args(&mut self, args: Vec<String>) {
         self.script_args = args;
     }
@@ -362,13 +312,12 @@ impl Interp {
 
     /// Waits for every child started here and not yet joined.
     pub fn wait_children(&mut self) -> Result<(), Error> {
-        self.join_children(Span::default())
-            .map_err(|e| e.into_error(&self.sources))
+        process::join_children(self, Span::default()).map_err(|e| e.into_error(&self.sources))
     }
 
     /// Ends every child still running.
     pub fn end_children(&mut self) {
-        self.terminate_children();
+        process::terminate_children(self);
     }
 
     /// Writes text with one write call, as `print` does. Output that nobody reads any more (a

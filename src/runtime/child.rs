@@ -12,6 +12,7 @@ use super::wire::{self, Decoder, Encoder, Packet};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::process;
 use crate::syntax::{SourceId, Span};
 
 /// The first argument that marks a process as a spawn-method child.
@@ -154,7 +155,7 @@ pub fn run_child(interp: &mut Interp, start: ChildStart) -> i32 {
         end: start.span.2,
     };
     match decoded {
-        Ok((callee, args, named)) => interp.run_as_child(callee, args, named, span),
+        Ok((callee, args, named)) => process::run_as_child(interp, callee, args, named, span),
         Err(message) => {
             crate::output::stderr_line(format_args!(
                 "error in process {}: cannot start: {message}",

@@ -38,6 +38,7 @@ const PAGE: usize = 4096;
 const SERVE_EVERY: std::time::Duration = std::time::Duration::from_millis(2);
 
 mod crossing;
+use crate::runtime::reactor;
 use crossing::Message;
 pub use crossing::{WireHandle, claim_pipe_ends_for, from_wire, hand_over, to_wire};
 
@@ -200,328 +201,324 @@ fn deadline_arg(args: &[Value], what: Method<'_>, span: Span) -> RtResult<Option
     }
 }
 
-impl Interp {
-    fn remember_created(&mut self, paths: &[&Path]) {
-        self.runtime
-            .created_segments
-            .extend(paths.iter().map(|p| p.to_path_buf()));
-    }
+fn remember_created(interp: &mut Interp, paths: &[&Path]) {
+    interp
+        .runtime
+        .created_segments
+        .extend(paths.iter().map(|p| p.to_path_buf()));
+}
 
-    /// `queue()`.
-    pub(crate) fn new_queue(&mut self, span: Span) -> RtResult<Value> {
-        let mailbox = Mailbox::create(QUEUE).map_err(|e| RtError::new(e, span))?;
-        self.remember_created(&[mailbox.segment.path()]);
-        Ok(Value::handle(Rc::new(Queue { mailbox })))
-    }
+/// `queue()`.
+pub(crate) fn new_queue(interp: &mut Interp, span: Span) -> RtResult<Value> {
+    let mailbox = Mailbox::create(QUEUE).map_err(|e| RtError::new(e, span))?;
+    remember_created(interp, &[mailbox.segment.path()]);
+    Ok(Value::handle(Rc::new(Queue { mailbox })))
+}
 
-    /// `pipe()`: two connected ends.
-    pub(crate) fn new_pipe(&mut self, span: Span) -> RtResult<Value> {
-        let make = || Mailbox::create(PIPE).map_err(|e| RtError::new(e, span));
-        let (a_to_b, b_to_a) = (Rc::new(make()?), Rc::new(make()?));
-        self.remember_created(&[a_to_b.segment.path(), b_to_a.segment.path()]);
-        let b = PipeEnd {
-            name: 'b',
-            send: b_to_a.clone(),
-            recv: a_to_b.clone(),
-            closed: Default::default(),
-        };
-        let a = PipeEnd {
-            name: 'a',
-            send: a_to_b,
-            recv: b_to_a,
-            closed: Default::default(),
-        };
-        Ok(Value::list(vec![
-            Value::handle(Rc::new(a)),
-            Value::handle(Rc::new(b)),
-        ]))
-    }
+/// `pipe()`: two connected ends.
+pub(crate) fn new_pipe(interp: &mut Interp, span: Span) -> RtResult<Value> {
+    let make = || Mailbox::create(PIPE).map_err(|e| RtError::new(e, span));
+    let (a_to_b, b_to_a) = (Rc::new(make()?), Rc::new(make()?));
+    remember_created(interp, &[a_to_b.segment.path(), b_to_a.segment.path()]);
+    let b = PipeEnd {
+        name: 'b',
+        send: b_to_a.clone(),
+        recv: a_to_b.clone(),
+        closed: Default::default(),
+    };
+    let a = PipeEnd {
+        name: 'a',
+        send: a_to_b,
+        recv: b_to_a,
+        closed: Default::default(),
+    };
+    Ok(Value::list(vec![
+        Value::handle(Rc::new(a)),
+        Value::handle(Rc::new(b)),
+    ]))
+}
 
-    /// `lock()`.
-    pub(crate) fn new_lock(&mut self, span: Span) -> RtResult<Value> {
-        let segment = Segment::create(LOCK, PAGE).map_err(|e| RtError::new(e, span))?;
-        self.remember_created(&[segment.path()]);
-        Ok(Value::handle(Rc::new(Lock { segment })))
-    }
+/// `lock()`.
+pub(crate) fn new_lock(interp: &mut Interp, span: Span) -> RtResult<Value> {
+    let segment = Segment::create(LOCK, PAGE).map_err(|e| RtError::new(e, span))?;
+    remember_created(interp, &[segment.path()]);
+    Ok(Value::handle(Rc::new(Lock { segment })))
+}
 
-    /// `shared(v)`.
-    pub(crate) fn new_shared(&mut self, initial: &Value, span: Span) -> RtResult<Value> {
-        let (is_float, bits) = match initial {
-            Value::Int(i) => (0, *i as u64),
-            Value::Float(f) => (1, f.to_bits()),
-            other => {
+/// `shared(v)`.
+pub(crate) fn new_shared(interp: &mut Interp, initial: &Value, span: Span) -> RtResult<Value> {
+    let (is_float, bits) = match initial {
+        Value::Int(i) => (0, *i as u64),
+        Value::Float(f) => (1, f.to_bits()),
+        other => {
+            return Err(RtError::new(
+                format!(
+                    "shared(): expected an int or a float, got {}",
+                    other.type_name()
+                ),
+                span,
+            ));
+        }
+    };
+    let segment = Segment::create(SHARED, PAGE).map_err(|e| RtError::new(e, span))?;
+    segment.set_word64(CELL_IS_FLOAT, is_float);
+    segment.set_word64(CELL_VALUE, bits);
+    remember_created(interp, &[segment.path()]);
+    Ok(Value::handle(Rc::new(SharedCell { segment })))
+}
+
+/// A method of an IPC handle, or `None` if `handle` is not one.
+pub(super) fn ipc_method(
+    interp: &mut Interp,
+    handle: &HandleRef,
+    name: &str,
+    args: &[Value],
+    span: Span,
+) -> Option<RtResult<Value>> {
+    if let Some(q) = handle_of::<Queue>(handle) {
+        return Some(queue_method(interp, q, name, args, span));
+    }
+    if let Some(end) = handle_of::<PipeEnd>(handle) {
+        return Some(pipe_method(interp, end, name, args, span));
+    }
+    if let Some(l) = handle_of::<Lock>(handle) {
+        return Some(lock_method(interp, l, name, args, span));
+    }
+    if let Some(c) = handle_of::<SharedCell>(handle) {
+        return Some(shared_method(c, name, args, span));
+    }
+    None
+}
+
+fn queue_method(
+    interp: &mut Interp,
+    q: &Queue,
+    name: &str,
+    args: &[Value],
+    span: Span,
+) -> RtResult<Value> {
+    let what = Method("queue", name);
+    match name {
+        "put" => {
+            arity(what, args, 1, 1, span)?;
+            send_value(&q.mailbox, &args[0], what, span)?;
+            Ok(Value::Nil)
+        }
+        "get" => {
+            arity(what, args, 0, 1, span)?;
+            let deadline = deadline_arg(args, what, span)?;
+            receive_value(interp, &q.mailbox, deadline, false, what, span)
+        }
+        "empty" => {
+            arity(what, args, 0, 0, span)?;
+            Ok(Value::Bool(q.mailbox.is_empty()))
+        }
+        "size" => {
+            arity(what, args, 0, 0, span)?;
+            Ok(Value::Int(q.mailbox.len() as i64))
+        }
+        _ => Err(no_method("a queue", name, "put, get, empty, size", span)),
+    }
+}
+
+fn pipe_method(
+    interp: &mut Interp,
+    end: &PipeEnd,
+    name: &str,
+    args: &[Value],
+    span: Span,
+) -> RtResult<Value> {
+    let what = Method("pipe", name);
+    let closed_here = || {
+        RtError::new(
+            format!("{what}: this end of the pipe was closed by this process"),
+            span,
+        )
+    };
+    match name {
+        "send" => {
+            arity(what, args, 1, 1, span)?;
+            if end.closed.get() {
+                return Err(closed_here());
+            }
+            if end.send.segment.word(READER_CLOSED) != 0 {
                 return Err(RtError::new(
-                    format!(
-                        "shared(): expected an int or a float, got {}",
-                        other.type_name()
-                    ),
+                    format!("{what}: pipe closed (the other end was closed)"),
                     span,
                 ));
             }
-        };
-        let segment = Segment::create(SHARED, PAGE).map_err(|e| RtError::new(e, span))?;
-        segment.set_word64(CELL_IS_FLOAT, is_float);
-        segment.set_word64(CELL_VALUE, bits);
-        self.remember_created(&[segment.path()]);
-        Ok(Value::handle(Rc::new(SharedCell { segment })))
-    }
-
-    /// A method of an IPC handle, or `None` if `handle` is not one.
-    pub(crate) fn ipc_method(
-        &mut self,
-        handle: &HandleRef,
-        name: &str,
-        args: &[Value],
-        span: Span,
-    ) -> Option<RtResult<Value>> {
-        if let Some(q) = handle_of::<Queue>(handle) {
-            return Some(self.queue_method(q, name, args, span));
+            end.send.segment.set_word(WRITER, my_pid());
+            end.send.segment.set_word(IN_TRANSIT, 0);
+            send_value(&end.send, &args[0], what, span)?;
+            Ok(Value::Nil)
         }
-        if let Some(end) = handle_of::<PipeEnd>(handle) {
-            return Some(self.pipe_method(end, name, args, span));
-        }
-        if let Some(l) = handle_of::<Lock>(handle) {
-            return Some(self.lock_method(l, name, args, span));
-        }
-        if let Some(c) = handle_of::<SharedCell>(handle) {
-            return Some(shared_method(c, name, args, span));
-        }
-        None
-    }
-
-    fn queue_method(
-        &mut self,
-        q: &Queue,
-        name: &str,
-        args: &[Value],
-        span: Span,
-    ) -> RtResult<Value> {
-        let what = Method("queue", name);
-        match name {
-            "put" => {
-                arity(what, args, 1, 1, span)?;
-                self.send_value(&q.mailbox, &args[0], what, span)?;
-                Ok(Value::Nil)
+        "recv" => {
+            arity(what, args, 0, 1, span)?;
+            if end.closed.get() {
+                return Err(closed_here());
             }
-            "get" => {
-                arity(what, args, 0, 1, span)?;
-                let deadline = deadline_arg(args, what, span)?;
-                self.receive_value(&q.mailbox, deadline, false, what, span)
-            }
-            "empty" => {
-                arity(what, args, 0, 0, span)?;
-                Ok(Value::Bool(q.mailbox.is_empty()))
-            }
-            "size" => {
-                arity(what, args, 0, 0, span)?;
-                Ok(Value::Int(q.mailbox.len() as i64))
-            }
-            _ => Err(no_method("a queue", name, "put, get, empty, size", span)),
+            let deadline = deadline_arg(args, what, span)?;
+            receive_value(interp, &end.recv, deadline, true, what, span)
         }
-    }
-
-    fn pipe_method(
-        &mut self,
-        end: &PipeEnd,
-        name: &str,
-        args: &[Value],
-        span: Span,
-    ) -> RtResult<Value> {
-        let what = Method("pipe", name);
-        let closed_here = || {
-            RtError::new(
-                format!("{what}: this end of the pipe was closed by this process"),
-                span,
-            )
-        };
-        match name {
-            "send" => {
-                arity(what, args, 1, 1, span)?;
-                if end.closed.get() {
-                    return Err(closed_here());
+        "poll" => {
+            arity(what, args, 0, 0, span)?;
+            Ok(Value::Bool(!end.recv.is_empty()))
+        }
+        "close" => {
+            arity(what, args, 0, 0, span)?;
+            if !end.closed.replace(true) {
+                // Only the end's owner closes it for everyone; a process that merely
+                // inherited a copy, or that sent the end away, just lets go of its own.
+                let segment = &end.send.segment;
+                if segment.word(WRITER) == my_pid() && segment.word(IN_TRANSIT) == 0 {
+                    end.send.segment.set_word(WRITER_CLOSED, 1);
+                    end.recv.segment.set_word(READER_CLOSED, 1);
+                    end.send.segment.notify();
                 }
-                if end.send.segment.word(READER_CLOSED) != 0 {
-                    return Err(RtError::new(
-                        format!("{what}: pipe closed (the other end was closed)"),
-                        span,
-                    ));
-                }
-                end.send.segment.set_word(WRITER, my_pid());
-                end.send.segment.set_word(IN_TRANSIT, 0);
-                self.send_value(&end.send, &args[0], what, span)?;
-                Ok(Value::Nil)
             }
-            "recv" => {
-                arity(what, args, 0, 1, span)?;
-                if end.closed.get() {
-                    return Err(closed_here());
-                }
-                let deadline = deadline_arg(args, what, span)?;
-                self.receive_value(&end.recv, deadline, true, what, span)
-            }
-            "poll" => {
-                arity(what, args, 0, 0, span)?;
-                Ok(Value::Bool(!end.recv.is_empty()))
-            }
-            "close" => {
-                arity(what, args, 0, 0, span)?;
-                if !end.closed.replace(true) {
-                    // Only the end's owner closes it for everyone; a process that merely
-                    // inherited a copy, or that sent the end away, just lets go of its own.
-                    let segment = &end.send.segment;
-                    if segment.word(WRITER) == my_pid() && segment.word(IN_TRANSIT) == 0 {
-                        end.send.segment.set_word(WRITER_CLOSED, 1);
-                        end.recv.segment.set_word(READER_CLOSED, 1);
-                        end.send.segment.notify();
-                    }
-                }
-                Ok(Value::Nil)
-            }
-            _ => Err(no_method(
-                "a pipe end",
-                name,
-                "send, recv, poll, close",
-                span,
-            )),
+            Ok(Value::Nil)
         }
+        _ => Err(no_method(
+            "a pipe end",
+            name,
+            "send, recv, poll, close",
+            span,
+        )),
     }
+}
 
-    fn send_value(
-        &mut self,
-        mailbox: &Mailbox,
-        value: &Value,
-        what: Method,
-        span: Span,
-    ) -> RtResult<()> {
-        let message =
-            Message::encode(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
-        let sent = mailbox.put(&message.bytes);
-        if sent.is_err() {
-            message.not_sent();
-        }
-        sent.map_err(|e| self.take_error(e, what, span))
+fn send_value(mailbox: &Mailbox, value: &Value, what: Method, span: Span) -> RtResult<()> {
+    let message = Message::encode(value).map_err(|e| RtError::new(format!("{what}: {e}"), span))?;
+    let sent = mailbox.put(&message.bytes);
+    if sent.is_err() {
+        message.not_sent();
     }
+    sent.map_err(|e| take_error(e, what, span))
+}
 
-    fn receive_value(
-        &mut self,
-        mailbox: &Mailbox,
-        deadline: Option<Instant>,
-        closable: bool,
-        what: Method,
-        span: Span,
-    ) -> RtResult<Value> {
-        let bytes = if self.serves_while_waiting() {
-            let mut outcome = None;
-            self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
-                match mailbox.poll_take(closable) {
-                    Ok(None) => false,
-                    other => {
-                        outcome = Some(other);
-                        true
-                    }
+fn receive_value(
+    interp: &mut Interp,
+    mailbox: &Mailbox,
+    deadline: Option<Instant>,
+    closable: bool,
+    what: Method,
+    span: Span,
+) -> RtResult<Value> {
+    let bytes = if serves_while_waiting(interp) {
+        let mut outcome = None;
+        reactor::wait_until_checking(interp, deadline, SERVE_EVERY, span, |_| {
+            match mailbox.poll_take(closable) {
+                Ok(None) => false,
+                other => {
+                    outcome = Some(other);
+                    true
                 }
-            })?;
-            match outcome {
-                Some(Ok(Some(bytes))) => Ok(bytes),
-                Some(Err(e)) => Err(e),
-                _ => Err(TakeError::Wait(WaitError::TimedOut)),
             }
-        } else {
-            mailbox.take(deadline, closable)
-        };
-        let bytes = bytes.map_err(|e| self.take_error(e, what, span))?;
-        let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
-            let decoder = Decoder::new(self, &packet)?;
-            let wire = packet.values.first().ok_or("an empty message")?;
-            decoder.value(self, wire)
-        });
-        decoded.map_err(|e| RtError::new(format!("{what}: {e}"), span))
-    }
-
-    /// True when this process has pools to serve, callbacks to run or children's output to
-    /// relay: then a wait must keep doing that (a worker blocked on sending its result could
-    /// be the one that would put the item waited for), so it polls the IPC handle between
-    /// rounds of the event loop instead of sleeping on it.
-    fn serves_while_waiting(&self) -> bool {
-        !self.runtime.pools.is_empty()
-            || !self.runtime.callbacks.is_empty()
-            || !self.runtime.relays.is_empty()
-    }
-
-    /// `lock.acquire(timeout)`: true, or false after the timeout.
-    fn acquire(&mut self, l: &Lock, deadline: Option<Instant>, span: Span) -> RtResult<bool> {
-        let outcome = if self.serves_while_waiting() {
-            let mut outcome = Err(LockError::Wait(WaitError::TimedOut));
-            self.wait_until_checking(deadline, SERVE_EVERY, span, |_| {
-                outcome = l.segment.try_lock();
-                !matches!(outcome, Err(LockError::Wait(WaitError::TimedOut)))
-            })?;
-            outcome
-        } else {
-            l.segment.lock(deadline)
-        };
+        })?;
         match outcome {
-            Ok(None) => Ok(true),
-            Ok(Some(dead)) => {
-                crate::output::stderr_line(format_args!(
-                    "warning: lock recovered: process {dead} died while holding it; \
-                     process {} has it now",
-                    my_pid()
-                ));
-                Ok(true)
-            }
-            Err(LockError::Wait(WaitError::TimedOut)) => Ok(false),
-            Err(LockError::Wait(WaitError::Interrupted)) => Err(RtError::interrupted(span)),
-            Err(LockError::HeldByMe) => Err(RtError::new(
-                "lock.acquire(): this process already holds the lock (acquiring it again \
-                 would wait forever)",
-                span,
-            )),
+            Some(Ok(Some(bytes))) => Ok(bytes),
+            Some(Err(e)) => Err(e),
+            _ => Err(TakeError::Wait(WaitError::TimedOut)),
         }
-    }
+    } else {
+        mailbox.take(deadline, closable)
+    };
+    let bytes = bytes.map_err(|e| take_error(e, what, span))?;
+    let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
+        let decoder = Decoder::new(interp, &packet)?;
+        let wire = packet.values.first().ok_or("an empty message")?;
+        decoder.value(interp, wire)
+    });
+    decoded.map_err(|e| RtError::new(format!("{what}: {e}"), span))
+}
 
-    fn take_error(&self, error: TakeError, what: Method, span: Span) -> Box<RtError> {
-        match error {
-            TakeError::Wait(WaitError::Interrupted) => RtError::interrupted(span),
-            TakeError::Wait(WaitError::TimedOut) => {
-                RtError::new(format!("{what}: timed out"), span)
-            }
-            TakeError::Closed => RtError::new(
-                format!("{what}: pipe closed (the other end is closed and nothing is left)"),
-                span,
-            ),
-            TakeError::Failed(e) => RtError::new(format!("{what}: {e}"), span),
-        }
-    }
+/// True when this process has pools to serve, callbacks to run or children's output to
+/// relay: then a wait must keep doing that (a worker blocked on sending its result could
+/// be the one that would put the item waited for), so it polls the IPC handle between
+/// rounds of the event loop instead of sleeping on it.
+fn serves_while_waiting(interp: &Interp) -> bool {
+    !interp.runtime.pools.is_empty()
+        || !interp.runtime.callbacks.is_empty()
+        || !interp.runtime.relays.is_empty()
+}
 
-    fn lock_method(&mut self, l: &Lock, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
-        let what = Method("lock", name);
-        match name {
-            "acquire" => {
-                arity(what, args, 0, 1, span)?;
-                let deadline = deadline_arg(args, what, span)?;
-                Ok(Value::Bool(self.acquire(l, deadline, span)?))
-            }
-            "release" => {
-                arity(what, args, 0, 0, span)?;
-                if l.segment.unlock() {
-                    return Ok(Value::Nil);
-                }
-                let holder = match l.segment.lock_holder() {
-                    0 => "nobody holds it".to_string(),
-                    pid => format!("process {pid} holds it"),
-                };
-                Err(RtError::new(
-                    format!("{what}: this process does not hold the lock ({holder})"),
-                    span,
-                ))
-            }
-            "locked" => {
-                arity(what, args, 0, 0, span)?;
-                Ok(Value::Bool(l.segment.lock_holder() != 0))
-            }
-            _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
+/// `lock.acquire(timeout)`: true, or false after the timeout.
+fn acquire(interp: &mut Interp, l: &Lock, deadline: Option<Instant>, span: Span) -> RtResult<bool> {
+    let outcome = if serves_while_waiting(interp) {
+        let mut outcome = Err(LockError::Wait(WaitError::TimedOut));
+        reactor::wait_until_checking(interp, deadline, SERVE_EVERY, span, |_| {
+            outcome = l.segment.try_lock();
+            !matches!(outcome, Err(LockError::Wait(WaitError::TimedOut)))
+        })?;
+        outcome
+    } else {
+        l.segment.lock(deadline)
+    };
+    match outcome {
+        Ok(None) => Ok(true),
+        Ok(Some(dead)) => {
+            crate::output::stderr_line(format_args!(
+                "warning: lock recovered: process {dead} died while holding it; \
+                 process {} has it now",
+                my_pid()
+            ));
+            Ok(true)
         }
+        Err(LockError::Wait(WaitError::TimedOut)) => Ok(false),
+        Err(LockError::Wait(WaitError::Interrupted)) => Err(RtError::interrupted(span)),
+        Err(LockError::HeldByMe) => Err(RtError::new(
+            "lock.acquire(): this process already holds the lock (acquiring it again \
+             would wait forever)",
+            span,
+        )),
+    }
+}
+
+fn take_error(error: TakeError, what: Method, span: Span) -> Box<RtError> {
+    match error {
+        TakeError::Wait(WaitError::Interrupted) => RtError::interrupted(span),
+        TakeError::Wait(WaitError::TimedOut) => RtError::new(format!("{what}: timed out"), span),
+        TakeError::Closed => RtError::new(
+            format!("{what}: pipe closed (the other end is closed and nothing is left)"),
+            span,
+        ),
+        TakeError::Failed(e) => RtError::new(format!("{what}: {e}"), span),
+    }
+}
+
+fn lock_method(
+    interp: &mut Interp,
+    l: &Lock,
+    name: &str,
+    args: &[Value],
+    span: Span,
+) -> RtResult<Value> {
+    let what = Method("lock", name);
+    match name {
+        "acquire" => {
+            arity(what, args, 0, 1, span)?;
+            let deadline = deadline_arg(args, what, span)?;
+            Ok(Value::Bool(acquire(interp, l, deadline, span)?))
+        }
+        "release" => {
+            arity(what, args, 0, 0, span)?;
+            if l.segment.unlock() {
+                return Ok(Value::Nil);
+            }
+            let holder = match l.segment.lock_holder() {
+                0 => "nobody holds it".to_string(),
+                pid => format!("process {pid} holds it"),
+            };
+            Err(RtError::new(
+                format!("{what}: this process does not hold the lock ({holder})"),
+                span,
+            ))
+        }
+        "locked" => {
+            arity(what, args, 0, 0, span)?;
+            Ok(Value::Bool(l.segment.lock_holder() != 0))
+        }
+        _ => Err(no_method("a lock", name, "acquire, release, locked", span)),
     }
 }
 

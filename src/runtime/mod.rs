@@ -70,7 +70,7 @@ impl<T: Handle> Handle for Rc<T> {
 }
 
 /// The pool behind a value, if it is one.
-pub(crate) fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
+fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
     match value {
         Value::Handle(h) => h.as_any().downcast_ref::<Rc<pool::Pool>>().cloned(),
         _ => None,
@@ -159,108 +159,101 @@ impl Runtime {
     }
 }
 
-impl Interp {
-    /// `close p`.
-    pub(crate) fn close(&mut self, target: Value, span: Span) -> RtResult<()> {
-        match as_pool(&target) {
-            Some(p) => self.close_pool(&p, span),
-            None => Err(RtError::new(
-                format!(
-                    "`close` needs a pool, not {}",
-                    crate::interp::value::a(target.type_name())
-                ),
-                span,
-            )),
-        }
-    }
-
-    /// `join x`: waits for a process, a pool, or every item of a list.
-    pub(crate) fn join(&mut self, target: Value, span: Span) -> RtResult<()> {
-        if let Some(pool) = as_pool(&target) {
-            return self.join_pool(&pool, span);
-        }
-        if let Some(process) = as_process(&target) {
-            self.wait_process(process, None, span)?;
-            let pid = process.pid;
-            self.runtime.children.retain(|c| c.pid != pid);
-            return Ok(());
-        }
-        if let Value::List(items) = &target {
-            let items = items.borrow().clone();
-            for item in items {
-                self.join(item, span)?;
-            }
-            return Ok(());
-        }
-        Err(RtError::new(
+/// `close p`.
+pub(crate) fn close(target: Value, span: Span) -> RtResult<()> {
+    match as_pool(&target) {
+        Some(p) => pool::close_pool(&p, span),
+        None => Err(RtError::new(
             format!(
-                "`join` needs a process, a pool, or a list of them, not {}",
+                "`close` needs a pool, not {}",
                 crate::interp::value::a(target.type_name())
             ),
             span,
-        ))
+        )),
     }
+}
 
-    pub(crate) fn call_handle_method(
-        &mut self,
-        handle: HandleRef,
-        name: &str,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        if let Some(pool) = as_pool(&Value::Handle(handle.clone())) {
-            return self.pool_method(pool, name, args, named, span);
+/// `join x`: waits for a process, a pool, or every item of a list.
+pub(crate) fn join(interp: &mut Interp, target: Value, span: Span) -> RtResult<()> {
+    if let Some(pool) = as_pool(&target) {
+        return pool::join_pool(interp, &pool, span);
+    }
+    if let Some(process) = as_process(&target) {
+        process::wait_process(interp, process, None, span)?;
+        let pid = process.pid;
+        interp.runtime.children.retain(|c| c.pid != pid);
+        return Ok(());
+    }
+    if let Value::List(items) = &target {
+        let items = items.borrow().clone();
+        for item in items {
+            join(interp, item, span)?;
         }
-        if named.is_empty() {
-            if let Some(result) = self.ipc_method(&handle, name, &args, span) {
-                return result;
-            }
+        return Ok(());
+    }
+    Err(RtError::new(
+        format!(
+            "`join` needs a process, a pool, or a list of them, not {}",
+            crate::interp::value::a(target.type_name())
+        ),
+        span,
+    ))
+}
+
+pub(crate) fn call_handle_method(
+    interp: &mut Interp,
+    handle: HandleRef,
+    name: &str,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    if let Some(pool) = as_pool(&Value::Handle(handle.clone())) {
+        return pool::pool_method(interp, pool, name, args, named, span);
+    }
+    if named.is_empty() {
+        if let Some(result) = ipc::ipc_method(interp, &handle, name, &args, span) {
+            return result;
         }
-        if let Some((bad, _)) = named.first() {
-            return Err(RtError::new(
-                format!(
-                    "{}.{name}() takes no argument named `{bad}`",
-                    handle.type_name()
-                ),
-                span,
-            ));
-        }
-        if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
-            return self.process_method(process, name, args, span);
-        }
-        if let Some(result) = handle.as_any().downcast_ref::<Rc<pool::AsyncResult>>() {
-            return self.result_method(result, name, args, span);
-        }
-        Err(RtError::new(
+    }
+    if let Some((bad, _)) = named.first() {
+        return Err(RtError::new(
             format!(
-                "{} has no method `{name}`",
-                crate::interp::value::a(handle.type_name())
+                "{}.{name}() takes no argument named `{bad}`",
+                handle.type_name()
             ),
             span,
-        ))
+        ));
     }
+    if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
+        return process::process_method(interp, process, name, args, span);
+    }
+    if let Some(result) = handle.as_any().downcast_ref::<Rc<pool::AsyncResult>>() {
+        return pool::result_method(interp, result, name, args, span);
+    }
+    Err(RtError::new(
+        format!(
+            "{} has no method `{name}`",
+            crate::interp::value::a(handle.type_name())
+        ),
+        span,
+    ))
+}
 
-    pub(crate) fn handle_field(
-        &mut self,
-        handle: HandleRef,
-        name: &str,
-        span: Span,
-    ) -> RtResult<Value> {
-        if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
-            return self.process_field(process, name, span);
-        }
-        if let Some(pool) = handle.as_any().downcast_ref::<Rc<pool::Pool>>() {
-            if name == "size" {
-                return Ok(Value::Int(pool.size as i64));
-            }
-        }
-        Err(RtError::new(
-            format!(
-                "{} has no field `{name}`",
-                crate::interp::value::a(handle.type_name())
-            ),
-            span,
-        ))
+pub(crate) fn handle_field(handle: HandleRef, name: &str, span: Span) -> RtResult<Value> {
+    if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
+        return process::process_field(process, name, span);
     }
+    if let Some(pool) = handle.as_any().downcast_ref::<Rc<pool::Pool>>() {
+        if name == "size" {
+            return Ok(Value::Int(pool.size as i64));
+        }
+    }
+    Err(RtError::new(
+        format!(
+            "{} has no field `{name}`",
+            crate::interp::value::a(handle.type_name())
+        ),
+        span,
+    ))
 }

@@ -14,6 +14,8 @@ use super::{Handle, StartMethod, child};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::pool;
+use crate::runtime::reactor;
 use crate::syntax::Span;
 
 /// A child process started by `spawn`.
@@ -151,333 +153,328 @@ pub fn as_process(value: &Value) -> Option<&Process> {
     }
 }
 
-impl Interp {
-    pub(crate) fn spawn(
-        &mut self,
-        callee: Value,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        let Value::Function(function) = &callee else {
-            return Err(RtError::new(
-                format!(
-                    "`spawn` needs a function call, but {} was called",
-                    crate::interp::value::a(callee.type_name())
-                ),
-                span,
-            ));
-        };
-        let name = function.name();
-        self.flush_output();
-        let handed_over: Vec<Value> = args
-            .iter()
-            .chain(named.iter().map(|(_, v)| v))
-            .filter(|v| matches!(v, Value::Handle(_)))
-            .cloned()
-            .collect();
-        let pid = match self.runtime.start_method {
-            StartMethod::Fork => self.fork_child(&callee, function.clone(), args, named, span)?,
-            StartMethod::Spawn => child::spawn_exec(self, &callee, &args, &named, span)?,
-        };
-        // The child owns the pipe ends it was given from the start, so the parent's `recv`
-        // sees "pipe closed" once the child ends, even if it never sent anything.
-        for value in &handed_over {
-            super::ipc::claim_pipe_ends_for(value, pid as u32);
-        }
-        let process = Rc::new(Process::new(pid, name));
-        self.runtime.children.push(process.clone());
-        Ok(Value::handle(process))
-    }
-
-    /// Starts a child with fork(2) running the call; returns its pid.
-    #[cfg(unix)]
-    fn fork_child(
-        &mut self,
-        callee: &Value,
-        function: Function,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<i32> {
-        // A forked child gets a copy of everything anyway, but what could not cross under the
-        // other start method is refused under this one too.
-        self.pack_call(callee, &args, &named, span)?;
-        self.spawn_fork(function, args, named, span)
-    }
-
-    /// Without fork(2) the method is refused, naming the one that works.
-    #[cfg(not(unix))]
-    fn fork_child(
-        &mut self,
-        _callee: &Value,
-        _function: Function,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        span: Span,
-    ) -> RtResult<i32> {
-        Err(RtError::new(
-            "the fork start method is not available on this platform; use the spawn start \
-             method (`--start-method spawn`, or Engine::set_start_method)",
+pub(crate) fn spawn(
+    interp: &mut Interp,
+    callee: Value,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    let Value::Function(function) = &callee else {
+        return Err(RtError::new(
+            format!(
+                "`spawn` needs a function call, but {} was called",
+                crate::interp::value::a(callee.type_name())
+            ),
             span,
-        ))
+        ));
+    };
+    let name = function.name();
+    interp.flush_output();
+    let handed_over: Vec<Value> = args
+        .iter()
+        .chain(named.iter().map(|(_, v)| v))
+        .filter(|v| matches!(v, Value::Handle(_)))
+        .cloned()
+        .collect();
+    let pid = match interp.runtime.start_method {
+        StartMethod::Fork => fork_child(interp, &callee, function.clone(), args, named, span)?,
+        StartMethod::Spawn => child::spawn_exec(interp, &callee, &args, &named, span)?,
+    };
+    // The child owns the pipe ends it was given from the start, so the parent's `recv`
+    // sees "pipe closed" once the child ends, even if it never sent anything.
+    for value in &handed_over {
+        super::ipc::claim_pipe_ends_for(value, pid as u32);
     }
+    let process = Rc::new(Process::new(pid, name));
+    interp.runtime.children.push(process.clone());
+    Ok(Value::handle(process))
+}
 
-    /// Encodes a call for another process; fails in the sender for values that cannot cross.
-    #[cfg(unix)]
-    fn pack_call(
-        &self,
-        callee: &Value,
-        args: &[Value],
-        named: &NamedArgs,
-        span: Span,
-    ) -> RtResult<super::wire::Packet> {
-        let mut encoder = super::wire::Encoder::new();
-        let fail = |m: String| RtError::new(m, span);
-        encoder.push(callee).map_err(fail)?;
-        for arg in args.iter().chain(named.iter().map(|(_, v)| v)) {
-            encoder.push(arg).map_err(fail)?;
-        }
-        Ok(encoder.finish())
+/// Starts a child with fork(2) running the call; returns its pid.
+#[cfg(unix)]
+fn fork_child(
+    interp: &mut Interp,
+    callee: &Value,
+    function: Function,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<i32> {
+    // A forked child gets a copy of everything anyway, but what could not cross under the
+    // other start method is refused under this one too.
+    pack_call(callee, &args, &named, span)?;
+    spawn_fork(interp, function, args, named, span)
+}
+
+/// Without fork(2) the method is refused, naming the one that works.
+#[cfg(not(unix))]
+fn fork_child(
+    _interp: &mut Interp,
+    _callee: &Value,
+    _function: Function,
+    _args: Vec<Value>,
+    _named: NamedArgs,
+    span: Span,
+) -> RtResult<i32> {
+    Err(RtError::new(
+        "the fork start method is not available on this platform; use the spawn start \
+         method (`--start-method spawn`, or Engine::set_start_method)",
+        span,
+    ))
+}
+
+/// Encodes a call for another process; fails in the sender for values that cannot cross.
+#[cfg(unix)]
+fn pack_call(
+    callee: &Value,
+    args: &[Value],
+    named: &NamedArgs,
+    span: Span,
+) -> RtResult<super::wire::Packet> {
+    let mut encoder = super::wire::Encoder::new();
+    let fail = |m: String| RtError::new(m, span);
+    encoder.push(callee).map_err(fail)?;
+    for arg in args.iter().chain(named.iter().map(|(_, v)| v)) {
+        encoder.push(arg).map_err(fail)?;
     }
+    Ok(encoder.finish())
+}
 
-    #[cfg(unix)]
-    fn spawn_fork(
-        &mut self,
-        function: Function,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<i32> {
-        let threads = sys::thread_count();
-        if threads > 1 {
-            return Err(RtError::new(
-                format!(
-                    "cannot fork: this process has {threads} threads, and a forked child of a \
-                     threaded process may deadlock; use the spawn start method \
-                     (`--start-method spawn`, or Engine::set_start_method)"
-                ),
-                span,
-            ));
-        }
-        sys::init_child_signals();
-        let parent = std::process::id() as i32;
-        let pipe = self.output_pipe();
-        match crate::runtime::os::fork() {
-            Err(e) => Err(RtError::new(format!("cannot fork: {e}"), span)),
-            Ok(sys::Forked::Parent(pid)) => {
-                if let Some((read, _write)) = pipe {
-                    self.runtime.relays.push(super::os::relay::Relay::new(read));
-                }
-                Ok(pid)
+#[cfg(unix)]
+fn spawn_fork(
+    interp: &mut Interp,
+    function: Function,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<i32> {
+    let threads = sys::thread_count();
+    if threads > 1 {
+        return Err(RtError::new(
+            format!(
+                "cannot fork: this process has {threads} threads, and a forked child of a \
+                 threaded process may deadlock; use the spawn start method \
+                 (`--start-method spawn`, or Engine::set_start_method)"
+            ),
+            span,
+        ));
+    }
+    sys::init_child_signals();
+    let parent = std::process::id() as i32;
+    let pipe = interp.output_pipe();
+    match crate::runtime::os::fork() {
+        Err(e) => Err(RtError::new(format!("cannot fork: {e}"), span)),
+        Ok(sys::Forked::Parent(pid)) => {
+            if let Some((read, _write)) = pipe {
+                interp
+                    .runtime
+                    .relays
+                    .push(super::os::relay::Relay::new(read));
             }
-            Ok(sys::Forked::Child) => {
-                if !sys::setup_child(parent) {
-                    sys::exit_now(1);
-                }
-                self.become_child();
-                if let Some((_read, write)) = pipe {
-                    self.print_into(write);
-                }
-                let code = self.run_as_child(Value::Function(function), args, named, span);
-                self.runtime.remove_created_segments();
-                sys::exit_now(code)
+            Ok(pid)
+        }
+        Ok(sys::Forked::Child) => {
+            if !sys::setup_child(parent) {
+                sys::exit_now(1);
+            }
+            become_child(interp);
+            if let Some((_read, write)) = pipe {
+                interp.print_into(write);
+            }
+            let code = run_as_child(interp, Value::Function(function), args, named, span);
+            interp.runtime.remove_created_segments();
+            sys::exit_now(code)
+        }
+    }
+}
+
+/// Forgets what belongs to the parent: its children, pools and random state.
+#[cfg(unix)]
+pub(super) fn become_child(interp: &mut Interp) {
+    interp.runtime.forget_inherited();
+    interp.reset_for_child();
+}
+
+/// Runs the call a child was started for and returns its exit status. An uncaught error is
+/// reported on stderr, naming this process.
+pub(super) fn run_as_child(
+    interp: &mut Interp,
+    callee: Value,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> i32 {
+    let name = match &callee {
+        Value::Function(f) => f.name(),
+        _ => "?".into(),
+    };
+    // As at the top level: the function's error (if any) is reported first, then the
+    // children and pools it left are waited for and finished, unless it was interrupted.
+    let result = interp.call_value(callee, args, named, span).map(|_| ());
+    let mut code = report_child_error(interp, result, &name);
+    if code != 130 {
+        let ended = join_children(interp, span);
+        let ended_code = report_child_error(interp, ended, &name);
+        if code == 0 {
+            code = ended_code;
+        }
+    }
+    if code == 130 {
+        terminate_children(interp);
+    }
+    interp.flush_output();
+    code
+}
+
+/// Reports an error that ends a child process (as the top level would) and gives the
+/// process's exit status for it.
+fn report_child_error(interp: &Interp, result: RtResult<()>, name: &str) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let error = e
+                .into_error(interp.sources())
+                .in_process(std::process::id(), name);
+            if matches!(
+                error.kind(),
+                crate::ErrorKind::Runtime | crate::ErrorKind::Limit
+            ) {
+                crate::output::stderr_line(format_args!("{error}"));
+            }
+            error.exit_code()
+        }
+    }
+}
+
+/// Waits for every child this process started and has not waited for.
+pub(crate) fn join_children(interp: &mut Interp, span: Span) -> RtResult<()> {
+    let children = std::mem::take(&mut interp.runtime.children);
+    for (i, process) in children.iter().enumerate() {
+        if let Err(e) = wait_process(interp, process, None, span) {
+            interp.runtime.children = children[i..].to_vec();
+            return Err(e);
+        }
+    }
+    pool::finish_pools(interp, span)?;
+    stop_pools(interp);
+    finish_relays(interp);
+    Ok(())
+}
+
+/// After the children ended: passes on the rest of their output. (A grandchild still
+/// holding a pipe open is not waited for long.)
+pub(super) fn finish_relays(interp: &mut Interp) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        interp.pump_relays();
+        if interp.runtime.relays.is_empty() || Instant::now() >= deadline {
+            return;
+        }
+        super::os::relay::wait_any(&interp.runtime.relays, Duration::from_millis(100));
+    }
+}
+
+/// Waits for a process to end (serving pools and callbacks meanwhile); whether it ended.
+pub(super) fn wait_process(
+    interp: &mut Interp,
+    process: &Process,
+    deadline: Option<Instant>,
+    span: Span,
+) -> RtResult<bool> {
+    process.check_mine("join", span)?;
+    reactor::wait_for_exit(interp, process, deadline, span)
+}
+
+/// Kills the workers of every pool still running (a script that never joined its pool).
+pub(super) fn stop_pools(interp: &mut Interp) {
+    let pools = std::mem::take(&mut interp.runtime.pools);
+    for pool in pools.iter().filter_map(|p| p.upgrade()) {
+        pool.stop_if_mine();
+    }
+}
+
+/// Ends every live child: SIGTERM, a short grace period, then SIGKILL; all are reaped.
+pub(crate) fn terminate_children(interp: &mut Interp) {
+    // As `p.terminate()` does: a pool then refuses new tasks with a clear error (the REPL
+    // goes on after Ctrl-C), and unfinished results raise when read.
+    pool::terminate_all_pools(interp);
+    let children = std::mem::take(&mut interp.runtime.children);
+    for p in &children {
+        p.signal(Signal::SIGTERM);
+    }
+    let deadline = Instant::now() + Duration::from_millis(300);
+    for p in &children {
+        while p.poll().is_none() && Instant::now() < deadline {
+            sys::pause(Duration::from_millis(10));
+        }
+    }
+    for p in &children {
+        if p.poll().is_none() {
+            p.signal(Signal::SIGKILL);
+            while p.poll().is_none() {
+                sys::pause(Duration::from_millis(5));
             }
         }
     }
+}
 
-    /// Forgets what belongs to the parent: its children, pools and random state.
-    #[cfg(unix)]
-    pub(crate) fn become_child(&mut self) {
-        self.runtime.forget_inherited();
-        self.reset_for_child();
+pub(super) fn process_method(
+    interp: &mut Interp,
+    process: &Process,
+    name: &str,
+    args: Vec<Value>,
+    span: Span,
+) -> RtResult<Value> {
+    let count = |n: usize| {
+        crate::interp::args::Arity::at_most(n).check_at(
+            crate::interp::args::Callee::Method("process", name),
+            args.len(),
+            span,
+        )
+    };
+    match name {
+        "is_alive" => {
+            count(0)?;
+            process.check_mine("test", span)?;
+            Ok(Value::Bool(process.poll().is_none()))
+        }
+        "join" => {
+            count(1)?;
+            let deadline = match args.first() {
+                None | Some(Value::Nil) => None,
+                Some(v) => Some(Instant::now() + timeout_arg(v, "process.join()", span)?),
+            };
+            Ok(Value::Bool(wait_process(interp, process, deadline, span)?))
+        }
+        "terminate" | "kill" => {
+            count(0)?;
+            process.signal(if name == "kill" {
+                Signal::SIGKILL
+            } else {
+                Signal::SIGTERM
+            });
+            Ok(Value::Nil)
+        }
+        _ => Err(RtError::new(
+            format!(
+                "a process has no method `{name}` (it has: is_alive, join, terminate, kill; \
+                 fields: pid, name, exitcode)"
+            ),
+            span,
+        )),
     }
+}
 
-    /// Runs the call a child was started for and returns its exit status. An uncaught error is
-    /// reported on stderr, naming this process.
-    pub(crate) fn run_as_child(
-        &mut self,
-        callee: Value,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> i32 {
-        let name = match &callee {
-            Value::Function(f) => f.name(),
-            _ => "?".into(),
-        };
-        // As at the top level: the function's error (if any) is reported first, then the
-        // children and pools it left are waited for and finished, unless it was interrupted.
-        let result = self.call_value(callee, args, named, span).map(|_| ());
-        let mut code = self.report_child_error(result, &name);
-        if code != 130 {
-            let ended = self.join_children(span);
-            let ended_code = self.report_child_error(ended, &name);
-            if code == 0 {
-                code = ended_code;
-            }
-        }
-        if code == 130 {
-            self.terminate_children();
-        }
-        self.flush_output();
-        code
-    }
-
-    /// Reports an error that ends a child process (as the top level would) and gives the
-    /// process's exit status for it.
-    fn report_child_error(&self, result: RtResult<()>, name: &str) -> i32 {
-        match result {
-            Ok(()) => 0,
-            Err(e) => {
-                let error = e
-                    .into_error(self.sources())
-                    .in_process(std::process::id(), name);
-                if matches!(
-                    error.kind(),
-                    crate::ErrorKind::Runtime | crate::ErrorKind::Limit
-                ) {
-                    crate::output::stderr_line(format_args!("{error}"));
-                }
-                error.exit_code()
-            }
-        }
-    }
-
-    /// Waits for every child this process started and has not waited for.
-    pub(crate) fn join_children(&mut self, span: Span) -> RtResult<()> {
-        let children = std::mem::take(&mut self.runtime.children);
-        for (i, process) in children.iter().enumerate() {
-            if let Err(e) = self.wait_process(process, None, span) {
-                self.runtime.children = children[i..].to_vec();
-                return Err(e);
-            }
-        }
-        self.finish_pools(span)?;
-        self.stop_pools();
-        self.finish_relays();
-        Ok(())
-    }
-
-    /// After the children ended: passes on the rest of their output. (A grandchild still
-    /// holding a pipe open is not waited for long.)
-    pub(crate) fn finish_relays(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            self.pump_relays();
-            if self.runtime.relays.is_empty() || Instant::now() >= deadline {
-                return;
-            }
-            super::os::relay::wait_any(&self.runtime.relays, Duration::from_millis(100));
-        }
-    }
-
-    /// Waits for a process to end (serving pools and callbacks meanwhile); whether it ended.
-    pub(crate) fn wait_process(
-        &mut self,
-        process: &Process,
-        deadline: Option<Instant>,
-        span: Span,
-    ) -> RtResult<bool> {
-        process.check_mine("join", span)?;
-        self.wait_for_exit(process, deadline, span)
-    }
-
-    /// Kills the workers of every pool still running (a script that never joined its pool).
-    pub(crate) fn stop_pools(&mut self) {
-        let pools = std::mem::take(&mut self.runtime.pools);
-        for pool in pools.iter().filter_map(|p| p.upgrade()) {
-            pool.stop_if_mine();
-        }
-    }
-
-    /// Ends every live child: SIGTERM, a short grace period, then SIGKILL; all are reaped.
-    pub(crate) fn terminate_children(&mut self) {
-        // As `p.terminate()` does: a pool then refuses new tasks with a clear error (the REPL
-        // goes on after Ctrl-C), and unfinished results raise when read.
-        self.terminate_all_pools();
-        let children = std::mem::take(&mut self.runtime.children);
-        for p in &children {
-            p.signal(Signal::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_millis(300);
-        for p in &children {
-            while p.poll().is_none() && Instant::now() < deadline {
-                sys::pause(Duration::from_millis(10));
-            }
-        }
-        for p in &children {
-            if p.poll().is_none() {
-                p.signal(Signal::SIGKILL);
-                while p.poll().is_none() {
-                    sys::pause(Duration::from_millis(5));
-                }
-            }
-        }
-    }
-
-    pub(crate) fn process_method(
-        &mut self,
-        process: &Process,
-        name: &str,
-        args: Vec<Value>,
-        span: Span,
-    ) -> RtResult<Value> {
-        let count = |n: usize| {
-            crate::interp::args::Arity::at_most(n).check_at(
-                crate::interp::args::Callee::Method("process", name),
-                args.len(),
-                span,
-            )
-        };
-        match name {
-            "is_alive" => {
-                count(0)?;
-                process.check_mine("test", span)?;
-                Ok(Value::Bool(process.poll().is_none()))
-            }
-            "join" => {
-                count(1)?;
-                let deadline = match args.first() {
-                    None | Some(Value::Nil) => None,
-                    Some(v) => Some(Instant::now() + timeout_arg(v, "process.join()", span)?),
-                };
-                Ok(Value::Bool(self.wait_process(process, deadline, span)?))
-            }
-            "terminate" | "kill" => {
-                count(0)?;
-                process.signal(if name == "kill" {
-                    Signal::SIGKILL
-                } else {
-                    Signal::SIGTERM
-                });
-                Ok(Value::Nil)
-            }
-            _ => Err(RtError::new(
-                format!(
-                    "a process has no method `{name}` (it has: is_alive, join, terminate, kill; \
-                     fields: pid, name, exitcode)"
-                ),
-                span,
-            )),
-        }
-    }
-
-    pub(crate) fn process_field(
-        &mut self,
-        process: &Process,
-        name: &str,
-        span: Span,
-    ) -> RtResult<Value> {
-        match name {
-            "pid" => Ok(Value::Int(process.pid as i64)),
-            "name" => Ok(Value::str(&process.name)),
-            "exitcode" => Ok(process.poll().map_or(Value::Nil, |s| Value::Int(s.code()))),
-            _ => Err(RtError::new(
-                format!("a process has no field `{name}` (it has: pid, name, exitcode)"),
-                span,
-            )),
-        }
+pub(super) fn process_field(process: &Process, name: &str, span: Span) -> RtResult<Value> {
+    match name {
+        "pid" => Ok(Value::Int(process.pid as i64)),
+        "name" => Ok(Value::str(&process.name)),
+        "exitcode" => Ok(process.poll().map_or(Value::Nil, |s| Value::Int(s.code()))),
+        _ => Err(RtError::new(
+            format!("a process has no field `{name}` (it has: pid, name, exitcode)"),
+            span,
+        )),
     }
 }
 

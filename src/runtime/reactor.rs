@@ -18,6 +18,8 @@ use std::os::fd::RawFd;
 use super::os::sys;
 use super::process::Process;
 use crate::interp::{Interp, RtError, RtResult};
+#[cfg(unix)]
+use crate::runtime::pool;
 use crate::syntax::Span;
 
 /// Who asked to be woken for a file descriptor.
@@ -107,103 +109,101 @@ impl Interest {
     }
 }
 
-impl Interp {
-    /// Runs queued callbacks, one at a time, in completion order.
-    pub(crate) fn run_callbacks(&mut self, span: Span) -> RtResult<()> {
-        while let Some((callback, arg)) = self.runtime.callbacks.pop_front() {
-            self.call_value(callback, vec![arg], Vec::new(), span)?;
-        }
-        Ok(())
+/// Runs queued callbacks, one at a time, in completion order.
+pub(super) fn run_callbacks(interp: &mut Interp, span: Span) -> RtResult<()> {
+    while let Some((callback, arg)) = interp.runtime.callbacks.pop_front() {
+        interp.call_value(callback, vec![arg], Vec::new(), span)?;
     }
+    Ok(())
+}
 
-    /// Waits (running callbacks and serving pools meanwhile) until `done` holds or the
-    /// deadline passes. Returns whether `done` held.
-    pub(crate) fn wait_until(
-        &mut self,
-        deadline: Option<Instant>,
-        span: Span,
-        done: impl FnMut(&mut Interp) -> bool,
-    ) -> RtResult<bool> {
-        // Wake at least every second to re-check conditions that have no fd (a process
-        // ending is signalled through the wake pipe, so this is only a safety net).
-        self.wait_until_checking(deadline, Duration::from_secs(1), span, done)
-    }
+/// Waits (running callbacks and serving pools meanwhile) until `done` holds or the
+/// deadline passes. Returns whether `done` held.
+pub(crate) fn wait_until(
+    interp: &mut Interp,
+    deadline: Option<Instant>,
+    span: Span,
+    done: impl FnMut(&mut Interp) -> bool,
+) -> RtResult<bool> {
+    // Wake at least every second to re-check conditions that have no fd (a process
+    // ending is signalled through the wake pipe, so this is only a safety net).
+    wait_until_checking(interp, deadline, Duration::from_secs(1), span, done)
+}
 
-    /// Like [`Interp::wait_until`], re-checking `done` at least every `every` even when no
-    /// event arrives (for conditions signalled outside the event loop, like queue items).
-    pub(crate) fn wait_until_checking(
-        &mut self,
-        deadline: Option<Instant>,
-        every: Duration,
-        span: Span,
-        mut done: impl FnMut(&mut Interp) -> bool,
-    ) -> RtResult<bool> {
-        self.flush_output();
-        loop {
-            self.run_callbacks(span)?;
-            if !self.runtime.relays.is_empty() {
-                self.pump_relays();
-            }
-            if done(self) {
-                return Ok(true);
-            }
-            if sys::interrupted() {
-                return Err(RtError::interrupted(span));
-            }
-            let now = Instant::now();
-            let timeout = match deadline {
-                Some(d) if now >= d => return Ok(false),
-                Some(d) => Some(d - now),
-                None => None,
-            };
-            let timeout = Some(timeout.map_or(every, |t| t.min(every)));
-            self.turn(timeout, span)?;
+/// Like [`wait_until`], re-checking `done` at least every `every` even when no
+/// event arrives (for conditions signalled outside the event loop, like queue items).
+pub(super) fn wait_until_checking(
+    interp: &mut Interp,
+    deadline: Option<Instant>,
+    every: Duration,
+    span: Span,
+    mut done: impl FnMut(&mut Interp) -> bool,
+) -> RtResult<bool> {
+    interp.flush_output();
+    loop {
+        run_callbacks(interp, span)?;
+        if !interp.runtime.relays.is_empty() {
+            interp.pump_relays();
         }
+        if done(interp) {
+            return Ok(true);
+        }
+        if sys::interrupted() {
+            return Err(RtError::interrupted(span));
+        }
+        let now = Instant::now();
+        let timeout = match deadline {
+            Some(d) if now >= d => return Ok(false),
+            Some(d) => Some(d - now),
+            None => None,
+        };
+        let timeout = Some(timeout.map_or(every, |t| t.min(every)));
+        turn(interp, timeout, span)?;
     }
+}
 
-    /// Waits until a child process ends or the deadline passes; whether it ended. With nothing
-    /// else to serve (no pools, callbacks or relays), the wait is the platform's own wait for
-    /// that child, which needs no turns at all.
-    pub(crate) fn wait_for_exit(
-        &mut self,
-        process: &Process,
-        deadline: Option<Instant>,
-        span: Span,
-    ) -> RtResult<bool> {
-        if !self.runtime.pools.is_empty()
-            || !self.runtime.callbacks.is_empty()
-            || !self.runtime.relays.is_empty()
-        {
-            return self.wait_until(deadline, span, |_| process.poll().is_some());
-        }
-        self.flush_output();
-        match process.wait(deadline) {
-            Ok(status) => Ok(status.is_some()),
-            Err(sys::Interrupted) => Err(RtError::interrupted(span)),
-        }
+/// Waits until a child process ends or the deadline passes; whether it ended. With nothing
+/// else to serve (no pools, callbacks or relays), the wait is the platform's own wait for
+/// that child, which needs no turns at all.
+pub(super) fn wait_for_exit(
+    interp: &mut Interp,
+    process: &Process,
+    deadline: Option<Instant>,
+    span: Span,
+) -> RtResult<bool> {
+    if !interp.runtime.pools.is_empty()
+        || !interp.runtime.callbacks.is_empty()
+        || !interp.runtime.relays.is_empty()
+    {
+        return wait_until(interp, deadline, span, |_| process.poll().is_some());
     }
+    interp.flush_output();
+    match process.wait(deadline) {
+        Ok(status) => Ok(status.is_some()),
+        Err(sys::Interrupted) => Err(RtError::interrupted(span)),
+    }
+}
 
-    /// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
-    /// sources handle what became ready (results, worker exits, output, time limits).
-    #[cfg(unix)]
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>, span: Span) -> RtResult<()> {
-        let mut interest = Interest::default();
-        let pools = self.register_pools(&mut interest, span)?;
-        for relay in &self.runtime.relays {
-            interest.read(relay.raw(), Source::Relay);
-        }
-        let ready = interest.wait(timeout);
-        self.pools_writable(&pools, &ready);
-        if ready.reads.contains(&Source::Relay) {
-            self.pump_relays();
-        }
-        self.serve_pools(&pools, &ready, span)
+/// One turn of the event loop: the sources register, one wait of up to `timeout`, and the
+/// sources handle what became ready (results, worker exits, output, time limits).
+#[cfg(unix)]
+pub(super) fn turn(interp: &mut Interp, timeout: Option<Duration>, span: Span) -> RtResult<()> {
+    let mut interest = Interest::default();
+    let pools = pool::register_pools(interp, &mut interest, span)?;
+    for relay in &interp.runtime.relays {
+        interest.read(relay.raw(), Source::Relay);
     }
+    let ready = interest.wait(timeout);
+    pool::pools_writable(&pools, &ready);
+    if ready.reads.contains(&Source::Relay) {
+        interp.pump_relays();
+    }
+    pool::serve_pools(interp, &pools, &ready, span)
+}
 
-    /// One turn where there are no pools and relays are read by threads: only the wait.
-    #[cfg(not(unix))]
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
-        Interest::default().wait(timeout);
-        Ok(())
-    }
+/// One turn where there are no pools and relays are read by threads: only the wait.
+#[cfg(not(unix))]
+pub(super) fn turn(_interp: &mut Interp, timeout: Option<Duration>, _span: Span) -> RtResult<()> {
+    Interest::default().wait(timeout);
+    Ok(())
 }

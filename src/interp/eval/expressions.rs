@@ -10,6 +10,7 @@ use crate::interp::ops;
 use crate::interp::sizes::Kind;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime;
 use crate::syntax::Span;
 use crate::syntax::ast::BinaryOp;
 
@@ -328,11 +329,11 @@ impl Interp {
             ExprKind::Spawn(call) => {
                 let callee = self.eval(f, &call.callee)?;
                 let (positional, named) = self.eval_args(f, &call.args)?;
-                self.spawn(callee, positional, named, expr.span)
+                runtime::process::spawn(self, callee, positional, named, expr.span)
             }
             ExprKind::Pool(args) => {
                 let (positional, named) = self.eval_args(f, args)?;
-                self.new_pool(positional, named, expr.span)
+                runtime::pool::new_pool(self, positional, named, expr.span)
             }
             ExprKind::ApplyAsync {
                 pool,
@@ -343,7 +344,9 @@ impl Interp {
                 let callee = self.eval(f, &call.callee)?;
                 let (positional, named) = self.eval_args(f, &call.args)?;
                 let (_, options) = self.eval_args(f, options)?;
-                self.apply_async(pool, callee, positional, named, options, expr.span)
+                runtime::pool::apply_async(
+                    self, pool, callee, positional, named, options, expr.span,
+                )
             }
             ExprKind::Chain(chain) => self.eval_chain(f, chain),
             _ => self.eval_any(f, expr),

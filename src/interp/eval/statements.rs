@@ -6,6 +6,7 @@ use crate::interp::builtins::Builtin;
 use crate::interp::ir::{self, ExprKind, Place, StmtKind};
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime;
 use crate::syntax::Span;
 
 impl Interp {
@@ -160,11 +161,11 @@ impl Interp {
             }
             StmtKind::Close(e) => {
                 let v = self.eval(f, e)?;
-                self.close(v, stmt.span)?;
+                runtime::close(v, stmt.span)?;
             }
             StmtKind::Join(e) => {
                 let v = self.eval(f, e)?;
-                self.join(v, stmt.span)?;
+                runtime::join(self, v, stmt.span)?;
             }
             _ => return self.exec(f, stmt),
         }

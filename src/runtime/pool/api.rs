@@ -5,7 +5,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use super::life;
 use super::life::{check_mine, note_interrupt};
+use super::schedule;
 use super::{
     AsyncResult, Outcome, Pool, ResultCell, SUBMIT_PUMP_EVERY, Task, TaskKind, callee_name,
     describe_call,
@@ -14,392 +16,384 @@ use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::process::timeout_arg;
+use crate::runtime::reactor;
 use crate::runtime::wire::Encoder;
 use crate::syntax::Span;
 
-impl Interp {
-    /// `apply_async P, CALL, callback = f, error_callback = g, timeout = s, retries = n`.
-    pub(crate) fn apply_async(
-        &mut self,
-        pool: Value,
-        callee: Value,
-        args: Vec<Value>,
-        named: NamedArgs,
-        options: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        let Some(pool) = crate::runtime::as_pool(&pool) else {
-            return Err(RtError::new(
-                format!(
-                    "`apply_async` needs a pool, not {}",
-                    crate::interp::value::a(pool.type_name())
-                ),
-                span,
-            ));
-        };
-        let mut task = self.new_task(
-            &pool,
-            TaskKind::Call {
-                callee,
-                args,
-                named,
-            },
+/// `apply_async P, CALL, callback = f, error_callback = g, timeout = s, retries = n`.
+pub(crate) fn apply_async(
+    interp: &mut Interp,
+    pool: Value,
+    callee: Value,
+    args: Vec<Value>,
+    named: NamedArgs,
+    options: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    let Some(pool) = crate::runtime::as_pool(&pool) else {
+        return Err(RtError::new(
+            format!(
+                "`apply_async` needs a pool, not {}",
+                crate::interp::value::a(pool.type_name())
+            ),
             span,
-        )?;
-        for (name, value) in options {
-            match &*name {
-                "callback" => task.callback = callable_option(value, "callback", span)?,
-                "error_callback" => {
-                    task.error_callback = callable_option(value, "error_callback", span)?
-                }
-                "timeout" => {
-                    task.timeout = match value {
-                        Value::Nil => None,
-                        v => Some(timeout_arg(&v, "apply_async", span)?),
-                    }
-                }
-                "retries" => {
-                    task.retries = match value {
-                        Value::Int(n) if (0..=1000).contains(&n) => n as u32,
-                        other => {
-                            return Err(RtError::new(
-                                format!(
-                                    "apply_async: `retries` must be an int from 0 to 1000, not {}",
-                                    other.repr()
-                                ),
-                                span,
-                            ));
-                        }
-                    }
-                }
-                other => {
-                    return Err(RtError::new(
-                        format!(
-                            "apply_async has no option `{other}` (it has: callback, error_callback, timeout, retries)"
-                        ),
-                        span,
-                    ));
+        ));
+    };
+    let mut task = new_task(
+        &pool,
+        TaskKind::Call {
+            callee,
+            args,
+            named,
+        },
+        span,
+    )?;
+    for (name, value) in options {
+        match &*name {
+            "callback" => task.callback = callable_option(value, "callback", span)?,
+            "error_callback" => {
+                task.error_callback = callable_option(value, "error_callback", span)?
+            }
+            "timeout" => {
+                task.timeout = match value {
+                    Value::Nil => None,
+                    v => Some(timeout_arg(&v, "apply_async", span)?),
                 }
             }
-        }
-        let cell = task.result.clone();
-        let id = self.submit(&pool, task);
-        // Keep workers fed while the script is busy submitting: hand work to idle workers now,
-        // and now and then collect results (which frees workers) without waiting.
-        if id % SUBMIT_PUMP_EVERY == 0 {
-            self.turn(Some(Duration::ZERO), span)?;
-        } else {
-            self.dispatch(&pool, span)?;
-        }
-        Ok(Value::handle(Rc::new(AsyncResult { cell, pool })))
-    }
-
-    pub(super) fn new_task(
-        &mut self,
-        pool: &Rc<Pool>,
-        kind: TaskKind,
-        span: Span,
-    ) -> RtResult<Task> {
-        check_mine(pool, span)?;
-        {
-            let st = pool.state.borrow();
-            if st.terminated {
-                return Err(RtError::new("the pool was terminated", span));
+            "retries" => {
+                task.retries = match value {
+                    Value::Int(n) if (0..=1000).contains(&n) => n as u32,
+                    other => {
+                        return Err(RtError::new(
+                            format!(
+                                "apply_async: `retries` must be an int from 0 to 1000, not {}",
+                                other.repr()
+                            ),
+                            span,
+                        ));
+                    }
+                }
             }
-            if st.closed {
+            other => {
                 return Err(RtError::new(
-                    "the pool is closed: no more tasks can be added",
+                    format!(
+                        "apply_async has no option `{other}` (it has: callback, error_callback, timeout, retries)"
+                    ),
                     span,
                 ));
             }
         }
-        let (callee, description) = match &kind {
-            TaskKind::Call { callee, args, .. } => {
-                (callee, describe_call(&callee_name(callee), args))
-            }
-            TaskKind::Chunk { callee, range, .. } => (
-                callee,
-                format!("{}(...) over {} items", callee_name(callee), range.len()),
-            ),
-        };
-        if !matches!(callee, Value::Function(_)) {
+    }
+    let cell = task.result.clone();
+    let id = submit(interp, &pool, task);
+    // Keep workers fed while the script is busy submitting: hand work to idle workers now,
+    // and now and then collect results (which frees workers) without waiting.
+    if id % SUBMIT_PUMP_EVERY == 0 {
+        reactor::turn(interp, Some(Duration::ZERO), span)?;
+    } else {
+        schedule::dispatch(interp, &pool, span)?;
+    }
+    Ok(Value::handle(Rc::new(AsyncResult { cell, pool })))
+}
+
+pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<Task> {
+    check_mine(pool, span)?;
+    {
+        let st = pool.state.borrow();
+        if st.terminated {
+            return Err(RtError::new("the pool was terminated", span));
+        }
+        if st.closed {
             return Err(RtError::new(
-                format!(
-                    "a pool task needs a function, but {} was given",
-                    crate::interp::value::a(callee.type_name())
-                ),
+                "the pool is closed: no more tasks can be added",
                 span,
             ));
         }
-        // Refuse what cannot cross now, in the sender, at the line that sent it.
-        let mut check = Encoder::new();
-        let values: Vec<&Value> = match &kind {
-            TaskKind::Call {
-                callee,
-                args,
-                named,
-            } => std::iter::once(callee)
-                .chain(args.iter())
-                .chain(named.iter().map(|(_, v)| v))
-                .collect(),
-            TaskKind::Chunk { callee, .. } => vec![callee],
-        };
-        for v in values {
-            check.push(v).map_err(|m| RtError::new(m, span))?;
-            crate::runtime::ipc::hand_over(v);
-        }
-        Ok(Task {
-            kind,
-            result: Rc::new(ResultCell {
-                outcome: RefCell::new(Outcome::Pending),
-                observed: Cell::new(false),
-                description,
-            }),
-            callback: None,
-            error_callback: None,
-            retries: 0,
-            timeout: None,
+    }
+    let (callee, description) = match &kind {
+        TaskKind::Call { callee, args, .. } => (callee, describe_call(&callee_name(callee), args)),
+        TaskKind::Chunk { callee, range, .. } => (
+            callee,
+            format!("{}(...) over {} items", callee_name(callee), range.len()),
+        ),
+    };
+    if !matches!(callee, Value::Function(_)) {
+        return Err(RtError::new(
+            format!(
+                "a pool task needs a function, but {} was given",
+                crate::interp::value::a(callee.type_name())
+            ),
             span,
-        })
+        ));
     }
-
-    pub(super) fn submit(&mut self, pool: &Rc<Pool>, task: Task) -> u64 {
-        self.keep_pool(pool);
-        let mut st = pool.state.borrow_mut();
-        let id = st.next_id;
-        st.next_id += 1;
-        st.tasks.insert(id, task);
-        st.queue.push_back(id);
-        id
+    // Refuse what cannot cross now, in the sender, at the line that sent it.
+    let mut check = Encoder::new();
+    let values: Vec<&Value> = match &kind {
+        TaskKind::Call {
+            callee,
+            args,
+            named,
+        } => std::iter::once(callee)
+            .chain(args.iter())
+            .chain(named.iter().map(|(_, v)| v))
+            .collect(),
+        TaskKind::Chunk { callee, .. } => vec![callee],
+    };
+    for v in values {
+        check.push(v).map_err(|m| RtError::new(m, span))?;
+        crate::runtime::ipc::hand_over(v);
     }
+    Ok(Task {
+        kind,
+        result: Rc::new(ResultCell {
+            outcome: RefCell::new(Outcome::Pending),
+            observed: Cell::new(false),
+            description,
+        }),
+        callback: None,
+        error_callback: None,
+        retries: 0,
+        timeout: None,
+        span,
+    })
+}
 
-    pub(crate) fn pool_method(
-        &mut self,
-        pool: Rc<Pool>,
-        name: &str,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        check_mine(&pool, span)?;
-        match name {
-            "map" | "starmap" => {
-                let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
-                    let callee = crate::interp::args::Callee::Method("pool", name);
-                    let message = crate::interp::args::Arity::exactly(2).message(callee, a.len());
-                    RtError::new(format!("{message} (a function and a list)"), span)
-                })?;
-                let Value::List(items) = items else {
-                    return Err(RtError::new(
-                        format!(
-                            "pool.{name}() needs a list of items, not {}",
-                            items.type_name()
-                        ),
-                        span,
-                    ));
-                };
-                // A snapshot, since the script may change its list while the tasks run; a list
-                // nobody else holds (like the result of `range`) is simply taken.
-                let items = match Rc::try_unwrap(items) {
-                    Ok(list) => Rc::new(std::mem::take(&mut *list.borrow_mut())),
-                    Err(shared) => Rc::new(shared.borrow().clone()),
-                };
-                self.map(&pool, callee, items, name == "starmap", named, span)
-            }
-            "apply" => {
-                let mut args = args.into_iter();
-                let Some(callee) = args.next() else {
-                    return Err(RtError::new("pool.apply() needs a function", span));
-                };
-                let task = self.new_task(
-                    &pool,
-                    TaskKind::Call {
-                        callee,
-                        args: args.collect(),
-                        named,
-                    },
+pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, task: Task) -> u64 {
+    life::keep_pool(interp, pool);
+    let mut st = pool.state.borrow_mut();
+    let id = st.next_id;
+    st.next_id += 1;
+    st.tasks.insert(id, task);
+    st.queue.push_back(id);
+    id
+}
+
+pub(in crate::runtime) fn pool_method(
+    interp: &mut Interp,
+    pool: Rc<Pool>,
+    name: &str,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    check_mine(&pool, span)?;
+    match name {
+        "map" | "starmap" => {
+            let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
+                let callee = crate::interp::args::Callee::Method("pool", name);
+                let message = crate::interp::args::Arity::exactly(2).message(callee, a.len());
+                RtError::new(format!("{message} (a function and a list)"), span)
+            })?;
+            let Value::List(items) = items else {
+                return Err(RtError::new(
+                    format!(
+                        "pool.{name}() needs a list of items, not {}",
+                        items.type_name()
+                    ),
                     span,
-                )?;
-                let cell = task.result.clone();
-                self.submit(&pool, task);
-                self.await_result(&pool, &cell, None, span)
-            }
-            "terminate" => {
-                self.terminate_pool(&pool);
-                Ok(Value::Nil)
-            }
-            "close" => {
-                self.close_pool(&pool, span)?;
-                Ok(Value::Nil)
-            }
-            "join" => {
-                self.join_pool(&pool, span)?;
-                Ok(Value::Nil)
-            }
-            _ => Err(RtError::new(
-                format!(
-                    "a pool has no method `{name}` (it has: map, starmap, apply, close, join, terminate)"
-                ),
-                span,
-            )),
+                ));
+            };
+            // A snapshot, since the script may change its list while the tasks run; a list
+            // nobody else holds (like the result of `range`) is simply taken.
+            let items = match Rc::try_unwrap(items) {
+                Ok(list) => Rc::new(std::mem::take(&mut *list.borrow_mut())),
+                Err(shared) => Rc::new(shared.borrow().clone()),
+            };
+            map(interp, &pool, callee, items, name == "starmap", named, span)
         }
-    }
-
-    pub(super) fn map(
-        &mut self,
-        pool: &Rc<Pool>,
-        callee: Value,
-        items: Rc<Vec<Value>>,
-        star: bool,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        let mut chunk_size = None;
-        for (name, value) in named {
-            match (&*name, value) {
-                ("chunksize", Value::Int(n)) if n >= 1 => chunk_size = Some(n as usize),
-                (other, v) => {
-                    return Err(RtError::new(
-                        format!(
-                            "pool.map: bad option `{other} = {}` (it has: chunksize, an int >= 1)",
-                            v.repr()
-                        ),
-                        span,
-                    ));
-                }
-            }
-        }
-        if items.is_empty() {
-            return Ok(Value::list(Vec::new()));
-        }
-        // About 64 chunks per worker (Python uses four): smaller chunks let the parent
-        // encode the next chunk and decode finished ones while the workers compute, which
-        // measured 5-10% faster on `map` over 500,000 ints.
-        let size = chunk_size
-            .unwrap_or_else(|| items.len().div_ceil(pool.size * 64))
-            .max(1);
-        let mut cells = Vec::new();
-        for start in (0..items.len()).step_by(size) {
-            let task = self.new_task(
-                pool,
-                TaskKind::Chunk {
-                    callee: callee.clone(),
-                    items: items.clone(),
-                    range: start..(start + size).min(items.len()),
-                    star,
-                    offset: start,
+        "apply" => {
+            let mut args = args.into_iter();
+            let Some(callee) = args.next() else {
+                return Err(RtError::new("pool.apply() needs a function", span));
+            };
+            let task = new_task(
+                &pool,
+                TaskKind::Call {
+                    callee,
+                    args: args.collect(),
+                    named,
                 },
                 span,
             )?;
-            cells.push(task.result.clone());
-            self.submit(pool, task);
+            let cell = task.result.clone();
+            submit(interp, &pool, task);
+            await_result(interp, &pool, &cell, None, span)
         }
-        let mut out = Vec::with_capacity(items.len());
-        for cell in cells {
-            self.await_result(pool, &cell, None, span)?;
-            // Only `map` holds these cells: take each chunk's list rather than copy it.
-            let taken = std::mem::replace(&mut *cell.outcome.borrow_mut(), Outcome::Pending);
-            match taken {
-                Outcome::Value(Value::List(part)) => match Rc::try_unwrap(part) {
-                    Ok(list) => out.append(&mut list.borrow_mut()),
-                    Err(shared) => out.extend(shared.borrow().iter().cloned()),
-                },
-                Outcome::Value(other) => out.push(other),
-                Outcome::Error(m) => return Err(RtError::new(m, span)),
-                Outcome::Pending => return Err(RtError::new("result is still pending", span)),
+        "terminate" => {
+            life::terminate_pool(&pool);
+            Ok(Value::Nil)
+        }
+        "close" => {
+            life::close_pool(&pool, span)?;
+            Ok(Value::Nil)
+        }
+        "join" => {
+            life::join_pool(interp, &pool, span)?;
+            Ok(Value::Nil)
+        }
+        _ => Err(RtError::new(
+            format!(
+                "a pool has no method `{name}` (it has: map, starmap, apply, close, join, terminate)"
+            ),
+            span,
+        )),
+    }
+}
+
+pub(super) fn map(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    callee: Value,
+    items: Rc<Vec<Value>>,
+    star: bool,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    let mut chunk_size = None;
+    for (name, value) in named {
+        match (&*name, value) {
+            ("chunksize", Value::Int(n)) if n >= 1 => chunk_size = Some(n as usize),
+            (other, v) => {
+                return Err(RtError::new(
+                    format!(
+                        "pool.map: bad option `{other} = {}` (it has: chunksize, an int >= 1)",
+                        v.repr()
+                    ),
+                    span,
+                ));
             }
         }
-        Ok(Value::list(out))
     }
-
-    /// Waits for a result; its error becomes this process's error.
-    pub(super) fn await_result(
-        &mut self,
-        pool: &Pool,
-        cell: &Rc<ResultCell>,
-        deadline: Option<Instant>,
-        span: Span,
-    ) -> RtResult<Value> {
-        let ready = self.wait_until(deadline, span, |_| {
-            !matches!(*cell.outcome.borrow(), Outcome::Pending)
-        });
-        let ready = note_interrupt(pool, ready)?;
-        if !ready {
-            return Err(RtError::new(
-                format!("timed out waiting for the result of {}", cell.description),
-                span,
-            ));
-        }
-        cell.observed.set(true);
-        match &*cell.outcome.borrow() {
-            Outcome::Value(v) => Ok(v.clone()),
-            Outcome::Error(m) => Err(RtError::new(m.clone(), span)),
-            Outcome::Pending => Err(RtError::new("result is still pending", span)),
-        }
+    if items.is_empty() {
+        return Ok(Value::list(Vec::new()));
     }
-
-    pub(crate) fn result_method(
-        &mut self,
-        result: &AsyncResult,
-        name: &str,
-        args: Vec<Value>,
-        span: Span,
-    ) -> RtResult<Value> {
-        let deadline = |what: &str| -> RtResult<Option<Instant>> {
-            match args.first() {
-                None | Some(Value::Nil) => Ok(None),
-                Some(v) => Ok(Some(
-                    Instant::now() + super::life::wait_timeout(v, what, span)?,
-                )),
-            }
-        };
-        check_mine(&result.pool, span)?;
-        crate::interp::args::Arity::at_most(1).check_at(
-            crate::interp::args::Callee::Method("result", name),
-            args.len(),
+    // About 64 chunks per worker (Python uses four): smaller chunks let the parent
+    // encode the next chunk and decode finished ones while the workers compute, which
+    // measured 5-10% faster on `map` over 500,000 ints.
+    let size = chunk_size
+        .unwrap_or_else(|| items.len().div_ceil(pool.size * 64))
+        .max(1);
+    let mut cells = Vec::new();
+    for start in (0..items.len()).step_by(size) {
+        let task = new_task(
+            pool,
+            TaskKind::Chunk {
+                callee: callee.clone(),
+                items: items.clone(),
+                range: start..(start + size).min(items.len()),
+                star,
+                offset: start,
+            },
             span,
         )?;
-        let _keep_pool_alive = &result.pool;
-        match name {
-            "get" => {
-                let d = deadline("result.get()")?;
-                self.await_result(&result.pool, &result.cell, d, span)
-            }
-            "wait" => {
-                let d = deadline("result.wait()")?;
-                let cell = &result.cell;
-                let ready = self.wait_until(d, span, |_| {
-                    !matches!(*cell.outcome.borrow(), Outcome::Pending)
-                });
-                let ready = note_interrupt(&result.pool, ready)?;
-                Ok(Value::Bool(ready))
-            }
-            "ready" => {
-                self.turn(Some(Duration::ZERO), span)?;
-                Ok(Value::Bool(!matches!(
-                    *result.cell.outcome.borrow(),
-                    Outcome::Pending
-                )))
-            }
-            "successful" => {
-                self.turn(Some(Duration::ZERO), span)?;
-                match &*result.cell.outcome.borrow() {
-                    Outcome::Pending => Err(RtError::new(
-                        "result.successful(): the task has not finished yet",
-                        span,
-                    )),
-                    Outcome::Value(_) => Ok(Value::Bool(true)),
-                    Outcome::Error(_) => {
-                        result.cell.observed.set(true);
-                        Ok(Value::Bool(false))
-                    }
-                }
-            }
-            _ => Err(RtError::new(
-                format!("a result has no method `{name}` (it has: get, wait, ready, successful)"),
-                span,
+        cells.push(task.result.clone());
+        submit(interp, pool, task);
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for cell in cells {
+        await_result(interp, pool, &cell, None, span)?;
+        // Only `map` holds these cells: take each chunk's list rather than copy it.
+        let taken = std::mem::replace(&mut *cell.outcome.borrow_mut(), Outcome::Pending);
+        match taken {
+            Outcome::Value(Value::List(part)) => match Rc::try_unwrap(part) {
+                Ok(list) => out.append(&mut list.borrow_mut()),
+                Err(shared) => out.extend(shared.borrow().iter().cloned()),
+            },
+            Outcome::Value(other) => out.push(other),
+            Outcome::Error(m) => return Err(RtError::new(m, span)),
+            Outcome::Pending => return Err(RtError::new("result is still pending", span)),
+        }
+    }
+    Ok(Value::list(out))
+}
+
+/// Waits for a result; its error becomes this process's error.
+pub(super) fn await_result(
+    interp: &mut Interp,
+    pool: &Pool,
+    cell: &Rc<ResultCell>,
+    deadline: Option<Instant>,
+    span: Span,
+) -> RtResult<Value> {
+    let ready = reactor::wait_until(interp, deadline, span, |_| {
+        !matches!(*cell.outcome.borrow(), Outcome::Pending)
+    });
+    let ready = note_interrupt(pool, ready)?;
+    if !ready {
+        return Err(RtError::new(
+            format!("timed out waiting for the result of {}", cell.description),
+            span,
+        ));
+    }
+    cell.observed.set(true);
+    match &*cell.outcome.borrow() {
+        Outcome::Value(v) => Ok(v.clone()),
+        Outcome::Error(m) => Err(RtError::new(m.clone(), span)),
+        Outcome::Pending => Err(RtError::new("result is still pending", span)),
+    }
+}
+
+pub(in crate::runtime) fn result_method(
+    interp: &mut Interp,
+    result: &AsyncResult,
+    name: &str,
+    args: Vec<Value>,
+    span: Span,
+) -> RtResult<Value> {
+    let deadline = |what: &str| -> RtResult<Option<Instant>> {
+        match args.first() {
+            None | Some(Value::Nil) => Ok(None),
+            Some(v) => Ok(Some(
+                Instant::now() + super::life::wait_timeout(v, what, span)?,
             )),
         }
+    };
+    check_mine(&result.pool, span)?;
+    crate::interp::args::Arity::at_most(1).check_at(
+        crate::interp::args::Callee::Method("result", name),
+        args.len(),
+        span,
+    )?;
+    let _keep_pool_alive = &result.pool;
+    match name {
+        "get" => {
+            let d = deadline("result.get()")?;
+            await_result(interp, &result.pool, &result.cell, d, span)
+        }
+        "wait" => {
+            let d = deadline("result.wait()")?;
+            let cell = &result.cell;
+            let ready = reactor::wait_until(interp, d, span, |_| {
+                !matches!(*cell.outcome.borrow(), Outcome::Pending)
+            });
+            let ready = note_interrupt(&result.pool, ready)?;
+            Ok(Value::Bool(ready))
+        }
+        "ready" => {
+            reactor::turn(interp, Some(Duration::ZERO), span)?;
+            Ok(Value::Bool(!matches!(
+                *result.cell.outcome.borrow(),
+                Outcome::Pending
+            )))
+        }
+        "successful" => {
+            reactor::turn(interp, Some(Duration::ZERO), span)?;
+            match &*result.cell.outcome.borrow() {
+                Outcome::Pending => Err(RtError::new(
+                    "result.successful(): the task has not finished yet",
+                    span,
+                )),
+                Outcome::Value(_) => Ok(Value::Bool(true)),
+                Outcome::Error(_) => {
+                    result.cell.observed.set(true);
+                    Ok(Value::Bool(false))
+                }
+            }
+        }
+        _ => Err(RtError::new(
+            format!("a result has no method `{name}` (it has: get, wait, ready, successful)"),
+            span,
+        )),
     }
 }
 

@@ -12,10 +12,13 @@ use nix::sys::signal::Signal;
 
 use serde::{Deserialize, Serialize};
 
+use super::schedule;
 use super::{AsyncResult, Outcome, Pool, ResultCell, Task, TaskKind, pool_counts};
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::os::sys;
+use crate::runtime::process;
+use crate::runtime::reactor;
 use crate::runtime::wire::{Wire, encode_one};
 use crate::syntax::Span;
 
@@ -112,162 +115,169 @@ fn done_with(pool: &Pool) -> bool {
         || (st.tasks.is_empty() && st.failed.iter().all(|c| c.observed.get()))
 }
 
-impl Interp {
-    /// `close p`.
-    pub(crate) fn close_pool(&mut self, pool: &Pool, span: Span) -> RtResult<()> {
-        check_mine(pool, span)?;
-        pool.state.borrow_mut().closed = true;
-        Ok(())
-    }
+/// `close p`.
+pub(in crate::runtime) fn close_pool(pool: &Pool, span: Span) -> RtResult<()> {
+    check_mine(pool, span)?;
+    pool.state.borrow_mut().closed = true;
+    Ok(())
+}
 
-    /// `join p`: waits for every task, runs every callback, reports errors nobody read, and
-    /// lets the workers go.
-    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
-        check_mine(pool, span)?;
-        if !pool.state.borrow().closed {
-            return Err(RtError::new(
-                "cannot join a pool that is still open: `close` it first (`close p`)",
-                span,
-            ));
-        }
-        let progress =
-            crate::runtime::os::progress::Progress::new(self.runtime.progress, pool_counts(pool));
-        let result = self.wait_until(None, span, |_| {
-            progress.tick(pool_counts(pool));
-            pool.is_idle()
-        });
-        progress.finish();
-        note_interrupt(pool, result)?;
-        self.run_callbacks(span)?;
-        let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
-        let mut report = String::new();
-        for cell in failed {
-            if !cell.observed.get() {
-                if let Outcome::Error(message) = &*cell.outcome.borrow() {
-                    report.push_str(&format!(
-                        "error in pool task {}: {message}\n",
-                        cell.description
-                    ));
-                }
-            }
-        }
-        if !report.is_empty() {
-            let _ = std::io::stderr().write_all(report.as_bytes());
-        }
-        self.release_workers(pool);
-        Ok(())
+/// `join p`: waits for every task, runs every callback, reports errors nobody read, and
+/// lets the workers go.
+pub(in crate::runtime) fn join_pool(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    span: Span,
+) -> RtResult<()> {
+    check_mine(pool, span)?;
+    if !pool.state.borrow().closed {
+        return Err(RtError::new(
+            "cannot join a pool that is still open: `close` it first (`close p`)",
+            span,
+        ));
     }
-
-    /// Tells the workers there is no more work (they exit when their link closes) and reaps them.
-    fn release_workers(&mut self, pool: &Pool) {
-        pool.state.borrow_mut().released = true;
-        let workers = std::mem::take(&mut pool.state.borrow_mut().workers);
-        let pids: Vec<i32> = workers.iter().map(|w| w.pid).collect();
-        drop(workers);
-        for pid in pids {
-            if sys::reap(pid, Instant::now() + Duration::from_secs(2)).is_none() {
-                // A worker exits as soon as its link closes; one that does not is stuck.
-                sys::send_signal(pid, Signal::SIGKILL);
-                let _ = sys::reap(pid, Instant::now() + Duration::from_secs(2));
-                let _ = std::io::stderr().write_all(
-                    format!(
-                        "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
-                    )
-                    .as_bytes(),
-                );
+    let progress =
+        crate::runtime::os::progress::Progress::new(interp.runtime.progress, pool_counts(pool));
+    let result = reactor::wait_until(interp, None, span, |_| {
+        progress.tick(pool_counts(pool));
+        pool.is_idle()
+    });
+    progress.finish();
+    note_interrupt(pool, result)?;
+    reactor::run_callbacks(interp, span)?;
+    let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
+    let mut report = String::new();
+    for cell in failed {
+        if !cell.observed.get() {
+            if let Outcome::Error(message) = &*cell.outcome.borrow() {
+                report.push_str(&format!(
+                    "error in pool task {}: {message}\n",
+                    cell.description
+                ));
             }
         }
     }
-
-    /// `p.terminate()`: stops the workers now; unfinished results raise when read.
-    pub(crate) fn terminate_pool(&mut self, pool: &Rc<Pool>) {
-        {
-            let mut st = pool.state.borrow_mut();
-            st.terminated = true;
-            st.closed = true;
-            st.queue.clear();
-        }
-        pool.kill_workers();
-        let tasks: Vec<Task> = pool
-            .state
-            .borrow_mut()
-            .tasks
-            .drain()
-            .map(|(_, t)| t)
-            .collect();
-        for task in tasks {
-            task.result.observed.set(true);
-            *task.result.outcome.borrow_mut() = Outcome::Error(format!(
-                "the pool was terminated before {} finished",
-                task.result.description
-            ));
-        }
+    if !report.is_empty() {
+        let _ = std::io::stderr().write_all(report.as_bytes());
     }
+    release_workers(pool);
+    Ok(())
+}
 
-    /// Keeps a pool that has work alive even if the script lets go of it, so that its tasks
-    /// finish and its errors are reported (at the latest at the end of the script).
-    pub(super) fn keep_pool(&mut self, pool: &Rc<Pool>) {
-        if !self.runtime.kept_pools.iter().any(|p| Rc::ptr_eq(p, pool)) {
-            self.runtime.kept_pools.push(pool.clone());
+/// Tells the workers there is no more work (they exit when their link closes) and reaps them.
+fn release_workers(pool: &Pool) {
+    pool.state.borrow_mut().released = true;
+    let workers = std::mem::take(&mut pool.state.borrow_mut().workers);
+    let pids: Vec<i32> = workers.iter().map(|w| w.pid).collect();
+    drop(workers);
+    for pid in pids {
+        if sys::reap(pid, Instant::now() + Duration::from_secs(2)).is_none() {
+            // A worker exits as soon as its link closes; one that does not is stuck.
+            sys::send_signal(pid, Signal::SIGKILL);
+            let _ = sys::reap(pid, Instant::now() + Duration::from_secs(2));
+            let _ = std::io::stderr().write_all(
+                format!(
+                    "warning: pool worker {pid} did not exit when the pool was joined; killed it\n"
+                )
+                .as_bytes(),
+            );
         }
-    }
-
-    /// Lets go of kept pools that are done.
-    pub(super) fn release_kept_pools(&mut self) {
-        if self.runtime.kept_pools.iter().any(|p| done_with(p)) {
-            let kept = std::mem::take(&mut self.runtime.kept_pools);
-            let (done, busy): (Vec<_>, Vec<_>) = kept.into_iter().partition(|p| done_with(p));
-            self.runtime.kept_pools = busy;
-            drop(done);
-        }
-    }
-
-    /// At the end of a script (or of a spawned child): every pool it made and did not join or
-    /// terminate is closed and joined, so its queued tasks run, its callbacks run and its
-    /// unread errors are reported.
-    pub(crate) fn finish_pools(&mut self, span: Span) -> RtResult<()> {
-        for pool in self.live_pools() {
-            let open = {
-                let st = pool.state.borrow();
-                !st.terminated && !st.released
-            };
-            if open {
-                pool.state.borrow_mut().closed = true;
-                self.join_pool(&pool, span)?;
-            }
-        }
-        self.runtime.kept_pools.clear();
-        Ok(())
-    }
-
-    /// After Ctrl-C interrupted an input in a session that goes on: the child processes are
-    /// ended, and the pools that input was waiting for are terminated (they say so when printed
-    /// and when used); the other pools keep working.
-    pub(crate) fn end_interrupted(&mut self) {
-        for pool in self.live_pools() {
-            if pool.interrupted.replace(false) {
-                self.terminate_pool(&pool);
-            }
-        }
-        self.release_kept_pools();
-        // Child processes are all ended, as before; the pools are set aside meanwhile.
-        let pools = std::mem::take(&mut self.runtime.pools);
-        let kept = std::mem::take(&mut self.runtime.kept_pools);
-        self.terminate_children();
-        self.runtime.pools = pools;
-        self.runtime.kept_pools = kept;
-    }
-
-    /// Every pool this process made: terminated (Ctrl-C, SIGTERM, SIGHUP).
-    pub(crate) fn terminate_all_pools(&mut self) {
-        for pool in self.live_pools() {
-            self.terminate_pool(&pool);
-        }
-        self.runtime.kept_pools.clear();
     }
 }
 
-/// Marks the pool a wait was interrupted in, for [`Interp::end_interrupted`].
+/// `p.terminate()`: stops the workers now; unfinished results raise when read.
+pub(super) fn terminate_pool(pool: &Rc<Pool>) {
+    {
+        let mut st = pool.state.borrow_mut();
+        st.terminated = true;
+        st.closed = true;
+        st.queue.clear();
+    }
+    pool.kill_workers();
+    let tasks: Vec<Task> = pool
+        .state
+        .borrow_mut()
+        .tasks
+        .drain()
+        .map(|(_, t)| t)
+        .collect();
+    for task in tasks {
+        task.result.observed.set(true);
+        *task.result.outcome.borrow_mut() = Outcome::Error(format!(
+            "the pool was terminated before {} finished",
+            task.result.description
+        ));
+    }
+}
+
+/// Keeps a pool that has work alive even if the script lets go of it, so that its tasks
+/// finish and its errors are reported (at the latest at the end of the script).
+pub(super) fn keep_pool(interp: &mut Interp, pool: &Rc<Pool>) {
+    if !interp
+        .runtime
+        .kept_pools
+        .iter()
+        .any(|p| Rc::ptr_eq(p, pool))
+    {
+        interp.runtime.kept_pools.push(pool.clone());
+    }
+}
+
+/// Lets go of kept pools that are done.
+pub(super) fn release_kept_pools(interp: &mut Interp) {
+    if interp.runtime.kept_pools.iter().any(|p| done_with(p)) {
+        let kept = std::mem::take(&mut interp.runtime.kept_pools);
+        let (done, busy): (Vec<_>, Vec<_>) = kept.into_iter().partition(|p| done_with(p));
+        interp.runtime.kept_pools = busy;
+        drop(done);
+    }
+}
+
+/// At the end of a script (or of a spawned child): every pool it made and did not join or
+/// terminate is closed and joined, so its queued tasks run, its callbacks run and its
+/// unread errors are reported.
+pub(in crate::runtime) fn finish_pools(interp: &mut Interp, span: Span) -> RtResult<()> {
+    for pool in schedule::live_pools(interp) {
+        let open = {
+            let st = pool.state.borrow();
+            !st.terminated && !st.released
+        };
+        if open {
+            pool.state.borrow_mut().closed = true;
+            join_pool(interp, &pool, span)?;
+        }
+    }
+    interp.runtime.kept_pools.clear();
+    Ok(())
+}
+
+/// After Ctrl-C interrupted an input in a session that goes on: the child processes are
+/// ended, and the pools that input was waiting for are terminated (they say so when printed
+/// and when used); the other pools keep working.
+pub(crate) fn end_interrupted(interp: &mut Interp) {
+    for pool in schedule::live_pools(interp) {
+        if pool.interrupted.replace(false) {
+            terminate_pool(&pool);
+        }
+    }
+    release_kept_pools(interp);
+    // Child processes are all ended, as before; the pools are set aside meanwhile.
+    let pools = std::mem::take(&mut interp.runtime.pools);
+    let kept = std::mem::take(&mut interp.runtime.kept_pools);
+    process::terminate_children(interp);
+    interp.runtime.pools = pools;
+    interp.runtime.kept_pools = kept;
+}
+
+/// Every pool this process made: terminated (Ctrl-C, SIGTERM, SIGHUP).
+pub(in crate::runtime) fn terminate_all_pools(interp: &mut Interp) {
+    for pool in schedule::live_pools(interp) {
+        terminate_pool(&pool);
+    }
+    interp.runtime.kept_pools.clear();
+}
+
+/// Marks the pool a wait was interrupted in, for [`end_interrupted`].
 pub fn note_interrupt<T>(pool: &Pool, result: RtResult<T>) -> RtResult<T> {
     if matches!(&result, Err(e) if e.kind == crate::ErrorKind::Interrupted) {
         pool.interrupted.set(true);

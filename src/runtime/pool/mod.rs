@@ -44,6 +44,15 @@ mod start;
 mod worker;
 
 pub use life::{ForeignHandle, from_foreign, to_foreign};
+// The pool's interface, under the same paths as the stand-ins in `unsupported/pool.rs`: what the
+// interpreter calls, then what the rest of the runtime calls (the reactor's three exist only here).
+pub(crate) use api::apply_async;
+pub(crate) use life::end_interrupted;
+pub(crate) use start::new_pool;
+
+pub(super) use api::{pool_method, result_method};
+pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools};
+pub(super) use schedule::{pools_writable, register_pools, serve_pools};
 pub use worker::run_exec_worker;
 
 /// The first argument that marks a process as a spawn-method pool worker.

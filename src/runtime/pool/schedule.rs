@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
+use super::life;
 use super::protocol::{Batch, Done, Report, SpecKind, TaskSpec, remote_message, span_tuple};
+use super::start;
 use super::{MAX_BATCH, Outcome, Pool, PoolState, Task, TaskKind, Worker};
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
@@ -17,486 +19,494 @@ use crate::runtime::reactor::{Interest, Ready, Source};
 use crate::runtime::wire::{Decoder, Encoder};
 use crate::syntax::Span;
 
-impl Interp {
-    pub(super) fn live_pools(&mut self) -> Vec<Rc<Pool>> {
-        self.runtime.pools.retain(|p| p.strong_count() > 0);
-        self.runtime
-            .pools
-            .iter()
-            .filter_map(Weak::upgrade)
-            .filter(|p| p.mine())
-            .collect()
-    }
+pub(super) fn live_pools(interp: &mut Interp) -> Vec<Rc<Pool>> {
+    interp.runtime.pools.retain(|p| p.strong_count() > 0);
+    interp
+        .runtime
+        .pools
+        .iter()
+        .filter_map(Weak::upgrade)
+        .filter(|p| p.mine())
+        .collect()
+}
 
-    /// The pools' part of a reactor turn before its wait: hands queued tasks to idle workers,
-    /// and registers every worker's link (to read; to write while a batch is still going out)
-    /// and the time limit of each running task. Returns the pools of this turn, in the order
-    /// their [`Source::Worker`] indices refer to.
-    pub(crate) fn register_pools(
-        &mut self,
-        interest: &mut Interest,
-        span: Span,
-    ) -> RtResult<Vec<Rc<Pool>>> {
-        let pools = self.live_pools();
-        for (pi, pool) in pools.iter().enumerate() {
-            self.dispatch(pool, span)?;
-            let st = pool.state.borrow();
-            for (wi, w) in st.workers.iter().enumerate() {
-                let source = Source::Worker {
-                    pool: pi,
-                    worker: wi,
-                };
-                interest.read(w.link.fd(), source);
-                if w.link.wants_write() {
-                    interest.write(w.link.write_fd(), source);
-                }
-                if let Some(&head) = w.in_flight.front() {
-                    if let Some(limit) = st.tasks.get(&head).and_then(|t| t.timeout) {
-                        interest.deadline(w.started + limit);
-                    }
-                }
+/// The pools' part of a reactor turn before its wait: hands queued tasks to idle workers,
+/// and registers every worker's link (to read; to write while a batch is still going out)
+/// and the time limit of each running task. Returns the pools of this turn, in the order
+/// their [`Source::Worker`] indices refer to.
+pub(in crate::runtime) fn register_pools(
+    interp: &mut Interp,
+    interest: &mut Interest,
+    span: Span,
+) -> RtResult<Vec<Rc<Pool>>> {
+    let pools = live_pools(interp);
+    for (pi, pool) in pools.iter().enumerate() {
+        dispatch(interp, pool, span)?;
+        let st = pool.state.borrow();
+        for (wi, w) in st.workers.iter().enumerate() {
+            let source = Source::Worker {
+                pool: pi,
+                worker: wi,
+            };
+            interest.read(w.link.fd(), source);
+            if w.link.wants_write() {
+                interest.write(w.link.write_fd(), source);
             }
-        }
-        Ok(pools)
-    }
-
-    /// After the wait: sends more of the batches whose links can take them.
-    pub(crate) fn pools_writable(&mut self, pools: &[Rc<Pool>], ready: &Ready) {
-        for source in &ready.writes {
-            if let Source::Worker { pool, worker } = *source {
-                let mut st = pools[pool].state.borrow_mut();
-                if let Some(w) = st.workers.get_mut(worker) {
-                    let _ = w.link.flush();
+            if let Some(&head) = w.in_flight.front() {
+                if let Some(limit) = st.tasks.get(&head).and_then(|t| t.timeout) {
+                    interest.deadline(w.started + limit);
                 }
             }
         }
     }
+    Ok(pools)
+}
 
-    /// After the wait: reads what the ready workers sent, handles lost workers and overdue
-    /// tasks, and lets go of kept pools that are done.
-    pub(crate) fn serve_pools(
-        &mut self,
-        pools: &[Rc<Pool>],
-        ready: &Ready,
-        span: Span,
-    ) -> RtResult<()> {
-        let mut by_pool: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
-        for source in &ready.reads {
-            if let Source::Worker { pool, worker } = *source {
-                by_pool[pool].push(worker);
+/// After the wait: sends more of the batches whose links can take them.
+pub(in crate::runtime) fn pools_writable(pools: &[Rc<Pool>], ready: &Ready) {
+    for source in &ready.writes {
+        if let Source::Worker { pool, worker } = *source {
+            let mut st = pools[pool].state.borrow_mut();
+            if let Some(w) = st.workers.get_mut(worker) {
+                let _ = w.link.flush();
             }
         }
-        for (pi, pool) in pools.iter().enumerate() {
-            self.collect(pool, &by_pool[pi], span)?;
-            self.enforce_timeouts(pool, span)?;
-        }
-        self.release_kept_pools();
-        Ok(())
     }
+}
 
-    /// Hands queued tasks to idle workers. A task that cannot be encoded (a value that cannot
-    /// cross, put into its list after it was queued) fails alone; the others go on.
-    pub(super) fn dispatch(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
-        while let Some((task, message)) = self.dispatch_some(pool) {
-            self.complete(pool, task, Outcome::Error(message));
+/// After the wait: reads what the ready workers sent, handles lost workers and overdue
+/// tasks, and lets go of kept pools that are done.
+pub(in crate::runtime) fn serve_pools(
+    interp: &mut Interp,
+    pools: &[Rc<Pool>],
+    ready: &Ready,
+    span: Span,
+) -> RtResult<()> {
+    let mut by_pool: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
+    for source in &ready.reads {
+        if let Source::Worker { pool, worker } = *source {
+            by_pool[pool].push(worker);
         }
-        Ok(())
     }
+    for (pi, pool) in pools.iter().enumerate() {
+        collect(interp, pool, &by_pool[pi], span)?;
+        enforce_timeouts(interp, pool, span)?;
+    }
+    life::release_kept_pools(interp);
+    Ok(())
+}
 
-    /// Sends batches to idle workers until the queue or the idle workers run out; stops early
-    /// with a task that cannot be sent (the tasks taken with it are queued again, in order).
-    pub(super) fn dispatch_some(&mut self, pool: &Rc<Pool>) -> Option<(Task, String)> {
-        let mut st = pool.state.borrow_mut();
-        if st.queue.is_empty() || st.terminated {
-            return None;
+/// Hands queued tasks to idle workers. A task that cannot be encoded (a value that cannot
+/// cross, put into its list after it was queued) fails alone; the others go on.
+pub(super) fn dispatch(interp: &mut Interp, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
+    while let Some((task, message)) = dispatch_some(interp, pool) {
+        complete(interp, pool, task, Outcome::Error(message));
+    }
+    Ok(())
+}
+
+/// Sends batches to idle workers until the queue or the idle workers run out; stops early
+/// with a task that cannot be sent (the tasks taken with it are queued again, in order).
+pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Task, String)> {
+    let mut st = pool.state.borrow_mut();
+    if st.queue.is_empty() || st.terminated {
+        return None;
+    }
+    let idle: Vec<usize> = (0..st.workers.len())
+        .filter(|&i| st.workers[i].in_flight.is_empty())
+        .collect();
+    let share = (st.queue.len() / (2 * st.workers.len().max(1))).clamp(1, MAX_BATCH);
+    for wi in idle {
+        if st.queue.is_empty() {
+            break;
         }
-        let idle: Vec<usize> = (0..st.workers.len())
-            .filter(|&i| st.workers[i].in_flight.is_empty())
-            .collect();
-        let share = (st.queue.len() / (2 * st.workers.len().max(1))).clamp(1, MAX_BATCH);
-        for wi in idle {
-            if st.queue.is_empty() {
+        let mut ids = Vec::new();
+        while ids.len() < share {
+            let Some(&id) = st.queue.front() else { break };
+            let special = st
+                .tasks
+                .get(&id)
+                .is_some_and(|t| t.timeout.is_some() || t.retries > 0);
+            if special && !ids.is_empty() {
                 break;
             }
-            let mut ids = Vec::new();
-            while ids.len() < share {
-                let Some(&id) = st.queue.front() else { break };
-                let special = st
-                    .tasks
-                    .get(&id)
-                    .is_some_and(|t| t.timeout.is_some() || t.retries > 0);
-                if special && !ids.is_empty() {
-                    break;
-                }
-                st.queue.pop_front();
-                ids.push(id);
-                if special {
-                    break;
-                }
+            st.queue.pop_front();
+            ids.push(id);
+            if special {
+                break;
             }
-            let batch = match self.encode_batch(&st, &st.workers[wi], &ids) {
-                Ok(batch) => batch,
-                Err((bad, message)) => {
-                    for &id in ids.iter().rev().filter(|&&id| id != bad) {
-                        st.queue.push_front(id);
-                    }
-                    let task = st.tasks.remove(&bad)?;
-                    let message = super::life::unsendable_message(&task, &message);
-                    return Some((task, message));
-                }
-            };
-            let sources_now = self.source_count();
-            let w = &mut st.workers[wi];
-            w.known_sources = sources_now;
-            w.link.send(&batch);
-            let _ = w.link.flush();
-            w.in_flight.extend(ids.iter().copied());
-            w.started = Instant::now();
         }
-        None
+        let batch = match encode_batch(interp, &st, &st.workers[wi], &ids) {
+            Ok(batch) => batch,
+            Err((bad, message)) => {
+                for &id in ids.iter().rev().filter(|&&id| id != bad) {
+                    st.queue.push_front(id);
+                }
+                let task = st.tasks.remove(&bad)?;
+                let message = super::life::unsendable_message(&task, &message);
+                return Some((task, message));
+            }
+        };
+        let sources_now = interp.source_count();
+        let w = &mut st.workers[wi];
+        w.known_sources = sources_now;
+        w.link.send(&batch);
+        let _ = w.link.flush();
+        w.in_flight.extend(ids.iter().copied());
+        w.started = Instant::now();
     }
+    None
+}
 
-    /// Encodes a batch; `Err` names the task that cannot be sent, and why.
-    pub(super) fn encode_batch(
-        &self,
-        st: &PoolState,
-        worker: &Worker,
-        ids: &[u64],
-    ) -> Result<Batch, (u64, String)> {
-        let mut encoder = Encoder::new();
-        // The globals the tasks' functions use, as they are now.
-        let mut slots = Vec::new();
-        for id in ids {
-            let task = &st.tasks[id];
-            let callee = match &task.kind {
-                TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
-            };
-            for slot in self.globals_used_by(callee) {
-                if !slots.contains(&slot) {
-                    slots.push(slot);
-                }
+/// Encodes a batch; `Err` names the task that cannot be sent, and why.
+pub(super) fn encode_batch(
+    interp: &Interp,
+    st: &PoolState,
+    worker: &Worker,
+    ids: &[u64],
+) -> Result<Batch, (u64, String)> {
+    let mut encoder = Encoder::new();
+    // The globals the tasks' functions use, as they are now.
+    let mut slots = Vec::new();
+    for id in ids {
+        let task = &st.tasks[id];
+        let callee = match &task.kind {
+            TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
+        };
+        for slot in globals_used_by(interp, callee) {
+            if !slots.contains(&slot) {
+                slots.push(slot);
             }
         }
-        let global_slots = crate::runtime::wire::push_globals(&mut encoder, self, slots);
-        let mut tasks = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let task = &st.tasks[&id];
-            let fail = |m: String| (id, m);
-            let kind = match &task.kind {
-                TaskKind::Call {
-                    callee,
-                    args,
-                    named,
-                } => {
-                    encoder.push(callee).map_err(fail)?;
-                    for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
-                        encoder.push(v).map_err(fail)?;
-                    }
-                    SpecKind::Call {
-                        n_args: args.len(),
-                        named: named.iter().map(|(n, _)| n.to_string()).collect(),
-                    }
-                }
-                TaskKind::Chunk {
-                    callee,
-                    items,
-                    range,
-                    star,
-                    ..
-                } => {
-                    encoder.push(callee).map_err(fail)?;
-                    encoder.push_list(&items[range.clone()]).map_err(fail)?;
-                    SpecKind::Chunk { star: *star }
-                }
-            };
-            tasks.push(TaskSpec {
-                id,
-                kind,
-                span: span_tuple(task.span),
-            });
-        }
-        let new_sources = worker.known_sources < self.source_count();
-        Ok(Batch {
-            sources: if new_sources {
-                self.source_texts(worker.known_sources)
-            } else {
-                Vec::new()
-            },
-            names: if new_sources {
-                self.global_name_table()
-            } else {
-                Vec::new()
-            },
-            packet: encoder.finish(),
-            global_slots,
-            tasks,
-        })
     }
-
-    /// The global slots a function reads, following global functions it calls.
-    pub(super) fn globals_used_by(&self, callee: &Value) -> Vec<u32> {
-        let mut seen = Vec::new();
-        let mut todo = Vec::new();
-        if let Value::Function(Function::Closure(c)) = callee {
-            todo.push(c.proto.clone());
-            // Local functions it refers to travel in its group, and may use other globals.
-            if let Some(group) = &c.group {
-                todo.extend(group.members().into_iter().map(|(_, proto, _)| proto));
+    let global_slots = crate::runtime::wire::push_globals(&mut encoder, interp, slots);
+    let mut tasks = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let task = &st.tasks[&id];
+        let fail = |m: String| (id, m);
+        let kind = match &task.kind {
+            TaskKind::Call {
+                callee,
+                args,
+                named,
+            } => {
+                encoder.push(callee).map_err(fail)?;
+                for v in args.iter().chain(named.iter().map(|(_, v)| v)) {
+                    encoder.push(v).map_err(fail)?;
+                }
+                SpecKind::Call {
+                    n_args: args.len(),
+                    named: named.iter().map(|(n, _)| n.to_string()).collect(),
+                }
             }
+            TaskKind::Chunk {
+                callee,
+                items,
+                range,
+                star,
+                ..
+            } => {
+                encoder.push(callee).map_err(fail)?;
+                encoder.push_list(&items[range.clone()]).map_err(fail)?;
+                SpecKind::Chunk { star: *star }
+            }
+        };
+        tasks.push(TaskSpec {
+            id,
+            kind,
+            span: span_tuple(task.span),
+        });
+    }
+    let new_sources = worker.known_sources < interp.source_count();
+    Ok(Batch {
+        sources: if new_sources {
+            interp.source_texts(worker.known_sources)
+        } else {
+            Vec::new()
+        },
+        names: if new_sources {
+            interp.global_name_table()
+        } else {
+            Vec::new()
+        },
+        packet: encoder.finish(),
+        global_slots,
+        tasks,
+    })
+}
+
+/// The global slots a function reads, following global functions it calls.
+pub(super) fn globals_used_by(interp: &Interp, callee: &Value) -> Vec<u32> {
+    let mut seen = Vec::new();
+    let mut todo = Vec::new();
+    if let Value::Function(Function::Closure(c)) = callee {
+        todo.push(c.proto.clone());
+        // Local functions it refers to travel in its group, and may use other globals.
+        if let Some(group) = &c.group {
+            todo.extend(group.members().into_iter().map(|(_, proto, _)| proto));
         }
-        let mut visited = Vec::new();
-        while let Some(proto) = todo.pop() {
-            if visited.contains(&(proto.source, proto.index)) {
+    }
+    let mut visited = Vec::new();
+    while let Some(proto) = todo.pop() {
+        if visited.contains(&(proto.source, proto.index)) {
+            continue;
+        }
+        visited.push((proto.source, proto.index));
+        for &slot in proto.globals_used.iter() {
+            if seen.contains(&slot) {
                 continue;
             }
-            visited.push((proto.source, proto.index));
-            for &slot in proto.globals_used.iter() {
-                if seen.contains(&slot) {
-                    continue;
-                }
-                seen.push(slot);
-                if let Some(code) = self.global_function_code(slot) {
-                    todo.push(code);
-                }
+            seen.push(slot);
+            if let Some(code) = interp.global_function_code(slot) {
+                todo.push(code);
             }
         }
-        seen
     }
+    seen
+}
 
-    /// Reads what the ready workers sent; handles finished tasks and dead workers.
-    pub(super) fn collect(&mut self, pool: &Rc<Pool>, ready: &[usize], span: Span) -> RtResult<()> {
-        let mut dead = Vec::new();
-        for &wi in ready {
-            let mut messages = Vec::new();
-            let closed = {
-                let mut st = pool.state.borrow_mut();
-                let Some(w) = st.workers.get_mut(wi) else {
-                    continue;
-                };
-                let outcome = w.link.fill();
-                while let Some(m) = w.link.next_message::<Report>() {
-                    messages.push(m);
-                }
-                matches!(outcome, ReadOutcome::Closed)
+/// Reads what the ready workers sent; handles finished tasks and dead workers.
+pub(super) fn collect(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    ready: &[usize],
+    span: Span,
+) -> RtResult<()> {
+    let mut dead = Vec::new();
+    for &wi in ready {
+        let mut messages = Vec::new();
+        let closed = {
+            let mut st = pool.state.borrow_mut();
+            let Some(w) = st.workers.get_mut(wi) else {
+                continue;
             };
-            for message in messages {
-                match message {
-                    Ok(Report::Done(done)) => self.finish_task(pool, wi, done)?,
-                    Ok(Report::Output(text)) => {
-                        if let Err(e) = self.write_worker_output(&text, span) {
-                            // Nobody reads the output any more: as when a worker meets that.
-                            self.terminate_pool(pool);
-                            return Err(e);
-                        }
-                    }
-                    Err(_) => {
-                        dead.push(wi);
-                        break;
+            let outcome = w.link.fill();
+            while let Some(m) = w.link.next_message::<Report>() {
+                messages.push(m);
+            }
+            matches!(outcome, ReadOutcome::Closed)
+        };
+        for message in messages {
+            match message {
+                Ok(Report::Done(done)) => finish_task(interp, pool, wi, done)?,
+                Ok(Report::Output(text)) => {
+                    if let Err(e) = write_worker_output(interp, &text, span) {
+                        // Nobody reads the output any more: as when a worker meets that.
+                        life::terminate_pool(pool);
+                        return Err(e);
                     }
                 }
-            }
-            if closed {
-                dead.push(wi);
+                Err(_) => {
+                    dead.push(wi);
+                    break;
+                }
             }
         }
-        dead.sort_unstable();
-        dead.dedup();
-        for wi in dead.into_iter().rev() {
-            self.worker_died(pool, wi, None, span)?;
+        if closed {
+            dead.push(wi);
         }
-        Ok(())
     }
-
-    /// Writes what a worker printed (one print) to this process's output, whole. Output that
-    /// nobody reads any more ends the script quietly, as it would have ended the worker.
-    pub(super) fn write_worker_output(&mut self, text: &[u8], span: Span) -> RtResult<()> {
-        self.write_output(text).map_err(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => {
-                RtError::exit(crate::output::BROKEN_PIPE_STATUS, span)
-            }
-            _ => RtError::new(format!("cannot write output: {e}"), span),
-        })
+    dead.sort_unstable();
+    dead.dedup();
+    for wi in dead.into_iter().rev() {
+        worker_died(interp, pool, wi, None, span)?;
     }
+    Ok(())
+}
 
-    pub(super) fn finish_task(&mut self, pool: &Rc<Pool>, wi: usize, done: Done) -> RtResult<()> {
-        let task = {
-            let mut st = pool.state.borrow_mut();
-            if let Some(w) = st.workers.get_mut(wi) {
-                if w.in_flight.front() == Some(&done.id) {
-                    w.in_flight.pop_front();
-                } else {
-                    w.in_flight.retain(|&id| id != done.id);
-                }
-                w.started = Instant::now();
-            }
-            match st.tasks.remove(&done.id) {
-                Some(t) => t,
-                None => return Ok(()),
-            }
-        };
-        let outcome = match done.result {
-            Ok(packet) => match Decoder::new(self, &packet).and_then(|d| {
-                let wire = packet.values.first().ok_or("empty result")?;
-                d.value(self, wire)
-            }) {
-                Ok(v) => Outcome::Value(v),
-                Err(m) => Outcome::Error(format!(
-                    "cannot read the result of {}: {m}",
-                    task.result.description
-                )),
-            },
-            Err(remote) => {
-                if task.retries > 0 {
-                    return self.retry(pool, task);
-                }
-                let pid = pool.state.borrow().workers.get(wi).map_or(0, |w| w.pid);
-                let mut remote = remote;
-                if let TaskKind::Chunk { offset, .. } = &task.kind {
-                    remote.item = remote.item.map(|i| i + offset);
-                }
-                Outcome::Error(remote_message(&remote, pid, &task.result.description))
-            }
-        };
-        self.complete(pool, task, outcome);
-        Ok(())
-    }
+/// Writes what a worker printed (one print) to this process's output, whole. Output that
+/// nobody reads any more ends the script quietly, as it would have ended the worker.
+pub(super) fn write_worker_output(interp: &mut Interp, text: &[u8], span: Span) -> RtResult<()> {
+    interp.write_output(text).map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => RtError::exit(crate::output::BROKEN_PIPE_STATUS, span),
+        _ => RtError::new(format!("cannot write output: {e}"), span),
+    })
+}
 
-    pub(super) fn retry(&mut self, pool: &Rc<Pool>, mut task: Task) -> RtResult<()> {
-        task.retries -= 1;
+pub(super) fn finish_task(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    wi: usize,
+    done: Done,
+) -> RtResult<()> {
+    let task = {
         let mut st = pool.state.borrow_mut();
-        let id = st.next_id;
-        st.next_id += 1;
-        st.tasks.insert(id, task);
-        st.queue.push_front(id);
-        Ok(())
-    }
+        if let Some(w) = st.workers.get_mut(wi) {
+            if w.in_flight.front() == Some(&done.id) {
+                w.in_flight.pop_front();
+            } else {
+                w.in_flight.retain(|&id| id != done.id);
+            }
+            w.started = Instant::now();
+        }
+        match st.tasks.remove(&done.id) {
+            Some(t) => t,
+            None => return Ok(()),
+        }
+    };
+    let outcome = match done.result {
+        Ok(packet) => match Decoder::new(interp, &packet).and_then(|d| {
+            let wire = packet.values.first().ok_or("empty result")?;
+            d.value(interp, wire)
+        }) {
+            Ok(v) => Outcome::Value(v),
+            Err(m) => Outcome::Error(format!(
+                "cannot read the result of {}: {m}",
+                task.result.description
+            )),
+        },
+        Err(remote) => {
+            if task.retries > 0 {
+                return retry(pool, task);
+            }
+            let pid = pool.state.borrow().workers.get(wi).map_or(0, |w| w.pid);
+            let mut remote = remote;
+            if let TaskKind::Chunk { offset, .. } = &task.kind {
+                remote.item = remote.item.map(|i| i + offset);
+            }
+            Outcome::Error(remote_message(&remote, pid, &task.result.description))
+        }
+    };
+    complete(interp, pool, task, outcome);
+    Ok(())
+}
 
-    /// Records a task's outcome and queues its callback.
-    pub(super) fn complete(&mut self, pool: &Rc<Pool>, task: Task, outcome: Outcome) {
-        {
-            let mut st = pool.state.borrow_mut();
-            st.done += 1;
-            if let Outcome::Error(_) = outcome {
-                st.failures += 1;
-                if task.error_callback.is_none() {
-                    st.failed.push(task.result.clone());
-                }
-            }
-        }
-        *task.result.outcome.borrow_mut() = outcome.clone();
-        match outcome {
-            Outcome::Value(v) => {
-                if let Some(cb) = task.callback {
-                    self.runtime.callbacks.push_back((cb, v));
-                }
-            }
-            Outcome::Error(message) => {
-                if let Some(cb) = task.error_callback {
-                    task.result.observed.set(true);
-                    self.runtime
-                        .callbacks
-                        .push_back((cb, Value::Str(message.into())));
-                }
-            }
-            Outcome::Pending => {}
-        }
-    }
+pub(super) fn retry(pool: &Rc<Pool>, mut task: Task) -> RtResult<()> {
+    task.retries -= 1;
+    let mut st = pool.state.borrow_mut();
+    let id = st.next_id;
+    st.next_id += 1;
+    st.tasks.insert(id, task);
+    st.queue.push_front(id);
+    Ok(())
+}
 
-    /// A worker's link closed: fail (or retry) the task it was running, requeue the tasks it
-    /// had not started, and start a replacement.
-    pub(super) fn worker_died(
-        &mut self,
-        pool: &Rc<Pool>,
-        wi: usize,
-        reason: Option<String>,
-        span: Span,
-    ) -> RtResult<()> {
-        let worker = {
-            let mut st = pool.state.borrow_mut();
-            if wi >= st.workers.len() {
-                return Ok(());
-            }
-            st.workers.remove(wi)
-        };
-        // Its link closed: it is exiting (or broken). Give it a moment to finish exiting on its
-        // own, so its real exit status is reported, before making sure it is gone.
-        let mut status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(2));
-        if status.is_none() {
-            sys::send_signal(worker.pid, Signal::SIGKILL);
-            status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(5));
-        }
-        if status == Some(ExitStatus::Exited(crate::output::BROKEN_PIPE_STATUS)) {
-            // The worker printed into the script's standard output after its reader had gone
-            // (`| head -1`): the script's output has gone too, so the script ends as quietly
-            // as the worker did, with the same status.
-            // The pool ends with it: its other tasks would never be waited for (an orphaned
-            // task kept the end of the script waiting for ever).
-            self.terminate_pool(pool);
-            return Err(RtError::exit(crate::output::BROKEN_PIPE_STATUS, span));
-        }
-        let how = match status {
-            Some(ExitStatus::Signaled(s)) => format!("signal {s}"),
-            Some(ExitStatus::Exited(c)) => format!("exit code {c}"),
-            None => "unknown status".into(),
-        };
-        let mut in_flight = worker.in_flight;
-        if let Some(running) = in_flight.pop_front() {
-            let task = pool.state.borrow_mut().tasks.remove(&running);
-            if let Some(task) = task {
-                if task.retries > 0 {
-                    self.retry(pool, task)?;
-                } else {
-                    let message = match &reason {
-                        Some(r) => format!("{} {r}", task.result.description),
-                        None => format!(
-                            "worker {} died ({how}) while running {}",
-                            worker.pid, task.result.description
-                        ),
-                    };
-                    self.complete(pool, task, Outcome::Error(message));
-                }
+/// Records a task's outcome and queues its callback.
+pub(super) fn complete(interp: &mut Interp, pool: &Rc<Pool>, task: Task, outcome: Outcome) {
+    {
+        let mut st = pool.state.borrow_mut();
+        st.done += 1;
+        if let Outcome::Error(_) = outcome {
+            st.failures += 1;
+            if task.error_callback.is_none() {
+                st.failed.push(task.result.clone());
             }
         }
-        {
-            let mut st = pool.state.borrow_mut();
-            for id in in_flight.into_iter().rev() {
-                st.queue.push_front(id);
-            }
-        }
-        let replace = {
-            let st = pool.state.borrow();
-            !st.terminated && st.workers.len() < pool.size
-        };
-        if replace {
-            let w = self.start_worker(pool, span)?;
-            pool.state.borrow_mut().workers.push(w);
-        }
-        Ok(())
     }
+    *task.result.outcome.borrow_mut() = outcome.clone();
+    match outcome {
+        Outcome::Value(v) => {
+            if let Some(cb) = task.callback {
+                interp.runtime.callbacks.push_back((cb, v));
+            }
+        }
+        Outcome::Error(message) => {
+            if let Some(cb) = task.error_callback {
+                task.result.observed.set(true);
+                interp
+                    .runtime
+                    .callbacks
+                    .push_back((cb, Value::Str(message.into())));
+            }
+        }
+        Outcome::Pending => {}
+    }
+}
 
-    pub(super) fn enforce_timeouts(&mut self, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
-        let now = Instant::now();
-        let overdue: Vec<(usize, Duration)> = {
-            let st = pool.state.borrow();
-            st.workers
-                .iter()
-                .enumerate()
-                .filter_map(|(wi, w)| {
-                    let head = w.in_flight.front()?;
-                    let limit = st.tasks.get(head)?.timeout?;
-                    (now >= w.started + limit).then_some((wi, limit))
-                })
-                .collect()
-        };
-        for (wi, limit) in overdue.into_iter().rev() {
-            let pid = pool.state.borrow().workers[wi].pid;
-            sys::send_signal(pid, Signal::SIGKILL);
-            let reason = format!(
-                "timed out after {} seconds",
-                crate::interp::value::format_float(limit.as_secs_f64())
-            );
-            self.worker_died(pool, wi, Some(reason), span)?;
+/// A worker's link closed: fail (or retry) the task it was running, requeue the tasks it
+/// had not started, and start a replacement.
+pub(super) fn worker_died(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    wi: usize,
+    reason: Option<String>,
+    span: Span,
+) -> RtResult<()> {
+    let worker = {
+        let mut st = pool.state.borrow_mut();
+        if wi >= st.workers.len() {
+            return Ok(());
         }
-        Ok(())
+        st.workers.remove(wi)
+    };
+    // Its link closed: it is exiting (or broken). Give it a moment to finish exiting on its
+    // own, so its real exit status is reported, before making sure it is gone.
+    let mut status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(2));
+    if status.is_none() {
+        sys::send_signal(worker.pid, Signal::SIGKILL);
+        status = sys::reap(worker.pid, Instant::now() + Duration::from_secs(5));
     }
+    if status == Some(ExitStatus::Exited(crate::output::BROKEN_PIPE_STATUS)) {
+        // The worker printed into the script's standard output after its reader had gone
+        // (`| head -1`): the script's output has gone too, so the script ends as quietly
+        // as the worker did, with the same status.
+        // The pool ends with it: its other tasks would never be waited for (an orphaned
+        // task kept the end of the script waiting for ever).
+        life::terminate_pool(pool);
+        return Err(RtError::exit(crate::output::BROKEN_PIPE_STATUS, span));
+    }
+    let how = match status {
+        Some(ExitStatus::Signaled(s)) => format!("signal {s}"),
+        Some(ExitStatus::Exited(c)) => format!("exit code {c}"),
+        None => "unknown status".into(),
+    };
+    let mut in_flight = worker.in_flight;
+    if let Some(running) = in_flight.pop_front() {
+        let task = pool.state.borrow_mut().tasks.remove(&running);
+        if let Some(task) = task {
+            if task.retries > 0 {
+                retry(pool, task)?;
+            } else {
+                let message = match &reason {
+                    Some(r) => format!("{} {r}", task.result.description),
+                    None => format!(
+                        "worker {} died ({how}) while running {}",
+                        worker.pid, task.result.description
+                    ),
+                };
+                complete(interp, pool, task, Outcome::Error(message));
+            }
+        }
+    }
+    {
+        let mut st = pool.state.borrow_mut();
+        for id in in_flight.into_iter().rev() {
+            st.queue.push_front(id);
+        }
+    }
+    let replace = {
+        let st = pool.state.borrow();
+        !st.terminated && st.workers.len() < pool.size
+    };
+    if replace {
+        let w = start::start_worker(interp, pool, span)?;
+        pool.state.borrow_mut().workers.push(w);
+    }
+    Ok(())
+}
+
+pub(super) fn enforce_timeouts(interp: &mut Interp, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+    let now = Instant::now();
+    let overdue: Vec<(usize, Duration)> = {
+        let st = pool.state.borrow();
+        st.workers
+            .iter()
+            .enumerate()
+            .filter_map(|(wi, w)| {
+                let head = w.in_flight.front()?;
+                let limit = st.tasks.get(head)?.timeout?;
+                (now >= w.started + limit).then_some((wi, limit))
+            })
+            .collect()
+    };
+    for (wi, limit) in overdue.into_iter().rev() {
+        let pid = pool.state.borrow().workers[wi].pid;
+        sys::send_signal(pid, Signal::SIGKILL);
+        let reason = format!(
+            "timed out after {} seconds",
+            crate::interp::value::format_float(limit.as_secs_f64())
+        );
+        worker_died(interp, pool, wi, Some(reason), span)?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use super::protocol::WorkerStart;
+use super::worker;
 use super::{Pool, WORKER_ARG, Worker};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
@@ -15,6 +16,7 @@ use crate::runtime::StartMethod;
 use crate::runtime::child::ParentProgram;
 use crate::runtime::os::channel::{BlockingLink, Link, LinkEnds};
 use crate::runtime::os::sys;
+use crate::runtime::process;
 use crate::runtime::wire::Encoder;
 use crate::syntax::Span;
 
@@ -32,195 +34,195 @@ fn links_over_pipes() -> bool {
     *PIPES.get_or_init(|| std::env::var_os(LINK_ENV).is_some_and(|v| v == "pipes"))
 }
 
-impl Interp {
-    /// `pool(n)`.
-    pub(crate) fn new_pool(
-        &mut self,
-        args: Vec<Value>,
-        named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        if let Some((name, _)) = named.first() {
+/// `pool(n)`.
+pub(crate) fn new_pool(
+    interp: &mut Interp,
+    args: Vec<Value>,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    if let Some((name, _)) = named.first() {
+        return Err(RtError::new(
+            format!("pool() takes no argument named `{name}`"),
+            span,
+        ));
+    }
+    let size = match args.as_slice() {
+        [] | [Value::Nil] => crate::interp::builtins::cpu_count(),
+        [Value::Int(n)] if *n >= 1 && *n <= 1024 => *n as usize,
+        [Value::Int(n)] => {
             return Err(RtError::new(
-                format!("pool() takes no argument named `{name}`"),
+                format!("pool() needs between 1 and 1024 workers, got {n}"),
                 span,
             ));
         }
-        let size = match args.as_slice() {
-            [] | [Value::Nil] => crate::interp::builtins::cpu_count(),
-            [Value::Int(n)] if *n >= 1 && *n <= 1024 => *n as usize,
-            [Value::Int(n)] => {
-                return Err(RtError::new(
-                    format!("pool() needs between 1 and 1024 workers, got {n}"),
-                    span,
-                ));
-            }
-            [other] => {
-                return Err(RtError::new(
-                    format!(
-                        "pool() needs an int number of workers, not {}",
-                        other.type_name()
-                    ),
-                    span,
-                ));
-            }
-            _ => {
-                let callee = crate::interp::args::Callee::Function("pool");
-                let message = crate::interp::args::Arity::at_most(1).message(callee, args.len());
-                return Err(RtError::new(message, span));
-            }
-        };
-        self.flush_output();
-        let pool = Rc::new(Pool::new(
-            size,
-            std::process::id() as i32,
-            self.runtime.start_method,
-        ));
-        // Registered before any worker starts: a worker forked later must close its inherited
-        // copies of the earlier workers' links (see `forget_inherited`), or those workers would
-        // never see their parent let go of them.
-        self.runtime.pools.push(Rc::downgrade(&pool));
-        for _ in 0..size {
-            let worker = self.start_worker(&pool, span)?;
-            pool.state.borrow_mut().workers.push(worker);
-        }
-        Ok(Value::handle(pool))
-    }
-
-    pub(super) fn start_worker(&mut self, pool: &Pool, span: Span) -> RtResult<Worker> {
-        let pipes = links_over_pipes();
-        let (parent_end, worker_end) = if pipes {
-            LinkEnds::pipe_pair()
-                .map_err(|e| RtError::new(format!("cannot create a pipe: {e}"), span))?
-        } else {
-            LinkEnds::socket_pair()
-                .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?
-        };
-        let method = pool.state.borrow().start_method;
-        let (pid, parent_end, start) = match method {
-            StartMethod::Fork => {
-                let (pid, parent_end) = self.fork_worker(parent_end, worker_end, span)?;
-                (pid, parent_end, None)
-            }
-            StartMethod::Spawn => {
-                let (pid, start) = self.exec_worker(worker_end, pipes, span)?;
-                (pid, parent_end, Some(start))
-            }
-        };
-        let mut link = Link::new(parent_end)
-            .map_err(|e| RtError::new(format!("cannot set up the worker link: {e}"), span))?;
-        if let Some(start) = start {
-            // Queued first, so the worker reads it before any batch.
-            link.send(&start);
-            let _ = link.flush();
-        }
-        Ok(Worker {
-            pid,
-            link,
-            in_flight: VecDeque::new(),
-            known_sources: self.source_count(),
-            started: Instant::now(),
-        })
-    }
-
-    /// Forks a worker. The parent's end of the link is moved in and handed back to the parent,
-    /// so that the child closes its copy: a worker holding its own parent end open would never
-    /// see the parent let go of it.
-    pub(super) fn fork_worker(
-        &mut self,
-        parent_end: LinkEnds,
-        worker_end: LinkEnds,
-        span: Span,
-    ) -> RtResult<(i32, LinkEnds)> {
-        let threads = sys::thread_count();
-        if threads > 1 {
+        [other] => {
             return Err(RtError::new(
                 format!(
-                    "cannot fork pool workers: this process has {threads} threads; use the spawn \
-                     start method (`--start-method spawn`, or Engine::set_start_method)"
+                    "pool() needs an int number of workers, not {}",
+                    other.type_name()
                 ),
                 span,
             ));
         }
-        sys::init_child_signals();
-        let parent = std::process::id() as i32;
-        self.flush_output();
-        let pipe = self.output_pipe();
-        match crate::runtime::os::fork() {
-            Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
-            Ok(sys::Forked::Parent(pid)) => {
-                drop(worker_end);
-                if let Some((read, _write)) = pipe {
-                    self.runtime
-                        .relays
-                        .push(crate::runtime::os::relay::Relay::new(read));
-                }
-                Ok((pid, parent_end))
-            }
-            Ok(sys::Forked::Child) => {
-                drop(parent_end);
-                if !sys::setup_child(parent) {
-                    sys::exit_now(1);
-                }
-                sys::ignore_interrupts();
-                self.become_child();
-                if let Some((_read, write)) = pipe {
-                    self.print_into(write);
-                }
-                let code = self.worker_loop(BlockingLink::new(worker_end));
-                self.flush_output();
-                self.runtime.remove_created_segments();
-                sys::exit_now(code)
-            }
+        _ => {
+            let callee = crate::interp::args::Callee::Function("pool");
+            let message = crate::interp::args::Arity::at_most(1).message(callee, args.len());
+            return Err(RtError::new(message, span));
         }
+    };
+    interp.flush_output();
+    let pool = Rc::new(Pool::new(
+        size,
+        std::process::id() as i32,
+        interp.runtime.start_method,
+    ));
+    // Registered before any worker starts: a worker forked later must close its inherited
+    // copies of the earlier workers' links (see `forget_inherited`), or those workers would
+    // never see their parent let go of them.
+    interp.runtime.pools.push(Rc::downgrade(&pool));
+    for _ in 0..size {
+        let worker = start_worker(interp, &pool, span)?;
+        pool.state.borrow_mut().workers.push(worker);
     }
+    Ok(Value::handle(pool))
+}
 
-    pub(super) fn exec_worker(
-        &mut self,
-        worker_end: LinkEnds,
-        pipes: bool,
-        span: Span,
-    ) -> RtResult<(i32, WorkerStart)> {
-        let fail = |m: String| RtError::new(m, span);
-        let mut encoder = Encoder::new();
-        let global_slots =
-            crate::runtime::wire::push_globals(&mut encoder, self, 0..self.global_count());
-        let start = WorkerStart {
-            program: ParentProgram::of(self),
-            globals: encoder.finish(),
-            global_slots,
-        };
-        let exe = std::env::current_exe()
-            .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
-        // The worker reads its start message from its standard input: the socket, or the pipe
-        // whose partner (its standard output) carries its results and its prints back.
-        let relay = self.runtime.relay_output;
-        let mut command = Command::new(exe);
-        command
-            .envs(crate::runtime::os::outlock::share())
-            .arg(WORKER_ARG)
-            .stdin(Stdio::from(worker_end.read));
-        if pipes {
-            command.arg(PIPES_ARG).stdout(Stdio::from(worker_end.write));
-        } else {
-            drop(worker_end.write);
-            command.stdout(if relay {
-                Stdio::piped()
-            } else {
-                Stdio::inherit()
-            });
+pub(super) fn start_worker(interp: &mut Interp, pool: &Pool, span: Span) -> RtResult<Worker> {
+    let pipes = links_over_pipes();
+    let (parent_end, worker_end) = if pipes {
+        LinkEnds::pipe_pair()
+            .map_err(|e| RtError::new(format!("cannot create a pipe: {e}"), span))?
+    } else {
+        LinkEnds::socket_pair()
+            .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?
+    };
+    let method = pool.state.borrow().start_method;
+    let (pid, parent_end, start) = match method {
+        StartMethod::Fork => {
+            let (pid, parent_end) = fork_worker(interp, parent_end, worker_end, span)?;
+            (pid, parent_end, None)
         }
-        let mut child = command
-            .spawn()
-            .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
-        // The worker's ends were moved into `command`: closed here now, so that the link shows
-        // closed when the worker ends.
-        drop(command);
-        if let Some(stdout) = child.stdout.take() {
-            self.runtime
-                .relays
-                .push(crate::runtime::os::relay::Relay::from_child(stdout));
+        StartMethod::Spawn => {
+            let (pid, start) = exec_worker(interp, worker_end, pipes, span)?;
+            (pid, parent_end, Some(start))
         }
-        Ok((child.id() as i32, start))
+    };
+    let mut link = Link::new(parent_end)
+        .map_err(|e| RtError::new(format!("cannot set up the worker link: {e}"), span))?;
+    if let Some(start) = start {
+        // Queued first, so the worker reads it before any batch.
+        link.send(&start);
+        let _ = link.flush();
     }
+    Ok(Worker {
+        pid,
+        link,
+        in_flight: VecDeque::new(),
+        known_sources: interp.source_count(),
+        started: Instant::now(),
+    })
+}
+
+/// Forks a worker. The parent's end of the link is moved in and handed back to the parent,
+/// so that the child closes its copy: a worker holding its own parent end open would never
+/// see the parent let go of it.
+pub(super) fn fork_worker(
+    interp: &mut Interp,
+    parent_end: LinkEnds,
+    worker_end: LinkEnds,
+    span: Span,
+) -> RtResult<(i32, LinkEnds)> {
+    let threads = sys::thread_count();
+    if threads > 1 {
+        return Err(RtError::new(
+            format!(
+                "cannot fork pool workers: this process has {threads} threads; use the spawn \
+                 start method (`--start-method spawn`, or Engine::set_start_method)"
+            ),
+            span,
+        ));
+    }
+    sys::init_child_signals();
+    let parent = std::process::id() as i32;
+    interp.flush_output();
+    let pipe = interp.output_pipe();
+    match crate::runtime::os::fork() {
+        Err(e) => Err(RtError::new(format!("cannot fork a worker: {e}"), span)),
+        Ok(sys::Forked::Parent(pid)) => {
+            drop(worker_end);
+            if let Some((read, _write)) = pipe {
+                interp
+                    .runtime
+                    .relays
+                    .push(crate::runtime::os::relay::Relay::new(read));
+            }
+            Ok((pid, parent_end))
+        }
+        Ok(sys::Forked::Child) => {
+            drop(parent_end);
+            if !sys::setup_child(parent) {
+                sys::exit_now(1);
+            }
+            sys::ignore_interrupts();
+            process::become_child(interp);
+            if let Some((_read, write)) = pipe {
+                interp.print_into(write);
+            }
+            let code = worker::worker_loop(interp, BlockingLink::new(worker_end));
+            interp.flush_output();
+            interp.runtime.remove_created_segments();
+            sys::exit_now(code)
+        }
+    }
+}
+
+pub(super) fn exec_worker(
+    interp: &mut Interp,
+    worker_end: LinkEnds,
+    pipes: bool,
+    span: Span,
+) -> RtResult<(i32, WorkerStart)> {
+    let fail = |m: String| RtError::new(m, span);
+    let mut encoder = Encoder::new();
+    let global_slots =
+        crate::runtime::wire::push_globals(&mut encoder, interp, 0..interp.global_count());
+    let start = WorkerStart {
+        program: ParentProgram::of(interp),
+        globals: encoder.finish(),
+        global_slots,
+    };
+    let exe = std::env::current_exe()
+        .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;
+    // The worker reads its start message from its standard input: the socket, or the pipe
+    // whose partner (its standard output) carries its results and its prints back.
+    let relay = interp.runtime.relay_output;
+    let mut command = Command::new(exe);
+    command
+        .envs(crate::runtime::os::outlock::share())
+        .arg(WORKER_ARG)
+        .stdin(Stdio::from(worker_end.read));
+    if pipes {
+        command.arg(PIPES_ARG).stdout(Stdio::from(worker_end.write));
+    } else {
+        drop(worker_end.write);
+        command.stdout(if relay {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        });
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
+    // The worker's ends were moved into `command`: closed here now, so that the link shows
+    // closed when the worker ends.
+    drop(command);
+    if let Some(stdout) = child.stdout.take() {
+        interp
+            .runtime
+            .relays
+            .push(crate::runtime::os::relay::Relay::from_child(stdout));
+    }
+    Ok((child.id() as i32, start))
 }

@@ -13,118 +13,117 @@ use crate::runtime::os::sys;
 use crate::runtime::wire::Decoder;
 use crate::syntax::Span;
 
-impl Interp {
-    /// A worker's life: run batches until the parent closes the link.
-    pub(super) fn worker_loop(&mut self, mut link: BlockingLink) -> i32 {
-        while let Some(message) = link.recv::<Batch>() {
-            let Ok(batch) = message else { return 1 };
-            if let Some(code) = self.run_batch(batch, &mut link) {
-                return code;
-            }
+/// A worker's life: run batches until the parent closes the link.
+pub(super) fn worker_loop(interp: &mut Interp, mut link: BlockingLink) -> i32 {
+    while let Some(message) = link.recv::<Batch>() {
+        let Ok(batch) = message else { return 1 };
+        if let Some(code) = run_batch(interp, batch, &mut link) {
+            return code;
         }
-        0
     }
+    0
+}
 
-    /// Runs a batch, sending one result per task. `Some(code)` if the worker must exit.
-    pub(super) fn run_batch(&mut self, batch: Batch, link: &mut BlockingLink) -> Option<i32> {
-        if !batch.sources.is_empty() {
-            self.adopt_global_names(&batch.names);
-            for (name, text) in &batch.sources {
-                self.adopt_source(name, text);
-            }
+/// Runs a batch, sending one result per task. `Some(code)` if the worker must exit.
+pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLink) -> Option<i32> {
+    if !batch.sources.is_empty() {
+        interp.adopt_global_names(&batch.names);
+        for (name, text) in &batch.sources {
+            interp.adopt_source(name, text);
         }
-        let decoder = match Decoder::new(self, &batch.packet) {
-            Ok(d) => d,
-            Err(_) => return Some(1),
+    }
+    let decoder = match Decoder::new(interp, &batch.packet) {
+        Ok(d) => d,
+        Err(_) => return Some(1),
+    };
+    let mut values = batch.packet.values.iter();
+    for &slot in &batch.global_slots {
+        let value = values.next().and_then(|w| decoder.value(interp, w).ok())?;
+        interp.set_global_slot(slot as usize, value);
+    }
+    for spec in batch.tasks {
+        let span = span_of(spec.span);
+        let mut next = || values.next().and_then(|w| decoder.value(interp, w).ok());
+        let result = match spec.kind {
+            SpecKind::Call { n_args, named } => {
+                let callee = next()?;
+                let args: Vec<Value> = (0..n_args).map(|_| next()).collect::<Option<_>>()?;
+                let named: NamedArgs = named
+                    .iter()
+                    .map(|n| Some((n.as_str().into(), next()?)))
+                    .collect::<Option<_>>()?;
+                interp
+                    .call_value(callee, args, named, span)
+                    .map_err(|e| (e, None))
+            }
+            SpecKind::Chunk { star } => {
+                let callee = next()?;
+                let Value::List(items) = next()? else {
+                    return Some(1);
+                };
+                let items = std::mem::take(&mut *items.borrow_mut());
+                run_chunk(interp, callee, items, star, span)
+            }
         };
-        let mut values = batch.packet.values.iter();
-        for &slot in &batch.global_slots {
-            let value = values.next().and_then(|w| decoder.value(self, w).ok())?;
-            self.set_global_slot(slot as usize, value);
-        }
-        for spec in batch.tasks {
-            let span = span_of(spec.span);
-            let mut next = || values.next().and_then(|w| decoder.value(self, w).ok());
-            let result = match spec.kind {
-                SpecKind::Call { n_args, named } => {
-                    let callee = next()?;
-                    let args: Vec<Value> = (0..n_args).map(|_| next()).collect::<Option<_>>()?;
-                    let named: NamedArgs = named
-                        .iter()
-                        .map(|n| Some((n.as_str().into(), next()?)))
-                        .collect::<Option<_>>()?;
-                    self.call_value(callee, args, named, span)
-                        .map_err(|e| (e, None))
+        let result = match result {
+            Ok(v) => crate::runtime::wire::encode_one(&v).map_err(|m| RemoteError {
+                message: format!("the task's result cannot be sent back: {m}"),
+                location: None,
+                item: None,
+            }),
+            Err((e, item)) => match e.kind {
+                crate::ErrorKind::Exit(code) => return Some(code),
+                crate::ErrorKind::Interrupted => return Some(130),
+                _ => {
+                    let location =
+                        crate::error::Location::of(e.span, interp.sources()).map(|l| l.to_string());
+                    Err(RemoteError {
+                        message: e.message,
+                        location,
+                        item,
+                    })
                 }
-                SpecKind::Chunk { star } => {
-                    let callee = next()?;
-                    let Value::List(items) = next()? else {
-                        return Some(1);
-                    };
-                    let items = std::mem::take(&mut *items.borrow_mut());
-                    self.run_chunk(callee, items, star, span)
-                }
-            };
-            let result = match result {
-                Ok(v) => crate::runtime::wire::encode_one(&v).map_err(|m| RemoteError {
-                    message: format!("the task's result cannot be sent back: {m}"),
-                    location: None,
-                    item: None,
-                }),
-                Err((e, item)) => match e.kind {
-                    crate::ErrorKind::Exit(code) => return Some(code),
-                    crate::ErrorKind::Interrupted => return Some(130),
-                    _ => {
-                        let location = crate::error::Location::of(e.span, self.sources())
-                            .map(|l| l.to_string());
-                        Err(RemoteError {
-                            message: e.message,
-                            location,
-                            item,
-                        })
-                    }
-                },
-            };
-            if link
-                .send(&Report::Done(Done {
-                    id: spec.id,
-                    result,
-                }))
-                .is_err()
-            {
-                return Some(0);
-            }
+            },
+        };
+        if link
+            .send(&Report::Done(Done {
+                id: spec.id,
+                result,
+            }))
+            .is_err()
+        {
+            return Some(0);
         }
-        None
     }
+    None
+}
 
-    pub(super) fn run_chunk(
-        &mut self,
-        callee: Value,
-        items: Vec<Value>,
-        star: bool,
-        span: Span,
-    ) -> Result<Value, (Box<RtError>, Option<usize>)> {
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            let result = match (star, item) {
-                (false, item) => self.call_one(&callee, item, span),
-                (true, Value::List(args)) => {
-                    let args = args.borrow().clone();
-                    self.call_value(callee.clone(), args, Vec::new(), span)
-                }
-                (true, other) => Err(RtError::new(
-                    format!(
-                        "starmap needs a list of argument lists, found {}",
-                        crate::interp::value::a(other.type_name())
-                    ),
-                    span,
-                )),
-            };
-            out.push(result.map_err(|e| (e, Some(i)))?);
-        }
-        Ok(Value::list(out))
+pub(super) fn run_chunk(
+    interp: &mut Interp,
+    callee: Value,
+    items: Vec<Value>,
+    star: bool,
+    span: Span,
+) -> Result<Value, (Box<RtError>, Option<usize>)> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let result = match (star, item) {
+            (false, item) => interp.call_one(&callee, item, span),
+            (true, Value::List(args)) => {
+                let args = args.borrow().clone();
+                interp.call_value(callee.clone(), args, Vec::new(), span)
+            }
+            (true, other) => Err(RtError::new(
+                format!(
+                    "starmap needs a list of argument lists, found {}",
+                    crate::interp::value::a(other.type_name())
+                ),
+                span,
+            )),
+        };
+        out.push(result.map_err(|e| (e, Some(i)))?);
     }
+    Ok(Value::list(out))
 }
 
 /// Where a worker whose standard output is its link prints: each print (one `write`) goes to
@@ -181,5 +180,5 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
             }
         }
     }
-    interp.worker_loop(link)
+    worker_loop(interp, link)
 }

@@ -42,30 +42,28 @@ fn unavailable(what: &str, span: Span) -> Box<RtError> {
     )
 }
 
-impl Interp {
-    pub(crate) fn new_queue(&mut self, span: Span) -> RtResult<Value> {
-        Err(unavailable("queue()", span))
-    }
+pub(crate) fn new_queue(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+    Err(unavailable("queue()", span))
+}
 
-    pub(crate) fn new_pipe(&mut self, span: Span) -> RtResult<Value> {
-        Err(unavailable("pipe()", span))
-    }
+pub(crate) fn new_pipe(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+    Err(unavailable("pipe()", span))
+}
 
-    pub(crate) fn new_lock(&mut self, span: Span) -> RtResult<Value> {
-        Err(unavailable("lock()", span))
-    }
+pub(crate) fn new_lock(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+    Err(unavailable("lock()", span))
+}
 
-    pub(crate) fn new_shared(&mut self, _initial: &Value, span: Span) -> RtResult<Value> {
-        Err(unavailable("shared()", span))
-    }
+pub(crate) fn new_shared(_interp: &mut Interp, _initial: &Value, span: Span) -> RtResult<Value> {
+    Err(unavailable("shared()", span))
+}
 
-    pub(crate) fn ipc_method(
-        &mut self,
-        _handle: &HandleRef,
-        _name: &str,
-        _args: &[Value],
-        _span: Span,
-    ) -> Option<RtResult<Value>> {
-        None
-    }
+pub(super) fn ipc_method(
+    _interp: &mut Interp,
+    _handle: &HandleRef,
+    _name: &str,
+    _args: &[Value],
+    _span: Span,
+) -> Option<RtResult<Value>> {
+    None
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
+use crate::runtime::process;
 use crate::syntax::Span;
 
 /// The argument that would mark a spawn-method pool worker.
@@ -58,66 +59,64 @@ pub fn run_exec_worker(_interp: &mut Interp) -> i32 {
     1
 }
 
-impl Interp {
-    pub(crate) fn new_pool(
-        &mut self,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        Err(unavailable(span))
-    }
+pub(crate) fn new_pool(
+    _interp: &mut Interp,
+    _args: Vec<Value>,
+    _named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    Err(unavailable(span))
+}
 
-    pub(crate) fn apply_async(
-        &mut self,
-        _pool: Value,
-        _callee: Value,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        _options: NamedArgs,
-        span: Span,
-    ) -> RtResult<Value> {
-        Err(unavailable(span))
-    }
+pub(crate) fn apply_async(
+    _interp: &mut Interp,
+    _pool: Value,
+    _callee: Value,
+    _args: Vec<Value>,
+    _named: NamedArgs,
+    _options: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    Err(unavailable(span))
+}
 
-    pub(crate) fn close_pool(&mut self, pool: &Pool, _span: Span) -> RtResult<()> {
-        match pool.never {}
-    }
+pub(super) fn close_pool(pool: &Pool, _span: Span) -> RtResult<()> {
+    match pool.never {}
+}
 
-    /// No pool exists here: nothing to finish or terminate.
-    pub(crate) fn finish_pools(&mut self, _span: Span) -> RtResult<()> {
-        Ok(())
-    }
+/// No pool exists here: nothing to finish or terminate.
+pub(super) fn finish_pools(_interp: &mut Interp, _span: Span) -> RtResult<()> {
+    Ok(())
+}
 
-    pub(crate) fn terminate_all_pools(&mut self) {}
+pub(super) fn terminate_all_pools(_interp: &mut Interp) {}
 
-    /// With no pools, an interrupted input's clean-up is ending the child processes.
-    pub(crate) fn end_interrupted(&mut self) {
-        self.terminate_children();
-    }
+/// With no pools, an interrupted input's clean-up is ending the child processes.
+pub(crate) fn end_interrupted(interp: &mut Interp) {
+    process::terminate_children(interp);
+}
 
-    pub(crate) fn join_pool(&mut self, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
-        match pool.never {}
-    }
+pub(super) fn join_pool(_interp: &mut Interp, pool: &Rc<Pool>, _span: Span) -> RtResult<()> {
+    match pool.never {}
+}
 
-    pub(crate) fn pool_method(
-        &mut self,
-        pool: Rc<Pool>,
-        _name: &str,
-        _args: Vec<Value>,
-        _named: NamedArgs,
-        _span: Span,
-    ) -> RtResult<Value> {
-        match pool.never {}
-    }
+pub(super) fn pool_method(
+    _interp: &mut Interp,
+    pool: Rc<Pool>,
+    _name: &str,
+    _args: Vec<Value>,
+    _named: NamedArgs,
+    _span: Span,
+) -> RtResult<Value> {
+    match pool.never {}
+}
 
-    pub(crate) fn result_method(
-        &mut self,
-        result: &AsyncResult,
-        _name: &str,
-        _args: Vec<Value>,
-        _span: Span,
-    ) -> RtResult<Value> {
-        match result.never {}
-    }
+pub(super) fn result_method(
+    _interp: &mut Interp,
+    result: &AsyncResult,
+    _name: &str,
+    _args: Vec<Value>,
+    _span: Span,
+) -> RtResult<Value> {
+    match result.never {}
 }
