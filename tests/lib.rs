@@ -9,6 +9,7 @@ mod harness;
 
 mod chains;
 mod cli;
+mod commands;
 mod docs;
 mod embedding;
 mod faults;

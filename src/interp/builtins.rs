@@ -63,6 +63,7 @@ builtins! {
     Pipe => "pipe",
     Lock => "lock",
     Shared => "shared",
+    Run => "run",
 }
 
 /// Arguments of one builtin call, with helpers that produce uniform error messages.
@@ -168,6 +169,7 @@ impl Interp {
             Builtin::Exit => &["code"],
             Builtin::Sorted => &["key", "reverse"],
             Builtin::Sum => &["start"],
+            Builtin::Run => crate::runtime::command::RUN_OPTIONS,
             _ => &[],
         };
         let mut opts = a.named(options)?;
@@ -207,6 +209,13 @@ impl Interp {
             Builtin::Shared => {
                 a.count(Arity::exactly(1))?;
                 ipc::new_shared(self, &a.positional[0], span)
+            }
+            Builtin::Run => {
+                a.count(Arity::exactly(1))?;
+                let options = (0..crate::runtime::command::RUN_OPTIONS.len())
+                    .map(&mut opt)
+                    .collect();
+                crate::runtime::command::run(self, &a.positional[0], options, span)
             }
             Builtin::Repr => {
                 a.count(Arity::exactly(1))?;

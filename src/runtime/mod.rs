@@ -8,6 +8,7 @@
 //! facade (`interp/facade.rs`) and `call_value`.
 
 pub mod child;
+pub mod command;
 #[cfg(unix)]
 pub mod ipc;
 pub mod os;
@@ -241,6 +242,9 @@ pub(crate) fn call_handle_method(
 }
 
 pub(crate) fn handle_field(handle: HandleRef, name: &str, span: Span) -> RtResult<Value> {
+    if let Some(field) = command::field(&handle, name, span) {
+        return field;
+    }
     if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
         return process::process_field(process, name, span);
     }

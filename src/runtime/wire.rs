@@ -42,6 +42,8 @@ pub enum Wire {
     /// A process handle: the receiver may signal the process and read what the sender knew of
     /// its end, but, as in Python, only the process that started it may join it.
     Process(super::process::ProcessWire),
+    /// What `run` returned: plain data, the same in every process.
+    Completed(super::command::Completed),
 }
 
 /// Values plus the captured cells and function groups they refer to.
@@ -168,6 +170,9 @@ impl Encoder {
                 None => {
                     if let Some(p) = super::process::to_wire(&***h) {
                         return Ok(Wire::Process(p));
+                    }
+                    if let Some(c) = super::command::as_completed(&***h) {
+                        return Ok(Wire::Completed(c.clone()));
                     }
                     return Err(format!(
                         "{} cannot be sent to another process",
@@ -371,6 +376,7 @@ impl Decoder {
             Wire::Handle(h) => super::ipc::from_wire(h)?,
             Wire::Foreign(h) => super::pool::from_foreign(h),
             Wire::Process(p) => super::process::from_wire(p),
+            Wire::Completed(c) => super::command::from_wire(c.clone()),
         })
     }
 }

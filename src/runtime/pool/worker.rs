@@ -148,6 +148,7 @@ impl Write for LinkOutput {
 /// parent lets go. Returns the exit status.
 pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     sys::ignore_interrupts();
+    crate::runtime::os::command::keep_stdio_from_commands();
     let pipes = std::env::args_os().nth(2).is_some_and(|a| a == PIPES_ARG);
     let mut link = if pipes {
         let Ok((read, write)) = sys::take_stdio_link() else {

@@ -356,6 +356,7 @@ pub fn fork() -> Result<Forked, Errno> {
 /// Prepares a freshly started child: dies with its parent, gets its own wake pipe.
 /// Returns false if the parent is already gone.
 pub fn setup_child(parent: i32) -> bool {
+    crate::runtime::os::command::keep_stdio_from_commands();
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
     if nix::unistd::getppid().as_raw() != parent {
