@@ -291,3 +291,58 @@ fn run_works_in_children_and_pool_workers() {
             .stdout("from a child\nx\n0\n")
     });
 }
+
+/// Runs a script on a pseudo-terminal (its standard input, output and error).
+fn on_terminal(script: &str) -> (expectrl::session::OsSession, impl Sized) {
+    let (command, dir) = Test::new().script(script).cli(&["run"]).command();
+    let mut session = expectrl::Session::spawn(command).expect("start mpscript in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    (session, dir)
+}
+
+fn exit_code(session: &expectrl::session::OsSession) -> i32 {
+    use expectrl::process::unix::WaitStatus;
+    match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("mpscript did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn a_command_that_reads_the_terminal_gets_it() {
+    // In its own process group, the command would be stopped (SIGTTIN) at its first read of
+    // the terminal unless its group is given the terminal while it runs.
+    use expectrl::Expect;
+    let (mut session, _dir) = on_terminal(
+        r#"
+        let c = run("read x; echo got $x")
+        print("code", c.code)
+        let d = run(["sh", "-c", "read y; echo and $y"])
+        print("code", d.code)
+        "#,
+    );
+    session.send_line("hello").unwrap();
+    session.expect("got hello").unwrap();
+    session.expect("code 0").unwrap();
+    session.send_line("again").unwrap();
+    session.expect("and again").unwrap();
+    session.expect("code 0").unwrap();
+    assert_eq!(exit_code(&session), 0);
+}
+
+#[test]
+fn ctrl_c_at_the_terminal_interrupts_the_command_and_the_script() {
+    // The command has the terminal, so Ctrl-C reaches its group alone; the script is
+    // interrupted as if it had received it too (status 130, nothing after `run` runs).
+    use expectrl::Expect;
+    let (mut session, _dir) = on_terminal(
+        r#"
+        print("started")
+        run(["sh", "-c", "echo waiting; sleep 30"])
+        print("not reached")
+        "#,
+    );
+    session.expect("waiting").unwrap();
+    session.send("\x03").unwrap();
+    assert_eq!(exit_code(&session), 130);
+}

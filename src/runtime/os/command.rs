@@ -163,6 +163,13 @@ pub fn run(spec: &Spec) -> Result<Finished, Failure> {
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
     drop(child); // waited for by pid below, like every child of the runtime
+    // A command that reads the script's terminal gets it, as a shell's job control does:
+    // otherwise, in its own process group, its first read would stop it (SIGTTIN).
+    let foreground = if spec.input.is_none() && !spec.null_stdin {
+        Foreground::give(pid)
+    } else {
+        None
+    };
 
     let deadline = spec.timeout.map(|t| started + t);
     let mut timed_out = false;
@@ -181,6 +188,15 @@ pub fn run(spec: &Spec) -> Result<Finished, Failure> {
     // The group's other members may still hold the pipes: the group leader's end is the
     // command's end, so they go too (a background `sleep` of a shell must not linger).
     kill_group(pid, nix::sys::signal::Signal::SIGKILL);
+    if foreground.is_some() {
+        drop(foreground);
+        // Ctrl-C at the terminal went to the command alone (its group had the terminal):
+        // the script is interrupted as if it had received it too.
+        if status == super::sys::ExitStatus::Signaled(nix::libc::SIGINT) {
+            interrupted = true;
+            super::sys::set_interrupted(true);
+        }
+    }
     let collect =
         |t: Option<std::thread::JoinHandle<Vec<u8>>>| t.map(|t| t.join().unwrap_or_default());
     let stdout = collect(stdout);
@@ -203,6 +219,54 @@ pub fn run(spec: &Spec) -> Result<Finished, Failure> {
         stderr,
         elapsed: started.elapsed(),
     })
+}
+
+/// The terminal's foreground process group handed to a command while it runs (see `run`);
+/// dropping it takes the terminal back.
+#[cfg(unix)]
+struct Foreground {
+    ours: nix::unistd::Pid,
+}
+
+#[cfg(unix)]
+impl Foreground {
+    /// Gives the terminal on standard input to the group led by `pid`, if standard input is a
+    /// terminal whose foreground group is this process's.
+    fn give(pid: u32) -> Option<Foreground> {
+        let stdin = std::io::stdin();
+        let ours = nix::unistd::getpgrp();
+        if nix::unistd::tcgetpgrp(&stdin).ok()? != ours {
+            return None;
+        }
+        let group = nix::unistd::Pid::from_raw(pid as i32);
+        with_sigttou_blocked(|| nix::unistd::tcsetpgrp(&stdin, group)).ok()?;
+        // It may have tried to read before it had the terminal, and been stopped for it.
+        let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGCONT);
+        Some(Foreground { ours })
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        let stdin = std::io::stdin();
+        // From the background, taking the terminal back would stop us (SIGTTOU) unless the
+        // signal is blocked.
+        let _ = with_sigttou_blocked(|| nix::unistd::tcsetpgrp(&stdin, self.ours));
+    }
+}
+
+/// Runs `f` with SIGTTOU blocked in this thread.
+#[cfg(unix)]
+fn with_sigttou_blocked<T>(f: impl FnOnce() -> T) -> T {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+    let mut block = SigSet::empty();
+    block.add(Signal::SIGTTOU);
+    let mut old = SigSet::empty();
+    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&block), Some(&mut old));
+    let result = f();
+    let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
+    result
 }
 
 /// Ends the process group led by `pid`: SIGTERM, up to [`GRACE`] to end, then SIGKILL; reaps
