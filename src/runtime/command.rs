@@ -204,18 +204,23 @@ pub(crate) fn run(
         }
         Err(failure) => {
             let (code, how) = match &failure {
-                Failure::NotFound(e) => (127, format!("could not start: program not found ({e})")),
-                Failure::NotExecutable(e) => {
-                    (126, format!("could not start: not executable ({e})"))
-                }
+                Failure::NotFound(e) => (
+                    127,
+                    format!("could not start: program not found ({})", reason(e)),
+                ),
+                Failure::NotExecutable(e) => (
+                    126,
+                    format!("could not start: not executable ({})", reason(e)),
+                ),
                 Failure::BadCwd(e) => (
                     126,
                     format!(
-                        "could not start: cannot enter cwd {:?} ({e})",
-                        spec.cwd.as_deref().unwrap_or(std::path::Path::new(""))
+                        "could not start: cannot enter cwd {:?} ({})",
+                        spec.cwd.as_deref().unwrap_or(std::path::Path::new("")),
+                        reason(e)
                     ),
                 ),
-                Failure::Other(e) => (126, format!("could not start: {e}")),
+                Failure::Other(e) => (126, format!("could not start: {}", reason(e))),
                 Failure::Interrupted | Failure::Unsupported => unreachable!("handled above"),
             };
             if check {
@@ -334,4 +339,13 @@ fn seconds(value: Option<Value>) -> Result<Option<Duration>, String> {
     Duration::try_from_secs_f64(secs)
         .map(Some)
         .map_err(|_| format!("`timeout` must be a non-negative number of seconds, not {secs}"))
+}
+
+/// The operating system's reason for an error, without Rust's "(os error N)" suffix.
+fn reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
 }
