@@ -440,11 +440,17 @@ fn segment_files_are_removed_when_the_script_ends() {
         .run();
     let pid = out.stdout.split_whitespace().next().unwrap();
     assert_eq!(out.stdout.trim_end(), format!("{pid} 1 1 1"));
-    assert_eq!(segment_files_of(pid), Vec::<String>::new());
+    assert_eq!(
+        segment_files_of(std::path::Path::new("/dev/shm"), pid),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn files_of_a_killed_creator_are_swept_by_the_next_one() {
+    // A directory of its own (MPSCRIPT_SHM_DIR): other tests' processes, running at the same
+    // time, sweep /dev/shm too and could remove the file before the test looks at it.
+    let shm = tempfile::tempdir_in("/dev/shm").unwrap();
     let mut run = Test::new()
         .script(
             r#"
@@ -456,21 +462,33 @@ fn files_of_a_killed_creator_are_swept_by_the_next_one() {
         sleep(30)
         "#,
         )
+        .env("MPSCRIPT_SHM_DIR", shm.path())
         .cli(&["run"])
         .start();
     let lines = run.lines();
     let pid = lines.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert_eq!(segment_files_of(&pid).len(), 1, "the queue's file exists");
+    assert_eq!(
+        segment_files_of(shm.path(), &pid).len(),
+        1,
+        "the queue's file exists"
+    );
     send_signal("-KILL", &pid);
     run.wait();
-    assert_eq!(segment_files_of(&pid).len(), 1, "SIGKILL leaves it behind");
-    Test::new().script("queue()").run();
-    assert_eq!(segment_files_of(&pid), Vec::<String>::new());
+    assert_eq!(
+        segment_files_of(shm.path(), &pid).len(),
+        1,
+        "SIGKILL leaves it behind"
+    );
+    Test::new()
+        .script("queue()")
+        .env("MPSCRIPT_SHM_DIR", shm.path())
+        .run();
+    assert_eq!(segment_files_of(shm.path(), &pid), Vec::<String>::new());
 }
 
-fn segment_files_of(pid: &str) -> Vec<String> {
+fn segment_files_of(dir: &std::path::Path, pid: &str) -> Vec<String> {
     let prefix = format!("mpscript-{pid}-");
-    std::fs::read_dir("/dev/shm")
+    std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -22,6 +22,7 @@ use super::os::shm::{BODY, LockError, Segment, WaitError};
 use super::os::sys::my_pid;
 use super::process::timeout_arg;
 use super::wire::{self, Decoder, Packet};
+use crate::interp::args::{Arity, Callee};
 use crate::interp::value::{HandleRef, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -297,7 +298,7 @@ fn queue_method(
     args: &[Value],
     span: Span,
 ) -> RtResult<Value> {
-    let what = Method("queue", name);
+    let what = Callee::Method("queue", name);
     match name {
         "put" => {
             arity(what, args, 1, 1, span)?;
@@ -328,7 +329,7 @@ fn pipe_method(
     args: &[Value],
     span: Span,
 ) -> RtResult<Value> {
-    let what = Method("pipe", name);
+    let what = Callee::Method("pipe", name);
     let closed_here = || {
         RtError::new(
             format!("{what}: this end of the pipe was closed by this process"),
@@ -493,7 +494,7 @@ fn lock_method(
     args: &[Value],
     span: Span,
 ) -> RtResult<Value> {
-    let what = Method("lock", name);
+    let what = Callee::Method("lock", name);
     match name {
         "acquire" => {
             arity(what, args, 0, 1, span)?;
@@ -523,7 +524,7 @@ fn lock_method(
 }
 
 fn shared_method(c: &SharedCell, name: &str, args: &[Value], span: Span) -> RtResult<Value> {
-    let what = Method("shared", name);
+    let what = Callee::Method("shared", name);
     let fail = |e: String| RtError::new(format!("{what}: {e}"), span);
     match name {
         "get" => {
@@ -546,21 +547,11 @@ fn shared_method(c: &SharedCell, name: &str, args: &[Value], span: Span) -> RtRe
 
 /// Which method is being called, for error messages: formatted only when one is raised, so
 /// that a call that succeeds allocates nothing for it.
-#[derive(Clone, Copy)]
-struct Method<'a>(&'static str, &'a str);
-
-impl std::fmt::Display for Method<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}()", self.0, self.1)
-    }
-}
+/// A method of an IPC handle, as errors name it: `queue.put()`.
+type Method<'a> = Callee<'a>;
 
 fn arity(what: Method, args: &[Value], min: usize, max: usize, span: Span) -> RtResult<()> {
-    crate::interp::args::Arity::between(min, max).check_at(
-        crate::interp::args::Callee::Method(what.0, what.1),
-        args.len(),
-        span,
-    )
+    Arity::between(min, max).check_at(what, args.len(), span)
 }
 
 fn no_method(what: &str, name: &str, has: &str, span: Span) -> Box<RtError> {

@@ -344,7 +344,7 @@ pub(in crate::runtime) fn result_method(
         match args.first() {
             None | Some(Value::Nil) => Ok(None),
             Some(v) => Ok(Some(
-                Instant::now() + super::life::wait_timeout(v, what, span)?,
+                Instant::now() + crate::runtime::process::timeout_arg(v, what, span)?,
             )),
         }
     };

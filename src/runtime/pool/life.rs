@@ -83,15 +83,6 @@ pub fn check_mine(pool: &Pool, span: Span) -> RtResult<()> {
     }
 }
 
-/// A wait's timeout in seconds: below 0 means 0 (return at once), as in Python.
-pub fn wait_timeout(v: &Value, what: &str, span: Span) -> RtResult<Duration> {
-    match v {
-        Value::Int(i) if *i < 0 => Ok(Duration::ZERO),
-        Value::Float(f) if *f < 0.0 => Ok(Duration::ZERO),
-        v => crate::runtime::process::timeout_arg(v, what, span),
-    }
-}
-
 /// The error of a task whose values could not be encoded when it was handed to a worker
 /// (for a chunk of `map`, naming the item).
 pub fn unsendable_message(task: &Task, message: &str) -> String {
