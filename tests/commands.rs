@@ -157,8 +157,13 @@ fn bad_arguments_are_errors() {
             "`env` values must be strs or nil",
         ),
         (
-            "run(\"true\", timeout = -1)",
-            "`timeout` must be a non-negative",
+            "run(\"true\", timeout = \"soon\")",
+            "run(): the timeout must be a number of seconds, not str",
+        ),
+        // As in Python's subprocess.run (and every wait here), a negative timeout has passed.
+        (
+            "run([\"sleep\", \"5\"], timeout = -1)",
+            "command [\"sleep\", \"5\"] timed out after 0 s",
         ),
         ("run(\"true\", shell = true)", "unexpected argument `shell`"),
         ("run()", "run() takes 1 argument but 0 were given"),

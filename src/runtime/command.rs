@@ -4,7 +4,6 @@
 //! `os/command.rs`.
 
 use std::rc::Rc;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -127,10 +126,7 @@ pub(crate) fn run(
     let (capture, input, cwd, env, timeout, check) =
         (next(), next(), next(), next(), next(), next());
     let capture = flag(capture, "capture", false).map_err(err)?;
-    let check = {
-        let check = flag(check, "check", true);
-        check.map_err(err)?
-    };
+    let check = flag(check, "check", true).map_err(err)?;
     let mut spec = Spec {
         argv: cmd.argv(),
         capture,
@@ -139,7 +135,11 @@ pub(crate) fn run(
     spec.input = text(input, "input").map_err(err)?.map(String::into_bytes);
     spec.cwd = text(cwd, "cwd").map_err(err)?.map(Into::into);
     spec.env = environment(env).map_err(err)?;
-    spec.timeout = seconds(timeout).map_err(err)?;
+    // As in Python's `subprocess.run`, a timeout below 0 has already passed.
+    spec.timeout = match timeout {
+        None | Some(Value::Nil) => None,
+        Some(t) => Some(crate::runtime::process::timeout_arg(&t, "run()", span)?),
+    };
     // In a child or worker, a command's output goes through the interpreter's output (the
     // script's own streams may be a link to the parent): collect it and print it after.
     let relay = !capture && (!os_command::stdio_handed_over() || interp.runtime.relay_output);
@@ -322,23 +322,6 @@ fn environment(value: Option<Value>) -> Result<Vec<(String, Option<String>)>, St
             }
         })
         .collect()
-}
-
-fn seconds(value: Option<Value>) -> Result<Option<Duration>, String> {
-    let secs = match value {
-        None | Some(Value::Nil) => return Ok(None),
-        Some(Value::Int(n)) => n as f64,
-        Some(Value::Float(x)) => x,
-        Some(other) => {
-            return Err(format!(
-                "`timeout` must be a number of seconds, not {}",
-                other.type_name()
-            ));
-        }
-    };
-    Duration::try_from_secs_f64(secs)
-        .map(Some)
-        .map_err(|_| format!("`timeout` must be a non-negative number of seconds, not {secs}"))
 }
 
 /// The operating system's reason for an error, without Rust's "(os error N)" suffix.
