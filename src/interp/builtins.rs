@@ -64,6 +64,8 @@ builtins! {
     Lock => "lock",
     Shared => "shared",
     Run => "run",
+    Start => "start",
+    Parallel => "parallel",
 }
 
 /// Arguments of one builtin call, with helpers that produce uniform error messages.
@@ -170,6 +172,8 @@ impl Interp {
             Builtin::Sorted => &["key", "reverse"],
             Builtin::Sum => &["start"],
             Builtin::Run => crate::runtime::command::RUN_OPTIONS,
+            Builtin::Start => crate::runtime::command::START_OPTIONS,
+            Builtin::Parallel => crate::runtime::command::PARALLEL_OPTIONS,
             _ => &[],
         };
         let mut opts = a.named(options)?;
@@ -216,6 +220,20 @@ impl Interp {
                     .map(&mut opt)
                     .collect();
                 crate::runtime::command::run(self, &a.positional[0], options, span)
+            }
+            Builtin::Start => {
+                a.count(Arity::exactly(1))?;
+                let options = (0..crate::runtime::command::START_OPTIONS.len())
+                    .map(&mut opt)
+                    .collect();
+                crate::runtime::command::start(self, &a.positional[0], options, span)
+            }
+            Builtin::Parallel => {
+                a.count(Arity::exactly(1))?;
+                let options = (0..crate::runtime::command::PARALLEL_OPTIONS.len())
+                    .map(&mut opt)
+                    .collect();
+                crate::runtime::command::parallel(self, &a.positional[0], options, span)
             }
             Builtin::Repr => {
                 a.count(Arity::exactly(1))?;

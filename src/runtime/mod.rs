@@ -110,6 +110,10 @@ pub struct Runtime {
     /// into pipes that are relayed to it.
     pub relay_output: bool,
     pub relays: Vec<os::relay::Relay>,
+    /// External commands still running (`run`, `start`, `parallel`), served by the reactor.
+    pub commands: Vec<Rc<std::cell::RefCell<command::Running>>>,
+    /// `start`ed commands with `check` whose failure nobody has looked at yet.
+    pub started: Vec<Rc<std::cell::RefCell<command::Running>>>,
     /// Shared-memory files of the IPC handles made here, removed when this runtime ends.
     pub created_segments: Vec<std::path::PathBuf>,
 }
@@ -125,6 +129,8 @@ impl Default for Runtime {
             progress: true,
             relay_output: false,
             relays: Vec::new(),
+            commands: Vec::new(),
+            started: Vec::new(),
             created_segments: Vec::new(),
         }
     }
@@ -151,6 +157,11 @@ impl Runtime {
         self.children.clear();
         self.callbacks.clear();
         self.relays.clear();
+        // The parent's commands are its own: our copies of their pipes close, nothing more.
+        for command in self.commands.drain(..) {
+            command.borrow_mut().disown();
+        }
+        self.started.clear();
         // The parent removes its files when it ends; a child must not do it for it.
         self.created_segments.clear();
         for pool in self.pools.drain(..).filter_map(|p| p.upgrade()) {
@@ -178,6 +189,9 @@ pub(crate) fn close(target: Value, span: Span) -> RtResult<()> {
 pub(crate) fn join(interp: &mut Interp, target: Value, span: Span) -> RtResult<()> {
     if let Some(pool) = as_pool(&target) {
         return pool::join_pool(interp, &pool, span);
+    }
+    if let Some(started) = command::as_started(&target) {
+        return command::join_started(interp, &started, span);
     }
     if let Some(process) = as_process(&target) {
         process::wait_process(interp, process, None, span)?;
@@ -226,6 +240,9 @@ pub(crate) fn call_handle_method(
             span,
         ));
     }
+    if let Some(result) = command::started_method(interp, &handle, name, &args, span) {
+        return result;
+    }
     if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {
         return process::process_method(interp, process, name, args, span);
     }
@@ -243,6 +260,9 @@ pub(crate) fn call_handle_method(
 
 pub(crate) fn handle_field(handle: HandleRef, name: &str, span: Span) -> RtResult<Value> {
     if let Some(field) = command::field(&handle, name, span) {
+        return field;
+    }
+    if let Some(field) = command::started_field(&handle, name, span) {
         return field;
     }
     if let Some(process) = handle.as_any().downcast_ref::<Rc<Process>>() {

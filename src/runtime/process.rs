@@ -359,7 +359,7 @@ pub(crate) fn join_children(interp: &mut Interp, span: Span) -> RtResult<()> {
     pool::finish_pools(interp, span)?;
     stop_pools(interp);
     finish_relays(interp);
-    Ok(())
+    crate::runtime::command::finish_all(interp)
 }
 
 /// After the children ended: passes on the rest of their output. (A grandchild still
@@ -399,6 +399,7 @@ pub(crate) fn terminate_children(interp: &mut Interp) {
     // As `p.terminate()` does: a pool then refuses new tasks with a clear error (the REPL
     // goes on after Ctrl-C), and unfinished results raise when read.
     pool::terminate_all_pools(interp);
+    crate::runtime::command::end_all(interp);
     let children = std::mem::take(&mut interp.runtime.children);
     for p in &children {
         p.signal(Signal::SIGTERM);

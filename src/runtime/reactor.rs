@@ -30,6 +30,8 @@ pub(crate) enum Source {
     Worker { pool: usize, worker: usize },
     /// A pipe children print into (see `relay`).
     Relay,
+    /// A pipe of a running external command.
+    Command,
 }
 
 /// What the sources wait for in one turn.
@@ -174,6 +176,7 @@ pub(super) fn wait_for_exit(
     if !interp.runtime.pools.is_empty()
         || !interp.runtime.callbacks.is_empty()
         || !interp.runtime.relays.is_empty()
+        || !interp.runtime.commands.is_empty()
     {
         return wait_until(interp, deadline, span, |_| process.poll().is_some());
     }
@@ -193,11 +196,15 @@ pub(super) fn turn(interp: &mut Interp, timeout: Option<Duration>, span: Span) -
     for relay in &interp.runtime.relays {
         interest.read(relay.raw(), Source::Relay);
     }
+    crate::runtime::command::register(interp, &mut interest);
     let ready = interest.wait(timeout);
     pool::pools_writable(&pools, &ready);
     if ready.reads.contains(&Source::Relay) {
         interp.pump_relays();
     }
+    // Commands are few and cheap to look at: each is served every turn (a program's end comes
+    // as a wake-up, not as a ready descriptor).
+    crate::runtime::command::serve(interp)?;
     pool::serve_pools(interp, &pools, &ready, span)
 }
 

@@ -16,6 +16,11 @@ mod unix;
 #[cfg(unix)]
 pub use unix::*;
 
+#[cfg(unix)]
+mod spawn;
+#[cfg(unix)]
+pub use spawn::{ProgramPlan, SpawnError};
+
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

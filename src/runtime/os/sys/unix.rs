@@ -265,6 +265,22 @@ pub fn try_wait(pid: i32) -> Option<ExitStatus> {
     }
 }
 
+/// Whether child `pid` has ended, without reaping it (its zombie keeps its pid and process
+/// group id from being reused until it is reaped).
+pub fn has_exited(pid: i32) -> bool {
+    use nix::sys::wait::{Id, waitid};
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    loop {
+        match waitid(Id::Pid(Pid::from_raw(pid)), flags) {
+            Ok(WaitStatus::StillAlive) => return false,
+            Ok(_) => return true,
+            Err(Errno::EINTR) => continue,
+            // ECHILD: reaped already.
+            Err(_) => return true,
+        }
+    }
+}
+
 /// Waits for `pid` to end, up to `deadline`.
 pub fn wait_pid(pid: i32, deadline: Option<Instant>) -> Result<Option<ExitStatus>, Interrupted> {
     init_child_signals();
