@@ -10,6 +10,7 @@
 #[cfg(unix)]
 pub mod channel;
 pub mod command;
+pub mod joblog;
 #[cfg(unix)]
 pub mod mailbox;
 #[cfg(unix)]
