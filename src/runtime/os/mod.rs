@@ -12,6 +12,7 @@
 #[cfg(unix)]
 pub mod channel;
 pub mod command;
+pub mod joblog;
 #[cfg(unix)]
 pub mod job;
 #[cfg(unix)]
