@@ -150,7 +150,10 @@ fn bad_arguments_are_errors() {
     for (call, message) in [
         ("run([])", "the command list is empty"),
         ("run([1])", "a command list holds strs, not an int"),
-        ("run(3)", "must be a list of strs, a str or a list of those (a pipeline)"),
+        (
+            "run(3)",
+            "must be a list of strs, a str or a list of those (a pipeline)",
+        ),
         ("run(\"true\", capture = 1)", "`capture` must be a bool"),
         (
             "run(\"true\", env = {\"A\": 1})",

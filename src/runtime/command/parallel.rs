@@ -290,6 +290,8 @@ pub(crate) fn parallel(
 /// The joblog row of one attempt.
 fn record(index: usize, r: &Running) -> JobRecord {
     let (exitval, signal) = match r.completed.as_ref().map(|c| c.code) {
+        // As GNU parallel logs a job its --timeout ended.
+        Some(code) if r.timed_out => (-1, (-code).max(0) as i32),
         Some(code) if code < 0 => (0, (-code) as i32),
         Some(code) => (code as i32, 0),
         None => (0, 0),

@@ -43,6 +43,8 @@ pub struct Running {
     pub(super) failure: Option<String>,
     /// Ended by the runtime (terminate, kill, Ctrl-C, the end of the script).
     pub(super) ended_by_us: bool,
+    /// Ended because its timeout passed.
+    pub(super) timed_out: bool,
     /// Its result was looked at (`run`, `wait`, `join`): an unread failure is reported at the
     /// end of the script otherwise.
     pub(super) observed: bool,
@@ -76,6 +78,7 @@ impl Running {
             completed: None,
             failure: None,
             ended_by_us: false,
+            timed_out: false,
             observed: false,
             interrupted_at_terminal: false,
             span,
@@ -174,6 +177,7 @@ impl Running {
         };
         self.interrupted_at_terminal = job.interrupted_at_terminal;
         self.ended_by_us = finished.ended_by_us && !finished.timed_out;
+        self.timed_out = finished.timed_out;
         let capture = self.sink == Sink::Capture;
         let text = |bytes: &mut Vec<u8>| {
             capture.then(|| String::from_utf8_lossy(&std::mem::take(bytes)).into_owned())

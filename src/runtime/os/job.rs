@@ -37,7 +37,8 @@ pub struct Job {
     /// Output read and not yet taken.
     pub out: Vec<u8>,
     pub err: Vec<u8>,
-    /// Bytes read from the output pipes and written to the input, in all.
+    /// Bytes read from standard output and written to the input, in all (GNU parallel's
+    /// joblog counts these as Receive and Send).
     pub received: u64,
     pub sent: u64,
     started: Instant,
@@ -240,16 +241,18 @@ impl Job {
             }
         }
         let mut buf = [0u8; 65536];
-        for (pipe, into) in [
-            (&mut self.stdout, &mut self.out),
-            (&mut self.stderr, &mut self.err),
+        for (pipe, into, counted) in [
+            (&mut self.stdout, &mut self.out, true),
+            (&mut self.stderr, &mut self.err, false),
         ] {
             while let Some(fd) = pipe {
                 match nix::unistd::read(fd.as_fd(), &mut buf) {
                     Ok(0) => *pipe = None,
                     Ok(n) => {
                         into.extend_from_slice(&buf[..n]);
-                        self.received += n as u64;
+                        if counted {
+                            self.received += n as u64;
+                        }
                         // Let the caller pass it on before reading more (keeps memory flat).
                         if into.len() >= 1 << 20 {
                             break;

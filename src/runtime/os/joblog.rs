@@ -3,9 +3,6 @@
 //! parallel 20221122), the shell quoting of its Command column, and reading a joblog back for
 //! `--resume-failed`. Knows nothing of the interpreter or its values.
 
-// `parallel`, written alongside, is its only caller; until it lands nothing here is used.
-#![allow(dead_code)]
-
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};

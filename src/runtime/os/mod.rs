@@ -5,16 +5,16 @@
 //! `sys` is the platform edge and holds every `unsafe` of the crate; above it, `channel`
 //! frames messages over a link, `shm` keeps named shared-memory segments, `mailbox` is the
 //! message log of a queue or pipe, `outlock` keeps long writes whole across processes, `relay`
-//! passes children's output on, and `progress` draws the `join` progress bar; `command` and `job` run external programs (pipelines in
-//! their own process groups, drained without blocking), `joblog` writes and reads GNU
-//! parallel's job log.
+//! passes children's output on, and `progress` draws the `join` progress bar; `command` and
+//! `job` run external programs (pipelines in their own process groups, drained without
+//! blocking), and `joblog` writes and reads GNU parallel's job log.
 
 #[cfg(unix)]
 pub mod channel;
 pub mod command;
-pub mod joblog;
 #[cfg(unix)]
 pub mod job;
+pub mod joblog;
 #[cfg(unix)]
 pub mod mailbox;
 #[cfg(unix)]
