@@ -18,6 +18,11 @@ use nix::sys::signal::Signal;
 use super::command::{Ending, Failure, Finished, GRACE, Spec, Stdin, environment};
 use super::sys::{self, ExitStatus, ProgramPlan, SpawnError};
 
+thread_local! {
+    /// One read buffer for every job (a fresh one per read would be zeroed each time).
+    static PUMP_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 1 << 16]);
+}
+
 /// Input not yet written to the command.
 struct Feed {
     fd: OwnedFd,
@@ -66,7 +71,7 @@ impl Job {
             }
         }
         sys::init_child_signals();
-        let env = environment(&spec.env);
+        let env = (!spec.env.is_empty()).then(|| environment(&spec.env));
         let started = Instant::now();
         let stdin = match &spec.stdin {
             Stdin::Inherit => None,
@@ -131,8 +136,8 @@ impl Job {
                 (None, None)
             };
             let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
-            let spawned =
-                ProgramPlan::new(&argv, &env, spec.cwd.as_deref()).and_then(|mut plan| {
+            let spawned = ProgramPlan::new(&argv, env.as_deref(), spec.cwd.as_deref()).and_then(
+                |mut plan| {
                     if let Some(fd) = &stdin {
                         plan.redirect(0, fd.as_raw_fd());
                     }
@@ -146,7 +151,8 @@ impl Job {
                         plan.join_group(job.group);
                     }
                     plan.spawn()
-                });
+                },
+            );
             match spawned {
                 Ok(pid) => {
                     if i == 0 {
@@ -240,13 +246,17 @@ impl Job {
                 }
             }
         }
-        let mut buf = [0u8; 65536];
+        PUMP_BUFFER.with(|buf| self.read_output(&mut buf.borrow_mut()));
+    }
+
+    /// Reads what the output pipes hold now, through `buf`.
+    fn read_output(&mut self, buf: &mut [u8]) {
         for (pipe, into, counted) in [
             (&mut self.stdout, &mut self.out, true),
             (&mut self.stderr, &mut self.err, false),
         ] {
             while let Some(fd) = pipe {
-                match nix::unistd::read(fd.as_fd(), &mut buf) {
+                match nix::unistd::read(fd.as_fd(), buf) {
                     Ok(0) => *pipe = None,
                     Ok(n) => {
                         into.extend_from_slice(&buf[..n]);

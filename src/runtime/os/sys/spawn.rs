@@ -50,11 +50,11 @@ pub enum SpawnError {
 }
 
 impl ProgramPlan {
-    /// A plan to run `argv` (looked up on `PATH` of `env` when `argv[0]` has no `/`), with
-    /// exactly the environment `env`, in `cwd`.
+    /// A plan to run `argv` (looked up on `PATH` of the environment it gets when `argv[0]` has
+    /// no `/`), with exactly the environment `env` (`None`: this process's), in `cwd`.
     pub fn new(
         argv: &[OsString],
-        env: &[(OsString, OsString)],
+        env: Option<&[(OsString, OsString)]>,
         cwd: Option<&Path>,
     ) -> Result<ProgramPlan, SpawnError> {
         let nul = |e: std::ffi::NulError| {
@@ -66,10 +66,13 @@ impl ProgramPlan {
                 "empty command",
             ))
         })?;
-        let path_var = env
-            .iter()
-            .find(|(k, _)| k == "PATH")
-            .map(|(_, v)| v.clone());
+        let path_var = match env {
+            Some(env) => env
+                .iter()
+                .find(|(k, _)| k == "PATH")
+                .map(|(_, v)| v.clone()),
+            None => std::env::var_os("PATH"),
+        };
         let path = find_program(program, path_var.as_deref())?;
         let path = CString::new(path.into_os_string().into_vec()).map_err(nul)?;
         let argv: Vec<CString> = argv
@@ -77,7 +80,9 @@ impl ProgramPlan {
             .map(|a| CString::new(a.as_bytes()))
             .collect::<Result<_, _>>()
             .map_err(nul)?;
+        let inherit_env = env.is_none();
         let env: Vec<CString> = env
+            .unwrap_or_default()
             .iter()
             .map(|(k, v)| {
                 let mut entry = k.as_bytes().to_vec();
@@ -100,7 +105,13 @@ impl ProgramPlan {
             path,
             argv_ptrs: pointers(&argv),
             _argv: argv,
-            env_ptrs: pointers(&env),
+            // Without changes the child gets this process's environment as it is (building a
+            // copy for each of thousands of commands is a measurable part of their cost).
+            env_ptrs: if inherit_env {
+                Vec::new()
+            } else {
+                pointers(&env)
+            },
             _env: env,
             cwd,
             stdio: [None; 3],
@@ -148,7 +159,8 @@ impl ProgramPlan {
     fn clone_and_exec(&mut self) -> Result<u32, SpawnError> {
         self.parent = std::process::id() as libc::pid_t;
         self.failed_step = 0;
-        let mut stack = vec![0u8; CHILD_STACK];
+        let mut stack = CHILD_STACK_BUFFER.with(|s| s.take());
+        stack.resize(CHILD_STACK, 0);
         // The stack grows down: the child starts at the (16-byte aligned) top.
         let top = (stack.as_mut_ptr() as usize + CHILD_STACK) & !15;
         let mut all: libc::sigset_t = empty_sigset();
@@ -175,7 +187,9 @@ impl ProgramPlan {
         unsafe {
             libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
         }
-        drop(stack);
+        // Kept for the next command: making (and zeroing) a new stack each time is a
+        // measurable part of starting thousands of short commands.
+        CHILD_STACK_BUFFER.with(|s| s.replace(stack));
         if pid < 0 {
             return Err(SpawnError::Other(clone_error));
         }
@@ -183,6 +197,9 @@ impl ProgramPlan {
             // It exited with 127 without running anything: reap it.
             let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None);
             let error = std::io::Error::from_raw_os_error(self.failed_errno);
+            if self.failed_step == STEP_EXEC {
+                forget_program(&self.path);
+            }
             return Err(match self.failed_step {
                 STEP_CWD => SpawnError::Cwd(error),
                 STEP_EXEC => SpawnError::Exec(error),
@@ -195,6 +212,21 @@ impl ProgramPlan {
 
 const CHILD_STACK: usize = 64 * 1024;
 
+thread_local! {
+    /// The child's stack, reused (a child is done with it once `clone` returns).
+    static CHILD_STACK_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Where programs were found on `PATH`, by (name, PATH): looking a program up again for
+    /// each of thousands of commands costs a failed `stat` per directory before its own.
+    static FOUND: std::cell::RefCell<std::collections::HashMap<(OsString, OsString), PathBuf>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Forgets a program found earlier when starting it failed (it may have moved).
+fn forget_program(path: &CString) {
+    let path = Path::new(OsStr::from_bytes(path.as_bytes()));
+    FOUND.with(|found| found.borrow_mut().retain(|_, p| p != path));
+}
+
 fn empty_sigset() -> libc::sigset_t {
     // SAFETY: sigset_t is plain data; sigemptyset initialises it.
     unsafe {
@@ -202,6 +234,11 @@ fn empty_sigset() -> libc::sigset_t {
         libc::sigemptyset(&mut set);
         set
     }
+}
+
+unsafe extern "C" {
+    /// This process's environment, as `execve` takes it.
+    static environ: *const *const libc::c_char;
 }
 
 /// The child between clone and exec. System calls only.
@@ -261,11 +298,12 @@ extern "C" fn child_main(arg: *mut libc::c_void) -> libc::c_int {
         }
         let none = empty_sigset();
         libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
-        libc::execve(
-            plan.path.as_ptr(),
-            plan.argv_ptrs.as_ptr(),
-            plan.env_ptrs.as_ptr(),
-        );
+        let env = if plan.env_ptrs.is_empty() {
+            environ
+        } else {
+            plan.env_ptrs.as_ptr()
+        };
+        libc::execve(plan.path.as_ptr(), plan.argv_ptrs.as_ptr(), env);
         // Not reached when exec works.
         fail(plan, STEP_EXEC, errno())
     }
@@ -286,12 +324,17 @@ fn find_program(program: &OsStr, path: Option<&OsStr>) -> Result<PathBuf, SpawnE
         return Err(not_found());
     }
     let path = path.unwrap_or(OsStr::new("/usr/local/bin:/usr/bin:/bin"));
+    let key = (program.to_os_string(), path.to_os_string());
+    if let Some(found) = FOUND.with(|found| found.borrow().get(&key).cloned()) {
+        return Ok(found);
+    }
     let mut denied = None;
     for dir in path.as_bytes().split(|&b| b == b':') {
         let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
         let candidate = Path::new(OsStr::from_bytes(dir)).join(program);
         if let Ok(meta) = std::fs::metadata(&candidate) {
             if meta.is_file() && meta.permissions().mode() & 0o111 != 0 {
+                FOUND.with(|found| found.borrow_mut().insert(key, candidate.clone()));
                 return Ok(candidate);
             }
             denied.get_or_insert(candidate);
