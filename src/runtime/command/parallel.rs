@@ -182,7 +182,7 @@ pub(crate) fn parallel(
         }
     }
     let total = queue.len() as u64;
-    let progress = crate::runtime::os::progress::Progress::new(settings.progress, (0, total, 0));
+    let progress = crate::runtime::os::progress::Progress::new(settings.progress, "jobs");
     let sink = if settings.options.capture {
         Sink::Capture
     } else {

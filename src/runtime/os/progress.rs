@@ -1,5 +1,5 @@
-//! The progress bar `join` shows for a pool when it waits more than about a second and stderr
-//! is a terminal.
+//! The progress bar `join` shows for a pool, and `parallel` with `progress = true`, when the
+//! wait lasts more than about a second and stderr is a terminal.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -11,15 +11,18 @@ const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 pub struct Progress {
     enabled: bool,
+    /// What is counted: "tasks" (a pool), "jobs" (`parallel`).
+    unit: &'static str,
     start: Instant,
     bar: std::cell::RefCell<Option<ProgressBar>>,
 }
 
 impl Progress {
     /// `counts` is (done, total, failed).
-    pub fn new(enabled: bool, _counts: (u64, u64, u64)) -> Progress {
+    pub fn new(enabled: bool, unit: &'static str) -> Progress {
         Progress {
             enabled: enabled && std::io::stderr().is_terminal(),
+            unit,
             start: Instant::now(),
             bar: std::cell::RefCell::new(None),
         }
@@ -33,9 +36,10 @@ impl Progress {
         let bar = bar.get_or_insert_with(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} tasks, {msg} {per_sec} eta {eta}",
-                )
+                ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {}, {{msg}} {{per_sec}} eta {{eta}}",
+                    self.unit
+                ))
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar

@@ -127,8 +127,7 @@ pub(in crate::runtime) fn join_pool(
             span,
         ));
     }
-    let progress =
-        crate::runtime::os::progress::Progress::new(interp.runtime.progress, pool_counts(pool));
+    let progress = crate::runtime::os::progress::Progress::new(interp.runtime.progress, "tasks");
     let result = reactor::wait_until(interp, None, span, |_| {
         progress.tick(pool_counts(pool));
         pool.is_idle()
