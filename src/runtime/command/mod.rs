@@ -194,8 +194,9 @@ impl Options {
         })
     }
 
-    /// What the OS layer runs for `cmd` with these options, output `piped` or not.
-    fn spec(&self, cmd: &CommandLine, piped: bool, stdin_null: bool) -> Spec {
+    /// What the OS layer runs for `cmd` with these options, output `piped` or not, standard
+    /// input from `/dev/null` or inherited, in the terminal's foreground or not.
+    fn spec(&self, cmd: &CommandLine, piped: bool, stdin_null: bool, foreground: bool) -> Spec {
         Spec {
             stages: cmd.stages(),
             cwd: self.cwd.as_ref().map(Into::into),
@@ -208,7 +209,7 @@ impl Options {
             pipe_stdout: piped,
             pipe_stderr: piped,
             timeout: self.timeout,
-            foreground: !piped && !stdin_null,
+            foreground,
         }
     }
 }

@@ -203,7 +203,7 @@ pub(crate) fn parallel(
                 commands[index].clone(),
                 settings.options.clone(),
                 sink,
-                true,
+                super::running::StdinUse::Null,
                 span,
             );
             let running = Rc::new(RefCell::new(running));

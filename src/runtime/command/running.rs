@@ -25,6 +25,18 @@ pub(crate) enum Sink {
     Group,
 }
 
+/// What a command gets as standard input when no `input` is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StdinUse {
+    /// `/dev/null`.
+    Null,
+    /// The script's own.
+    Inherit,
+    /// The script's own, and when it is the terminal, the terminal itself: the command's
+    /// group is made its foreground group while it runs (`run` at the top level).
+    Foreground,
+}
+
 /// A command started by `run`, `start` or `parallel`.
 pub struct Running {
     pub(super) cmd: CommandLine,
@@ -60,11 +72,16 @@ impl Running {
         cmd: CommandLine,
         options: Options,
         sink: Sink,
-        stdin_null: bool,
+        stdin: StdinUse,
         span: Span,
     ) -> Running {
         let piped = sink != Sink::Inherit;
-        let spec = options.spec(&cmd, piped, stdin_null);
+        let spec = options.spec(
+            &cmd,
+            piped,
+            stdin == StdinUse::Null,
+            stdin == StdinUse::Foreground,
+        );
         let mut running = Running {
             cmd,
             options,

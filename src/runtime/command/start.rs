@@ -8,7 +8,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
-use super::running::{Running, Sink, keep};
+use std::io::IsTerminal;
+
+use super::running::{Running, Sink, StdinUse, keep};
 use super::{Options, command_line, relayed};
 use crate::interp::value::{HandleRef, Value};
 use crate::interp::{Interp, RtError, RtResult};
@@ -39,8 +41,18 @@ fn launch(
         Sink::Inherit
     };
     interp.flush_output();
+    // A started command runs beside the script, as a shell's background job: it does not
+    // get the terminal (the script keeps it, and Ctrl-C), so it reads `/dev/null` instead of
+    // a terminal, where its first read would stop it.
+    let stdin = if relay || (who == "start()" && std::io::stdin().is_terminal()) {
+        StdinUse::Null
+    } else if who == "start()" {
+        StdinUse::Inherit
+    } else {
+        StdinUse::Foreground
+    };
     let running = Rc::new(RefCell::new(Running::launch(
-        cmd, options, sink, relay, span,
+        cmd, options, sink, stdin, span,
     )));
     keep(interp, &running);
     Ok(running)
