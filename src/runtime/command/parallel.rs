@@ -230,14 +230,16 @@ pub(crate) fn parallel(
         slots = still;
         for slot in ended {
             let mut r = slot.running.borrow_mut();
-            if let Some(log) = &mut joblog {
-                log.write(&record(slot.index, &r))
-                    .map_err(|e| err(format!("cannot write joblog: {e}")))?;
-            }
             let failure = r.failure.clone();
             if failure.is_some() && slot.attempt < settings.retries && !halted {
                 queue.push_front((slot.index, slot.attempt + 1));
                 continue;
+            }
+            // Only the last attempt is logged: GNU parallel writes one row per job whatever
+            // its --retries (one row per job, as the docs say), not one per attempt.
+            if let Some(log) = &mut joblog {
+                log.write(&record(slot.index, &r))
+                    .map_err(|e| err(format!("cannot write joblog: {e}")))?;
             }
             done += 1;
             if let Some(how) = failure {
