@@ -18,6 +18,8 @@ mod hostile;
 mod ipc;
 mod ipc_reliability;
 mod load;
+mod parallel;
+mod parallel_joblog;
 mod pool;
 mod process;
 mod props;
