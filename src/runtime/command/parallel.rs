@@ -276,7 +276,8 @@ pub(crate) fn parallel(
         }
         let never = results.iter().filter(|r| r.is_none()).count();
         if never > 0 {
-            message.push_str(&format!("\n    ({never} jobs were not run: halt)"));
+            let jobs = if never == 1 { "job was" } else { "jobs were" };
+            message.push_str(&format!("\n    ({never} {jobs} not run: halt)"));
         }
         return Err(RtError::new(message, span));
     }
