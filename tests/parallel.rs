@@ -372,7 +372,7 @@ fn halt_soon_starts_no_new_job_after_a_failure_and_lets_the_running_ones_finish(
         )
         .stdout("1 0 nil nil\ntrue false false\n")
         .stderr_contains("parallel(): 1 of 3 jobs failed:\n    job 1 \"exit 2\" exited with code 2")
-        .stderr_contains("(1 jobs were not run: halt)")
+        .stderr_contains("(1 job was not run: halt)")
         .stderr_contains("script.mps:13:1")
         .status(1)
         .run();
