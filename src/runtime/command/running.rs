@@ -160,6 +160,7 @@ impl Running {
     }
 
     /// In a forked child: the command is the parent's; only our copies of its pipes close.
+    #[cfg(unix)]
     pub(crate) fn disown(&mut self) {
         if let Some(job) = self.job.take() {
             job.disown();

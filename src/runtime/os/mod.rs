@@ -19,7 +19,6 @@ pub mod joblog;
 pub mod mailbox;
 #[cfg(unix)]
 pub mod outlock;
-#[cfg(unix)]
 pub mod progress;
 pub mod relay;
 #[cfg(unix)]
