@@ -145,6 +145,24 @@ fn slow_printer(name: &str) -> String {
     format!("\"for i in 1 2 3 4 5; do echo {name}$i; echo {name}-err$i >&2; sleep 0.04; done\"")
 }
 
+/// `text` is the three `groups`, each whole, in some order.
+fn assert_whole_groups(stream: &str, text: &str, [a, b, c]: [&String; 3]) {
+    let orders = [
+        [a, b, c],
+        [a, c, b],
+        [b, a, c],
+        [b, c, a],
+        [c, a, b],
+        [c, b, a],
+    ];
+    assert!(
+        orders
+            .iter()
+            .any(|o| text == format!("{}{}{}", o[0], o[1], o[2])),
+        "{stream} interleaved:\n{text}"
+    );
+}
+
 #[test]
 fn each_jobs_output_is_printed_whole_never_interleaved() {
     let block = |name: &str| -> String { (1..=5).map(|i| format!("{name}{i}\n")).collect() };
@@ -162,36 +180,8 @@ fn each_jobs_output_is_printed_whole_never_interleaved() {
         .any_stderr()
         .any_stdout()
         .run();
-    let orders = [
-        [&a, &b, &c],
-        [&a, &c, &b],
-        [&b, &a, &c],
-        [&b, &c, &a],
-        [&c, &a, &b],
-        [&c, &b, &a],
-    ];
-    assert!(
-        orders
-            .iter()
-            .any(|o| out.stdout == format!("{}{}{}", o[0], o[1], o[2])),
-        "stdout interleaved:\n{}",
-        out.stdout
-    );
-    let orders = [
-        [&ea, &eb, &ec],
-        [&ea, &ec, &eb],
-        [&eb, &ea, &ec],
-        [&eb, &ec, &ea],
-        [&ec, &ea, &eb],
-        [&ec, &eb, &ea],
-    ];
-    assert!(
-        orders
-            .iter()
-            .any(|o| out.stderr == format!("{}{}{}", o[0], o[1], o[2])),
-        "stderr interleaved:\n{}",
-        out.stderr
-    );
+    assert_whole_groups("stdout", &out.stdout, [&a, &b, &c]);
+    assert_whole_groups("stderr", &out.stderr, [&ea, &eb, &ec]);
 }
 
 /// Three jobs that end in the order 3, 2, 1 for certain: each waits for the next one's file.

@@ -214,26 +214,15 @@ impl Interp {
                 a.count(Arity::exactly(1))?;
                 ipc::new_shared(self, &a.positional[0], span)
             }
-            Builtin::Run => {
+            Builtin::Run | Builtin::Start | Builtin::Parallel => {
                 a.count(Arity::exactly(1))?;
-                let options = (0..crate::runtime::command::RUN_OPTIONS.len())
-                    .map(&mut opt)
-                    .collect();
-                crate::runtime::command::run(self, &a.positional[0], options, span)
-            }
-            Builtin::Start => {
-                a.count(Arity::exactly(1))?;
-                let options = (0..crate::runtime::command::START_OPTIONS.len())
-                    .map(&mut opt)
-                    .collect();
-                crate::runtime::command::start(self, &a.positional[0], options, span)
-            }
-            Builtin::Parallel => {
-                a.count(Arity::exactly(1))?;
-                let options = (0..crate::runtime::command::PARALLEL_OPTIONS.len())
-                    .map(&mut opt)
-                    .collect();
-                crate::runtime::command::parallel(self, &a.positional[0], options, span)
+                let given = (0..options.len()).map(&mut opt).collect();
+                let launch = match builtin {
+                    Builtin::Run => crate::runtime::command::run,
+                    Builtin::Start => crate::runtime::command::start,
+                    _ => crate::runtime::command::parallel,
+                };
+                launch(self, &a.positional[0], given, span)
             }
             Builtin::Repr => {
                 a.count(Arity::exactly(1))?;
