@@ -10,6 +10,8 @@ mod harness;
 mod chains;
 mod cli;
 mod commands;
+mod commands_groups;
+mod commands_start;
 mod docs;
 mod embedding;
 mod faults;

@@ -480,6 +480,9 @@ impl Interp {
         if !self.runtime.pools.is_empty()
             || !self.runtime.callbacks.is_empty()
             || !self.runtime.relays.is_empty()
+            // Running commands too: their timeouts must pass on time, their output be
+            // relayed as it comes and their pipes drained while the script sleeps.
+            || !self.runtime.commands.is_empty()
         {
             reactor::wait_until(self, Some(deadline), span, |_| false)?;
             return Ok(());

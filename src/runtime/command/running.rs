@@ -219,7 +219,8 @@ impl Running {
             self.err.append(&mut job.err);
         }
         self.complete();
-        self.ended_by_us = true;
+        // `complete` took `ended_by_us` from the job: true only if the job was signalled by
+        // us, not when its programs had already ended on their own.
     }
 }
 
@@ -325,6 +326,11 @@ pub(crate) fn serve(interp: &mut Interp) -> RtResult<()> {
 
 /// Ends every command still running (Ctrl-C, SIGTERM, the end of a child or of the script).
 pub(crate) fn end_all(interp: &mut Interp) {
+    // First notice the commands that have already ended on their own while the script was
+    // not waiting for them (busy, or in `sleep`), and pass on their last output: ending them
+    // would take their own failure for one of ours, and a `start`ed command that failed would
+    // then never be reported.
+    let _ = serve(interp);
     let commands = std::mem::take(&mut interp.runtime.commands);
     for command in &commands {
         command.borrow_mut().terminate();

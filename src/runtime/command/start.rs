@@ -191,11 +191,22 @@ pub(crate) fn started_method(
                         + crate::runtime::process::timeout_arg(t, &format!("{name}()"), span)?,
                 ),
             };
-            if !wait_for(interp, &running, deadline, span)? {
-                return Ok(Value::Nil);
+            // `.join` answers whether it ended, as a spawned process's `.join` does (and as
+            // the docs promise); `.wait` gives the completed value, nil past the timeout.
+            let ended = wait_for(interp, &running, deadline, span)?;
+            if !ended {
+                return Ok(if name == "wait" {
+                    Value::Nil
+                } else {
+                    Value::Bool(false)
+                });
             }
             let value = completed(&running, &format!("{name}()"), span)?;
-            Ok(if name == "wait" { value } else { Value::Nil })
+            Ok(if name == "wait" {
+                value
+            } else {
+                Value::Bool(true)
+            })
         }
         "is_alive" => {
             Arity::exactly(0).check_at(callee, args.len(), span)?;

@@ -9,6 +9,7 @@
 
 use std::ffi::OsString;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
@@ -21,6 +22,47 @@ use super::sys::{self, ExitStatus, ProgramPlan, SpawnError};
 thread_local! {
     /// One read buffer for every job (a fresh one per read would be zeroed each time).
     static PUMP_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 1 << 16]);
+}
+
+/// The process groups of the commands this process runs, 0 for a free slot: a child or a
+/// pool worker ended by SIGTERM dies at once (see `sys::setup_child`), and its signal handler
+/// kills these groups first, since only the groups' leaders would die with it
+/// (`PR_SET_PDEATHSIG`), not what they started (a shell's background job).
+static GROUPS: [AtomicI32; 256] = [const { AtomicI32::new(0) }; 256];
+
+fn note_group(group: u32) {
+    for slot in &GROUPS {
+        if slot
+            .compare_exchange(0, group as i32, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+fn forget_group(group: u32) {
+    for slot in &GROUPS {
+        let _ = slot.compare_exchange(group as i32, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+/// Kills the groups of every command this process runs. Async-signal-safe: atomics and
+/// `kill` only, for a handler of a signal that ends this process.
+pub fn kill_groups_now() {
+    for slot in &GROUPS {
+        let group = slot.load(Ordering::SeqCst);
+        if group > 0 {
+            let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), Signal::SIGKILL);
+        }
+    }
+}
+
+/// In a freshly forked child: the groups noted are the parent's, not ours to kill.
+pub fn forget_all_groups() {
+    for slot in &GROUPS {
+        slot.store(0, Ordering::SeqCst);
+    }
 }
 
 /// Input not yet written to the command.
@@ -157,6 +199,7 @@ impl Job {
                 Ok(pid) => {
                     if i == 0 {
                         job.group = pid;
+                        note_group(pid);
                     }
                     job.pids.push(pid);
                     job.statuses.push(None);
@@ -307,6 +350,8 @@ impl Job {
             }
             self.signal_group(Signal::SIGKILL);
             self.group_killed = true;
+            // Before the leader is reaped and its pid (the group id) can be reused.
+            forget_group(self.group);
             self.statuses[0] = sys::reap(self.group as i32, now + Duration::from_secs(5));
             self.programs_ended_at = Some(now);
         }
@@ -389,6 +434,7 @@ impl Job {
     /// Lets go of the command without ending or waiting for it (a forked child's copy of its
     /// parent's command): only this process's copies of its pipes are closed.
     pub fn disown(mut self) {
+        forget_group(self.group);
         self.pids.clear();
         if let Some(foreground) = self.foreground.take() {
             std::mem::forget(foreground);
@@ -416,6 +462,7 @@ impl Drop for Job {
         }
         // Never leave a group running or a zombie behind.
         self.signal_group(Signal::SIGKILL);
+        forget_group(self.group);
         for (pid, status) in self.pids.iter().zip(&self.statuses) {
             if status.is_none() {
                 let _ = sys::reap(*pid as i32, Instant::now() + Duration::from_secs(5));

@@ -219,11 +219,18 @@ impl Pool {
     /// Kills and reaps every worker (terminate, or a pool dropped without `join`).
     fn kill_workers(&self) {
         let workers = std::mem::take(&mut self.state.borrow_mut().workers);
+        // SIGTERM first: a worker dies of it at once, but kills the process groups of the
+        // commands its task runs on the way (SIGKILL would leave a shell's background job
+        // behind); SIGKILL for one still there a moment later.
         for w in &workers {
-            sys::send_signal(w.pid, Signal::SIGKILL);
+            sys::send_signal(w.pid, Signal::SIGTERM);
         }
+        let moment = Instant::now() + Duration::from_millis(500);
         for w in &workers {
-            let _ = sys::reap(w.pid, Instant::now() + Duration::from_secs(5));
+            if sys::reap(w.pid, moment).is_none() {
+                sys::send_signal(w.pid, Signal::SIGKILL);
+                let _ = sys::reap(w.pid, Instant::now() + Duration::from_secs(5));
+            }
         }
     }
 

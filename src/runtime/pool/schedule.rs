@@ -501,7 +501,9 @@ pub(super) fn enforce_timeouts(interp: &mut Interp, pool: &Rc<Pool>, span: Span)
     };
     for (wi, limit) in overdue.into_iter().rev() {
         let pid = pool.state.borrow().workers[wi].pid;
-        sys::send_signal(pid, Signal::SIGKILL);
+        // SIGTERM: the worker dies of it at once, ending its commands' process groups on the
+        // way (`worker_died` reaps it, with SIGKILL if it lingers).
+        sys::send_signal(pid, Signal::SIGTERM);
         let reason = format!(
             "timed out after {} seconds",
             crate::interp::value::format_float(limit.as_secs_f64())

@@ -14,7 +14,15 @@ use crate::runtime::wire::Decoder;
 use crate::syntax::Span;
 
 /// A worker's life: run batches until the parent closes the link.
-pub(super) fn worker_loop(interp: &mut Interp, mut link: BlockingLink) -> i32 {
+pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink) -> i32 {
+    let code = serve_batches(interp, link);
+    // A command a task started and left running ends with the worker, with its whole group,
+    // as at the end of a script (its leader alone would die with the worker).
+    crate::runtime::command::end_all(interp);
+    code
+}
+
+fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
     while let Some(message) = link.recv::<Batch>() {
         let Ok(batch) = message else { return 1 };
         if let Some(code) = run_batch(interp, batch, &mut link) {

@@ -121,10 +121,24 @@ pub fn ignore_interrupts() {
         let _ = signal::signal(Signal::SIGINT, SigHandler::SigIgn);
     }
     for sig in [Signal::SIGTERM, Signal::SIGHUP] {
-        // SAFETY: restoring the default disposition has no preconditions.
+        // SAFETY: the handler only makes async-signal-safe calls.
         unsafe {
-            let _ = signal::signal(sig, SigHandler::SigDfl);
+            let _ = signal::signal(sig, SigHandler::Handler(die_ending_commands));
         }
+    }
+}
+
+/// SIGTERM or SIGHUP in a child or a pool worker: it dies at once, as by default, but first
+/// kills the process groups of the commands it runs. Their leaders would die with it anyway
+/// (`PR_SET_PDEATHSIG`), but not what those started (a shell's background job), which would
+/// be left behind when the script ends a child (Ctrl-C, SIGTERM, `p.terminate()`).
+extern "C" fn die_ending_commands(sig: nix::libc::c_int) {
+    crate::runtime::os::job::kill_groups_now();
+    // SAFETY: `signal` and `raise` are async-signal-safe; the signal, blocked while this
+    // handler runs, is delivered again with the default action (death) when it returns.
+    unsafe {
+        nix::libc::signal(sig, nix::libc::SIG_DFL);
+        nix::libc::raise(sig);
     }
 }
 
@@ -373,6 +387,7 @@ pub fn fork() -> Result<Forked, Errno> {
 /// Returns false if the parent is already gone.
 pub fn setup_child(parent: i32) -> bool {
     crate::runtime::os::command::keep_stdio_from_commands();
+    crate::runtime::os::job::forget_all_groups();
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGKILL);
     if nix::unistd::getppid().as_raw() != parent {
@@ -382,11 +397,31 @@ pub fn setup_child(parent: i32) -> bool {
     // before its parent caught them; Ctrl-C keeps the parent's handler (a child exits 130).
     if SIGINT_INSTALLED.load(Ordering::SeqCst) {
         for sig in [Signal::SIGTERM, Signal::SIGHUP] {
-            // SAFETY: restoring the default disposition has no preconditions.
+            // SAFETY: the handler only makes async-signal-safe calls (it dies as by default,
+            // ending the commands' groups first).
             unsafe {
-                let _ = signal::signal(sig, SigHandler::SigDfl);
+                let _ = signal::signal(sig, SigHandler::Handler(die_ending_commands));
             }
         }
+    } else {
+        // A spawn-method child starts with the default disposition: keep dying at once, but
+        // end the commands' groups first, as above. (A host's own handler is left alone.)
+        for sig in [Signal::SIGTERM, Signal::SIGHUP] {
+            // SAFETY: `sigaction` with no new action only reads the current one into `old`.
+            let default = unsafe {
+                let mut old: nix::libc::sigaction = std::mem::zeroed();
+                nix::libc::sigaction(sig as i32, std::ptr::null(), &mut old) == 0
+                    && old.sa_sigaction == nix::libc::SIG_DFL
+            };
+            if default {
+                // SAFETY: the handler only makes async-signal-safe calls.
+                unsafe {
+                    let _ = signal::signal(sig, SigHandler::Handler(die_ending_commands));
+                }
+            }
+        }
+    }
+    if SIGINT_INSTALLED.load(Ordering::SeqCst) {
         // One that came between the fork and here met the parent's handler, which only
         // noted it: act on it now as the default would have (a `terminate()` sent right after
         // `spawn` must not be forgotten).
