@@ -41,7 +41,7 @@ fn pid_in(dir: &Path, name: &str) -> i32 {
 fn assert_group_gone(dir: &Path, name: &str) {
     let pids = [pid_in(dir, name), pid_in(dir, &format!("{name}.sh"))];
     assert!(
-        wait_gone(&pids, Duration::from_secs(5)),
+        wait_gone(&pids, Duration::from_secs(15)),
         "{name}: the shell or its background sleep ({pids:?}) was left behind"
     );
 }
