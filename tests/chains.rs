@@ -4,6 +4,10 @@
 
 use crate::harness::Test;
 
+/// 50,000-term chains take about 40 s in a debug build on a loaded 2-core machine: more than
+/// the harness's usual limit, which is there to catch hangs, not to time scripts.
+const LONG_SCRIPT: std::time::Duration = std::time::Duration::from_secs(240);
+
 fn chain(first: &str, link: &str, n: usize) -> String {
     let mut text = String::with_capacity(first.len() + link.len() * n);
     text.push_str(first);
@@ -17,6 +21,7 @@ fn chain(first: &str, link: &str, n: usize) -> String {
 fn long_arithmetic_chains_run() {
     for n in [501, 5_000, 50_000] {
         Test::new()
+            .timeout(LONG_SCRIPT)
             .script(&format!(
                 "let x = 1\nprint({})\nprint({})\n",
                 chain("1", " + 1", n),
@@ -31,6 +36,7 @@ fn long_arithmetic_chains_run() {
 fn long_boolean_chains_short_circuit() {
     for n in [501, 50_000] {
         Test::new()
+            .timeout(LONG_SCRIPT)
             .script(&format!(
                 "fn t() {{ return true }}\nprint({})\nprint({})\nprint({})\n",
                 chain("t()", " and t()", n),
@@ -46,6 +52,7 @@ fn long_boolean_chains_short_circuit() {
 fn long_call_chains_run() {
     for n in [501, 50_000] {
         Test::new()
+            .timeout(LONG_SCRIPT)
             .script(&format!(
                 "let s = \" ab \"\nprint({})\nfn f() {{ return f }}\nprint({})\nlet xs = [[1]]\nprint(len({}))\n",
                 chain("s", ".strip()", n),
@@ -61,6 +68,7 @@ fn long_call_chains_run() {
 fn errors_inside_a_long_chain_are_located() {
     let script = format!("let x = {} + \"a\"\n", chain("1", " + 1", 5_000));
     let out = Test::new()
+        .timeout(LONG_SCRIPT)
         .script(&script)
         .stderr_contains(
             "error: unsupported operand types for `+`: int and str\n --> script.mps:1:9\n",
@@ -69,6 +77,7 @@ fn errors_inside_a_long_chain_are_located() {
         .run();
     assert!(out.stderr.len() < 1000, "{}", out.stderr);
     Test::new()
+        .timeout(LONG_SCRIPT)
         .script(&format!(
             "let s = \"a\"\nprint({}.nope())\n",
             chain("s", ".strip()", 5_000)
@@ -89,8 +98,13 @@ fn a_long_chain_as_assignment_target_and_spawned_call() {
         )
     };
     for n in [100, 5_000] {
-        Test::new().script(&script(n)).stdout("5\nchild 3\n").run();
         Test::new()
+            .timeout(LONG_SCRIPT)
+            .script(&script(n))
+            .stdout("5\nchild 3\n")
+            .run();
+        Test::new()
+            .timeout(LONG_SCRIPT)
             .script(&script(n))
             .spawn_method()
             .stdout("5\nchild 3\n")
@@ -103,12 +117,14 @@ fn real_nesting_stays_limited() {
     // `not x == not x == ...` nests to the right: each `not` holds the rest.
     let script = format!("let x = 1\nprint({})\n", chain("not x", " == not x", 600));
     Test::new()
+        .timeout(LONG_SCRIPT)
         .script(&script)
         .stderr_contains("expression is too deeply nested")
         .stderr_contains(" --> script.mps:2:")
         .status(2)
         .run();
     Test::new()
+        .timeout(LONG_SCRIPT)
         .script(&format!(
             "let x = 1\nprint({})\n",
             chain("not x", " == not x", 200)
