@@ -202,6 +202,51 @@ impl Engine {
         self
     }
 
+    /// Takes a capability away from the scripts this engine runs: a namespace (`"fs"`,
+    /// `"os"`, `"json"`, `"math"`), a builtin (`"run"`, `"start"`, `"parallel"`, `"env"`,
+    /// ...) or the `"import"` statement. A script that uses it fails to compile, with an
+    /// error at the use: `` `fs` is not allowed here``. A script may still declare a
+    /// variable of that name and use it: it is then the script's own, and reaches nothing.
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.disable("fs").disable("run");
+    /// let err = engine.eval(r#"fs.read("/etc/passwd")"#).unwrap_err();
+    /// assert_eq!(err.short(), "<eval>:1:1: `fs` is not allowed here");
+    /// assert!(engine.eval(r#"run(["ls"])"#).is_err());
+    /// assert_eq!(engine.eval("let fs = 2\nfs * 3").unwrap(), mpscript::Value::Int(6));
+    /// assert_eq!(engine.eval("math.sqrt(9.0)").unwrap(), mpscript::Value::Float(3.0));
+    /// ```
+    pub fn disable(&mut self, name: &str) -> &mut Engine {
+        self.interp.disable(name);
+        self
+    }
+
+    /// The names [`Engine::sandboxed`] disables: files, the environment and the host, external
+    /// commands, and modules.
+    pub const SANDBOXED: &'static [&'static str] =
+        &["fs", "os", "env", "run", "start", "parallel", "import"];
+
+    /// An engine for untrusted scripts: [`Engine::new`] with the names of
+    /// [`Engine::SANDBOXED`] disabled, so that a script cannot touch files, the environment
+    /// or external programs. Computation, `print`, `json` and `math` remain. (Processes and
+    /// pools of the script's own functions remain too; limit a script's work with
+    /// [`Engine::set_max_operations`] and the other limits.)
+    ///
+    /// ```
+    /// let mut engine = mpscript::Engine::sandboxed();
+    /// let err = engine.eval(r#"run("rm -rf /tmp/x")"#).unwrap_err();
+    /// assert_eq!(err.short(), "<eval>:1:1: `run` is not allowed here");
+    /// assert_eq!(engine.eval(r#"json.dump([1, 2])"#).unwrap(), mpscript::Value::from("[1, 2]"));
+    /// ```
+    pub fn sandboxed() -> Engine {
+        let mut engine = Engine::new();
+        for name in Engine::SANDBOXED {
+            engine.disable(name);
+        }
+        engine
+    }
+
     /// Defines a global variable visible to scripts.
     ///
     /// ```

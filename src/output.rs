@@ -76,6 +76,12 @@ impl Write for Pipe {
 pub fn stderr_line(text: std::fmt::Arguments<'_>) {
     let mut line = text.to_string();
     line.push('\n');
+    stderr_text(&line);
+}
+
+/// Writes text (whole lines, say `eprint`'s) to standard error with one `write(2)`, ignoring
+/// a stderr that is closed, as [`stderr_line`] does.
+pub fn stderr_text(line: &str) {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;

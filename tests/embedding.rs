@@ -410,3 +410,52 @@ fn the_documented_limits_example_runs() {
     assert_eq!(out.status, 0, "{out:?}");
     assert_eq!(out.stdout, expected);
 }
+
+#[test]
+fn a_sandboxed_engine_refuses_files_commands_and_the_environment_at_compile_time() {
+    let mut engine = Engine::sandboxed();
+    for (code, name) in [
+        ("let t = fs.read(\"/etc/hostname\")", "fs"),
+        ("print(1)\nlet f = fs", "fs"),
+        ("os.setenv(\"X\", \"1\")", "os"),
+        ("run([\"true\"])", "run"),
+        ("fn f() { return start(\"sleep 1\") }", "start"),
+        ("parallel([\"true\"])", "parallel"),
+        ("env(\"HOME\")", "env"),
+    ] {
+        let err = engine.eval(code).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Syntax, "{code}: {err}");
+        assert_eq!(
+            err.message(),
+            format!("`{name}` is not allowed here"),
+            "{code}"
+        );
+        assert!(err.to_string().contains("<eval>:"), "{err}");
+    }
+    // Nothing ran: a refused script is refused whole, before its first statement.
+    assert!(engine.get_global("t").is_none());
+    // What is left works, and a script's own variable of a disabled name is its own.
+    assert_eq!(
+        engine
+            .eval("json.dump([math.floor(2.5), hex(16)])")
+            .unwrap(),
+        mpscript::Value::from("[2, \"0x10\"]")
+    );
+    assert_eq!(
+        engine
+            .eval("fn g() { let fs = 3; return fs }\ng()")
+            .unwrap(),
+        mpscript::Value::Int(3)
+    );
+}
+
+#[test]
+fn disabling_one_namespace_leaves_the_others() {
+    let mut engine = Engine::new();
+    engine.disable("os");
+    assert!(engine.eval("os.platform()").is_err());
+    assert_eq!(
+        engine.eval("fs.basename(\"a/b\")").unwrap(),
+        mpscript::Value::from("b")
+    );
+}

@@ -33,6 +33,7 @@ macro_rules! golden_cases {
 golden_cases! { "tests/golden", LISTED:
     arithmetic builtins closures comparison control_flow errors_caught fstrings functions guards
     lists local_functions local_int_ops maps strings truthiness values_print variables
+    conveniences stdlib_fs stdlib_json stdlib_math_os
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.
@@ -68,6 +69,10 @@ mod errors {
         syntax_spawn_not_call syntax_stray_character syntax_trailing_operator
         syntax_two_expressions syntax_unclosed_brace syntax_unclosed_bracket
         syntax_unclosed_paren syntax_unmatched_close syntax_unterminated_string
+        runtime_fs_missing_file runtime_fs_permission_denied runtime_fs_invalid_utf8
+        runtime_fs_read_invalid_utf8 runtime_fs_remove_nonempty runtime_json_bad
+        runtime_json_dump_function runtime_json_dump_key runtime_namespace_no_such_function
+        runtime_math_domain runtime_chr_range
     }
 }
 

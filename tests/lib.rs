@@ -26,6 +26,7 @@ mod pool;
 mod process;
 mod props;
 mod repl;
+mod stdlib;
 
 /// With `autotests = false` a file under tests/ that no module declares is never compiled, so
 /// its tests silently never run. Every `.rs` file must be declared by its parent: tests/lib.rs

@@ -66,23 +66,74 @@ builtins! {
     Run => "run",
     Start => "start",
     Parallel => "parallel",
+    // v0.2 conveniences (src/interp/stdlib/conveniences.rs).
+    Eprint => "eprint",
+    Input => "input",
+    StdinLines => "stdin_lines",
+    Isatty => "isatty",
+    Enumerate => "enumerate",
+    Zip => "zip",
+    Any => "any",
+    All => "all",
+    Ord => "ord",
+    Chr => "chr",
+    Hex => "hex",
+    // The functions of the namespaces (src/interp/stdlib/): reached as `fs.read`, never as
+    // globals of their own.
+    FsRead => "fs.read",
+    FsWrite => "fs.write",
+    FsAppend => "fs.append",
+    FsLines => "fs.lines",
+    FsExists => "fs.exists",
+    FsIsDir => "fs.is_dir",
+    FsLs => "fs.ls",
+    FsGlob => "fs.glob",
+    FsMkdir => "fs.mkdir",
+    FsRemove => "fs.remove",
+    FsRename => "fs.rename",
+    FsCopy => "fs.copy",
+    FsStat => "fs.stat",
+    FsTempdir => "fs.tempdir",
+    FsJoin => "fs.join",
+    FsBasename => "fs.basename",
+    FsDirname => "fs.dirname",
+    FsExt => "fs.ext",
+    FsAbspath => "fs.abspath",
+    FsCwd => "fs.cwd",
+    JsonParse => "json.parse",
+    JsonDump => "json.dump",
+    OsEnv => "os.env",
+    OsSetenv => "os.setenv",
+    OsHostname => "os.hostname",
+    OsPlatform => "os.platform",
+    MathSqrt => "math.sqrt",
+    MathFloor => "math.floor",
+    MathCeil => "math.ceil",
+    MathExp => "math.exp",
+    MathLog => "math.log",
+    MathSin => "math.sin",
+    MathCos => "math.cos",
+    MathTan => "math.tan",
+    MathAtan2 => "math.atan2",
+    MathHypot => "math.hypot",
+    MathIsnan => "math.isnan",
 }
 
 /// Arguments of one builtin call, with helpers that produce uniform error messages.
-struct CallArgs {
-    name: &'static str,
-    positional: Vec<Value>,
-    named: Vec<(Rc<str>, Value)>,
-    span: Span,
+pub(super) struct CallArgs {
+    pub(super) name: &'static str,
+    pub(super) positional: Vec<Value>,
+    pub(super) named: Vec<(Rc<str>, Value)>,
+    pub(super) span: Span,
 }
 
 impl CallArgs {
-    fn err(&self, message: impl std::fmt::Display) -> Box<RtError> {
+    pub(super) fn err(&self, message: impl std::fmt::Display) -> Box<RtError> {
         RtError::new(format!("{}(): {message}", self.name), self.span)
     }
 
     #[inline]
-    fn count(&self, arity: Arity) -> RtResult<()> {
+    pub(super) fn count(&self, arity: Arity) -> RtResult<()> {
         arity.check_at(
             Callee::Function(self.name),
             self.positional.len(),
@@ -91,7 +142,7 @@ impl CallArgs {
     }
 
     /// Takes a named argument, checking that nothing else was passed by name.
-    fn named(&mut self, allowed: &[&str]) -> RtResult<Vec<Option<Value>>> {
+    pub(super) fn named(&mut self, allowed: &[&str]) -> RtResult<Vec<Option<Value>>> {
         if let Some((bad, _)) = self.named.iter().find(|(n, _)| !allowed.contains(&&**n)) {
             return Err(self.err(format!("unexpected argument `{bad}`")));
         }
@@ -106,14 +157,14 @@ impl CallArgs {
             .collect())
     }
 
-    fn int(&self, i: usize) -> RtResult<i64> {
+    pub(super) fn int(&self, i: usize) -> RtResult<i64> {
         match &self.positional[i] {
             Value::Int(n) => Ok(*n),
             other => Err(self.err(format!("expected an int, got {}", other.type_name()))),
         }
     }
 
-    fn number(&self, i: usize) -> RtResult<f64> {
+    pub(super) fn number(&self, i: usize) -> RtResult<f64> {
         ops::as_number(&self.positional[i]).ok_or_else(|| {
             self.err(format!(
                 "expected a number, got {}",
@@ -122,7 +173,7 @@ impl CallArgs {
         })
     }
 
-    fn list(&self, i: usize) -> RtResult<Vec<Value>> {
+    pub(super) fn list(&self, i: usize) -> RtResult<Vec<Value>> {
         match &self.positional[i] {
             Value::List(items) => Ok(items.borrow().clone()),
             other => Err(self.err(format!("expected a list, got {}", other.type_name()))),
@@ -165,6 +216,9 @@ impl Interp {
             named,
             span,
         };
+        if let Some(result) = super::stdlib::call(self, builtin, &mut a) {
+            return result;
+        }
         let options: &[&str] = match builtin {
             Builtin::Print => &["sep", "end"],
             Builtin::Round => &["n"],
@@ -443,6 +497,8 @@ impl Interp {
                         .collect(),
                 }))
             }
+            // Those of `stdlib` returned above.
+            other => Err(a.err(format!("internal error: {} is unhandled", other.name()))),
         }
     }
 

@@ -43,6 +43,10 @@ use crate::syntax::{SourceId, Span};
 pub struct Globals {
     slots: HashMap<Rc<str>, u32>,
     names: Vec<Rc<str>>,
+    /// Names an embedder took away (`Engine::disable`): a script that uses one as a global
+    /// gets a compile-time error. A script that declares its own global of that name uses it
+    /// freely: it is then the script's variable, not the builtin.
+    disabled: Vec<Rc<str>>,
 }
 
 impl Globals {
@@ -71,6 +75,21 @@ impl Globals {
 
     pub fn len(&self) -> usize {
         self.names.len()
+    }
+
+    pub fn disable(&mut self, name: &Rc<str>) {
+        if !self.is_disabled(name) {
+            self.disabled.push(name.clone());
+        }
+    }
+
+    pub fn is_disabled(&self, name: &str) -> bool {
+        self.disabled.iter().any(|d| &**d == name)
+    }
+
+    /// The script declared a global of this name: using it is using the script's variable.
+    fn allow(&mut self, name: &str) {
+        self.disabled.retain(|d| &**d != name);
     }
 }
 

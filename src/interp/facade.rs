@@ -109,6 +109,13 @@ impl Interp {
         self.depth = 0;
     }
 
+    /// Before a forked child or worker exits (without running destructors): removes the
+    /// directories `fs.tempdir()` made in it, never its parent's.
+    #[cfg(unix)]
+    pub(crate) fn remove_own_tempdirs(&mut self) {
+        self.tempdirs = super::stdlib::TempDirs::default();
+    }
+
     /// Sets a global by slot (a child receiving its parent's globals).
     pub(crate) fn set_global_slot(&mut self, slot: usize, value: Value) {
         if self.globals.len() <= slot {

@@ -196,6 +196,10 @@ pub enum ExprKind {
     /// A call of a sibling function (see `Sibling`); a call of the running function itself
     /// uses the running closure as it is.
     CallSibling(u32, Rc<str>, Box<Args>),
+    /// `fs.read(x)` where `fs` resolved to a global named like a namespace and `read` is one of
+    /// its functions: called directly while the global holds the namespace, as an ordinary
+    /// method call on whatever value the script put there instead.
+    NamespaceCall(Box<NamespaceCall>),
     FString(Box<[FPart]>),
     List(Box<[Expr]>),
     Map(Box<[(Expr, Expr)]>),
@@ -271,6 +275,18 @@ pub enum Operand {
 #[derive(Debug)]
 pub struct Call {
     pub callee: Expr,
+    pub args: Args,
+}
+
+/// See [`ExprKind::NamespaceCall`].
+#[derive(Debug)]
+pub struct NamespaceCall {
+    /// The global the namespace is read from (an [`ExprKind::Global`]).
+    pub object: Expr,
+    pub slot: u32,
+    pub function: super::builtins::Builtin,
+    /// The function's name within its namespace (`read`), for the method-call fallback.
+    pub name: Rc<str>,
     pub args: Args,
 }
 

@@ -119,6 +119,12 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         if let Value::Handle(handle) = &object {
+            if let Some(namespace) = super::stdlib::as_namespace(handle) {
+                let function = namespace
+                    .function(name)
+                    .ok_or_else(|| namespace.no_member(name, span))?;
+                return self.call_builtin(function, args, named, span);
+            }
             return runtime::call_handle_method(self, handle.clone(), name, args, named, span);
         }
         let call = MethodCall {
@@ -249,6 +255,9 @@ impl Interp {
     /// `object.name` without a call: the fields of handles.
     pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
         if let Value::Handle(handle) = object {
+            if let Some(namespace) = super::stdlib::as_namespace(handle) {
+                return namespace.field(name, span);
+            }
             return runtime::handle_field(handle.clone(), name, span);
         }
         let methods = match object {

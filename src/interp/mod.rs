@@ -15,6 +15,7 @@ pub mod native;
 pub mod ops;
 pub mod sizes;
 pub mod sort;
+pub mod stdlib;
 pub mod value;
 
 use std::io::Write;
@@ -181,6 +182,8 @@ pub struct Interp {
     out: Output,
     rng: builtins::Rng,
     script_args: Vec<String>,
+    /// The directories `fs.tempdir()` made, removed when this interpreter ends.
+    tempdirs: stdlib::TempDirs,
     /// The runtime's own state (children, pools, relays...): open to `runtime`, which owns it.
     pub(crate) runtime: crate::runtime::Runtime,
 }
@@ -200,15 +203,36 @@ impl Interp {
             out,
             rng: builtins::Rng::seeded(),
             script_args: Vec::new(),
+            tempdirs: stdlib::TempDirs::default(),
             runtime: crate::runtime::Runtime::default(),
         };
-        for builtin in builtins::Builtin::ALL {
+        // A namespace's functions (`fs.read`) are reached through its global, not their own.
+        for builtin in builtins::Builtin::ALL
+            .iter()
+            .filter(|b| !b.name().contains('.'))
+        {
             interp.set_global(
                 builtin.name(),
                 Value::Function(value::Function::Builtin(*builtin)),
             );
         }
+        for namespace in stdlib::Namespace::ALL {
+            interp.set_global(namespace.name(), namespace.value());
+        }
         interp
+    }
+
+    /// Takes a builtin, a namespace or a keyword (`import`) away from the scripts this
+    /// interpreter compiles from now on: using it is a compile-time error (see
+    /// [`Globals::disable`]).
+    pub fn disable(&mut self, name: &str) {
+        let name: Rc<str> = Rc::from(name);
+        self.names.disable(&name);
+        if let Some(slot) = self.names.lookup(&name) {
+            if let Some(value) = self.globals.get_mut(slot as usize) {
+                *value = Slot::Uninit;
+            }
+        }
     }
 
     /// Defines (or redefines) a global variable.

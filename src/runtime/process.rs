@@ -284,6 +284,7 @@ fn spawn_fork(
             }
             let code = run_as_child(interp, Value::Function(function), args, named, span);
             interp.runtime.remove_created_segments();
+            interp.remove_own_tempdirs();
             sys::exit_now(code)
         }
     }

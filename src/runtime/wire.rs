@@ -34,6 +34,8 @@ pub enum Wire {
         group: Option<u32>,
     },
     Builtin(String),
+    /// A namespace (`fs`): every process has them, so its name is enough.
+    Namespace(String),
     Native(String),
     Handle(super::ipc::WireHandle),
     /// A pool or result handle read from a global by another process: a stand-in that says,
@@ -165,6 +167,9 @@ impl Encoder {
             }
             Value::Function(Function::Builtin(b)) => Wire::Builtin(b.name().to_string()),
             Value::Function(Function::Native(n)) => Wire::Native(n.name.to_string()),
+            Value::Handle(h) if crate::interp::stdlib::as_namespace(h).is_some() => {
+                Wire::Namespace(h.describe())
+            }
             Value::Handle(h) => match super::ipc::to_wire(&***h) {
                 Some(w) => Wire::Handle(w),
                 None => {
@@ -365,6 +370,11 @@ impl Decoder {
                 .find(|b| b.name() == name)
                 .map(|b| Value::Function(Function::Builtin(*b)))
                 .ok_or_else(|| format!("unknown builtin `{name}`"))?,
+            Wire::Namespace(described) => crate::interp::stdlib::Namespace::ALL
+                .into_iter()
+                .find(|ns| ns.value().to_string() == *described)
+                .map(|ns| ns.value())
+                .ok_or_else(|| format!("unknown namespace {described}"))?,
             Wire::Native(name) => match interp.global(name) {
                 Some(v @ Value::Function(Function::Native(_))) => v,
                 _ => {

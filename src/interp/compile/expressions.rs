@@ -93,6 +93,7 @@ impl Compiler<'_> {
             ast::ExprKind::Name(name) => match self.resolve_found(name) {
                 Found::Place(Place::Local(slot)) => ExprKind::Local(slot),
                 Found::Place(Place::Global(slot)) => {
+                    self.check_allowed(name, expr.span)?;
                     self.uses.used.push((name.clone(), expr.span));
                     ExprKind::Global(slot)
                 }
@@ -136,11 +137,26 @@ impl Compiler<'_> {
                     _ => ExprKind::Call(Box::new(Call { callee, args })),
                 }
             }
-            ast::ExprKind::Method { object, name, args } => ExprKind::Method {
-                object: Box::new(self.expr(object)?),
-                name: name.name.clone(),
-                args: self.args(args)?,
-            },
+            ast::ExprKind::Method { object, name, args } => {
+                let object = self.expr(object)?;
+                let args = self.args(args)?;
+                match namespace_function(&object, &name.name, self.globals) {
+                    Some((slot, function)) => {
+                        ExprKind::NamespaceCall(Box::new(ir::NamespaceCall {
+                            object,
+                            slot,
+                            function,
+                            name: name.name.clone(),
+                            args,
+                        }))
+                    }
+                    None => ExprKind::Method {
+                        object: Box::new(object),
+                        name: name.name.clone(),
+                        args,
+                    },
+                }
+            }
             ast::ExprKind::Field { object, name } => ExprKind::Field {
                 object: Box::new(self.expr(object)?),
                 name: name.name.clone(),
@@ -165,6 +181,21 @@ impl Compiler<'_> {
         };
         Ok(ir::Expr::new(kind, span))
     }
+}
+
+/// For `object.name(...)`: the global slot and the function, if `object` is the global of a
+/// namespace that has a function `name` (whether the global still holds the namespace when
+/// the call runs is checked then: a script may assign it another value).
+fn namespace_function(
+    object: &ir::Expr,
+    name: &str,
+    globals: &crate::interp::compile::Globals,
+) -> Option<(u32, crate::interp::builtins::Builtin)> {
+    let ExprKind::Global(slot) = object.kind else {
+        return None;
+    };
+    let namespace = crate::interp::stdlib::Namespace::named(globals.name(slot))?;
+    Some((slot, namespace.function(name)?))
 }
 
 /// The expression as an in-place operand, if it is that simple.

@@ -82,6 +82,7 @@ impl Compiler<'_> {
     pub(super) fn declare(&mut self, name: &Rc<str>) -> Place {
         if self.at_global_level() {
             self.uses.declared.insert(name.clone());
+            self.globals.allow(name);
             return Place::Global(self.globals.slot(name));
         }
         let state = self.state();
@@ -110,6 +111,17 @@ impl Compiler<'_> {
                 span: name.span,
             }),
         }
+    }
+
+    /// A name the embedder disabled (`Engine::disable`) may not be used as a global.
+    pub(super) fn check_allowed(&self, name: &str, span: Span) -> CResult<()> {
+        if self.globals.is_disabled(name) {
+            return Err(CompileError {
+                message: format!("`{name}` is not allowed here"),
+                span,
+            });
+        }
+        Ok(())
     }
 
     pub(super) fn resolve_found(&mut self, name: &Rc<str>) -> Found {

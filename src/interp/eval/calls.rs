@@ -50,12 +50,40 @@ pub(super) fn run_call_sibling(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> 
     interp.eval_any(f, e)
 }
 
+pub(super) fn run_namespace_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    match &e.kind {
+        ExprKind::NamespaceCall(call) => interp.namespace_call(f, call, e.span),
+        _ => interp.eval_any(f, e),
+    }
+}
+
 /// Stack kept free before entering a script function; deeper calls continue on a new segment.
 const STACK_RED_ZONE: usize = 4 * 1024 * 1024;
 const STACK_SEGMENT: usize = 16 * 1024 * 1024;
 const STACK_CHECK_EVERY: usize = 16;
 
 impl Interp {
+    /// `fs.read(x)`: the builtin at once while the global holds its namespace (no method
+    /// lookup by name); otherwise a method call on the global's value.
+    pub(super) fn namespace_call(
+        &mut self,
+        f: &Frame,
+        call: &ir::NamespaceCall,
+        span: Span,
+    ) -> RtResult<Value> {
+        let direct = matches!(
+            &self.globals[call.slot as usize],
+            Slot::Val(v) if crate::interp::stdlib::holds_namespace_of(v, call.function)
+        );
+        if direct {
+            let (positional, named) = self.eval_args(f, &call.args)?;
+            return self.call_builtin(call.function, positional, named, span);
+        }
+        let object = self.eval(f, &call.object)?;
+        let (positional, named) = self.eval_args(f, &call.args)?;
+        self.call_method(object, &call.name, positional, named, span)
+    }
+
     pub(super) fn eval_call(
         &mut self,
         f: &Frame,

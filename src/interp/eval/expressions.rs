@@ -2,7 +2,7 @@
 //! operations; `ir::Expr::run` points at them), the general evaluator they fall back to, the
 //! less common expressions kept out of line, conditions, operands and argument lists.
 
-use super::calls::{run_call_global, run_call_sibling};
+use super::calls::{run_call_global, run_call_sibling, run_namespace_call};
 use super::limits::build_cost;
 use super::{Frame, NamedArgs, Slot};
 use crate::interp::ir::{self, Args, ExprKind, Place};
@@ -84,6 +84,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::Binary(..) => run_binary,
         ExprKind::CallGlobal(..) => run_call_global,
         ExprKind::CallSibling(..) => run_call_sibling,
+        ExprKind::NamespaceCall(..) => run_namespace_call,
         _ => Interp::eval_any,
     }
 }
@@ -349,6 +350,7 @@ impl Interp {
                 )
             }
             ExprKind::Chain(chain) => self.eval_chain(f, chain),
+            ExprKind::NamespaceCall(call) => self.namespace_call(f, call, expr.span),
             _ => self.eval_any(f, expr),
         }
     }

@@ -220,6 +220,9 @@ impl Interp {
             }
             return Ok(Flow::Normal);
         }
+        if let Some(flow) = self.for_lines_of_file(f, var, iterable, body, span)? {
+            return Ok(flow);
+        }
         let seq = self.eval(f, iterable)?;
         let items = match &seq {
             Value::List(_) => seq,
@@ -258,6 +261,46 @@ impl Interp {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// `for line in fs.lines(path)` reads the file as the loop runs, one line in memory at a
+    /// time, rather than building the list of its lines first. `None`: not that loop.
+    fn for_lines_of_file(
+        &mut self,
+        f: &Frame,
+        var: Place,
+        iterable: &ir::Expr,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Option<Flow>> {
+        let ExprKind::NamespaceCall(call) = &iterable.kind else {
+            return Ok(None);
+        };
+        let direct = call.function == Builtin::FsLines
+            && call.args.named.is_empty()
+            && call.args.positional.len() == 1
+            && matches!(
+                &self.globals[call.slot as usize],
+                Slot::Val(v) if crate::interp::stdlib::holds_namespace_of(v, call.function)
+            );
+        if !direct {
+            return Ok(None);
+        }
+        let path = self.eval(f, &call.args.positional[0])?;
+        let mut flow = Flow::Normal;
+        crate::interp::stdlib::for_each_line(self, &path, iterable.span, |interp, line| {
+            interp.tick(span)?;
+            interp.bind(f, var, line);
+            Ok(match interp.exec_block(f, body)? {
+                Flow::Break => false,
+                Flow::Return(v) => {
+                    flow = Flow::Return(v);
+                    false
+                }
+                Flow::Normal | Flow::Continue => true,
+            })
+        })?;
+        Ok(Some(flow))
     }
 
     fn exec_with(

@@ -172,6 +172,7 @@ pub(super) fn fork_worker(
             let code = worker::worker_loop(interp, BlockingLink::new(worker_end));
             interp.flush_output();
             interp.runtime.remove_created_segments();
+            interp.remove_own_tempdirs();
             sys::exit_now(code)
         }
     }

@@ -75,3 +75,32 @@ impl ExitStatus {
 /// Ctrl-C arrived while waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interrupted;
+
+/// Sets an environment variable of this process, which commands and children started later
+/// inherit (`os.setenv`).
+pub fn set_env(name: &str, value: &str) {
+    // SAFETY: setting a variable races only with a concurrent read of the environment by
+    // another thread through libc (std's own readers take its environment lock). The script
+    // runs on one thread; the crate's helper threads (command output drains, the progress
+    // bar) read and write pipes and a terminal, never the environment.
+    unsafe { std::env::set_var(name, value) }
+}
+
+/// Removes an environment variable of this process (`os.setenv(name, nil)`).
+pub fn remove_env(name: &str) {
+    // SAFETY: as in `set_env`.
+    unsafe { std::env::remove_var(name) }
+}
+
+/// The host's name (`os.hostname()`).
+pub fn hostname() -> std::io::Result<String> {
+    #[cfg(unix)]
+    {
+        let name = nix::unistd::gethostname().map_err(std::io::Error::from)?;
+        Ok(name.to_string_lossy().into_owned())
+    }
+    #[cfg(not(unix))]
+    {
+        std::env::var("COMPUTERNAME").map_err(|_| std::io::Error::other("COMPUTERNAME is not set"))
+    }
+}

@@ -1,0 +1,1 @@
+print(fs.lines("data/bad_utf8.txt"))

@@ -1,0 +1,1 @@
+let text = fs.read("data/x.txt")

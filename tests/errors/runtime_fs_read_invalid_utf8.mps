@@ -1,0 +1,1 @@
+print(fs.read("data/bad_utf8.txt"))

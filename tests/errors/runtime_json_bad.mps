@@ -1,0 +1,1 @@
+let v = json.parse("{\"a\": 1,\n  \"b\": oops}")

@@ -1,0 +1,2 @@
+fn f() {}
+print(json.dump({"f": f}))

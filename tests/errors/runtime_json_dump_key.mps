@@ -1,0 +1,1 @@
+print(json.dump({1: "one"}))

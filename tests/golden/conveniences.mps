@@ -1,0 +1,11 @@
+# eprint, enumerate, zip, any, all, ord, chr, hex, isatty, input, stdin_lines.
+eprint("to stderr", 1, [2])
+eprint("a", "b", sep = "-", end = "!\n")
+print(enumerate(["a", "b", "c"]))
+print(enumerate("xy", start = 1), enumerate({"k": 1}), enumerate([]))
+print(zip([1, 2, 3], ["a", "b"]), zip([1], [2], [3]), zip())
+print(any([0, "", nil]), any([0, 1]), all([1, "x"]), all([1, 0]), all([]), any([]))
+print(ord("a"), ord("é"), chr(97), chr(233), chr(0x1F600))
+print(hex(255), hex(-255), hex(0), hex(9223372036854775807))
+print(isatty())
+print(input(), stdin_lines())

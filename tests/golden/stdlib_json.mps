@@ -1,0 +1,10 @@
+# The json namespace: parse and dump, compact and indented.
+let v = json.parse("{\"name\": \"ann\", \"tags\": [\"a\", \"b\"], \"n\": 3, \"x\": 2.5, \"big\": 12345678901234567890, \"none\": null, \"ok\": true}")
+print(v)
+print(type(v["n"]), type(v["x"]), type(v["big"]), v["none"])
+print(keys(v))
+print(json.dump(v))
+print(json.dump({"a": [1, {"b": nil}], "e": [], "m": {}}, indent = 2))
+print(json.dump("quote \" backslash \\ newline \n tab \t é"))
+print(json.parse(json.dump([1.0, -0.5, 1e100, "x"])))
+print(json.dump([]), json.dump({}), json.dump(nil), json.dump(true))
