@@ -115,10 +115,10 @@ impl Job {
         sys::init_child_signals();
         let env = (!spec.env.is_empty()).then(|| environment(&spec.env));
         let started = Instant::now();
-        let stdin = match &spec.stdin {
-            Stdin::Inherit => None,
-            Stdin::Null => Some(open_null().map_err(Failure::Other)?),
-            Stdin::Bytes(_) => None,
+        // The first program's stdin when it is /dev/null (shared, never closed here).
+        let null_stdin = match &spec.stdin {
+            Stdin::Null => Some(dev_null().map_err(Failure::Other)?),
+            _ => None,
         };
         let (feed, mut stdin) = match &spec.stdin {
             Stdin::Bytes(bytes) => {
@@ -131,7 +131,7 @@ impl Job {
                 };
                 (Some(feed), Some(read))
             }
-            _ => (None, stdin),
+            _ => (None, None),
         };
         let (stdout_read, stdout_write) = if spec.pipe_stdout {
             let (r, w) = pipe().map_err(Failure::Other)?;
@@ -180,8 +180,10 @@ impl Job {
             let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
             let spawned = ProgramPlan::new(&argv, env.as_deref(), spec.cwd.as_deref()).and_then(
                 |mut plan| {
-                    if let Some(fd) = &stdin {
-                        plan.redirect(0, fd.as_raw_fd());
+                    if let Some(fd) = stdin.as_ref().map(AsRawFd::as_raw_fd) {
+                        plan.redirect(0, fd);
+                    } else if let Some(fd) = null_stdin.filter(|_| i == 0) {
+                        plan.redirect(0, fd);
                     }
                     if let Some(fd) = this_stdout.as_ref().or(stdout_write.as_ref()) {
                         plan.redirect(1, fd.as_raw_fd());
@@ -479,8 +481,15 @@ fn nonblocking(fd: &OwnedFd) {
     let _ = nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
 }
 
-fn open_null() -> std::io::Result<OwnedFd> {
-    Ok(std::fs::File::open("/dev/null")?.into())
+/// `/dev/null` for a command's standard input: opened once (close-on-exec, so only the
+/// commands given it see it) and shared by every command, since nothing here reads it.
+fn dev_null() -> std::io::Result<RawFd> {
+    static NULL: std::sync::OnceLock<OwnedFd> = std::sync::OnceLock::new();
+    if let Some(fd) = NULL.get() {
+        return Ok(fd.as_raw_fd());
+    }
+    let fd: OwnedFd = std::fs::File::open("/dev/null")?.into();
+    Ok(NULL.get_or_init(|| fd).as_raw_fd())
 }
 
 /// The terminal's foreground process group handed to a command while it runs; dropping it
