@@ -33,6 +33,7 @@ macro_rules! golden_cases {
 golden_cases! { "tests/golden", LISTED:
     arithmetic builtins closures comparison control_flow errors_caught fstrings functions guards
     lists local_functions local_int_ops maps strings truthiness values_print variables
+    slices conditionals comprehensions destructuring bitwise power
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.
@@ -68,6 +69,11 @@ mod errors {
         syntax_spawn_not_call syntax_stray_character syntax_trailing_operator
         syntax_two_expressions syntax_unclosed_brace syntax_unclosed_bracket
         syntax_unclosed_paren syntax_unmatched_close syntax_unterminated_string
+        runtime_slice_zero_step runtime_slice_bad_bound runtime_slice_map
+        runtime_unpack_mismatch runtime_unpack_for_mismatch runtime_unpack_not_list
+        runtime_shift_negative runtime_shift_overflow runtime_pow_overflow
+        runtime_pow_zero_negative runtime_bit_not_float runtime_bitwise_float
+        runtime_comprehension_variable_local syntax_if_without_else syntax_assign_to_slice
     }
 }
 
