@@ -107,6 +107,27 @@ fn check_reports_syntax_errors() {
         .run();
 }
 
+/// Names bound by destructuring are defined; a comprehension's loop variable is defined only
+/// inside it, so a use after it is reported.
+#[test]
+fn check_knows_destructured_and_comprehension_names() {
+    Test::new()
+        .cli(&["check", "--strict"])
+        .script(
+            "let [a, b] = [1, 2]\nfor k, v in items({\"x\": 1}) { print(k, v) }\n\
+             print([y for y in range(a) if y < b], {p: q for p, q in [[1, 2]]})\n",
+        )
+        .stdout("")
+        .run();
+    Test::new()
+        .cli(&["check", "--strict"])
+        .script("print([y for y in range(3)])\nprint(y)\n")
+        .stderr_contains("`y` is not defined anywhere")
+        .stderr_contains("script.mps:2:7")
+        .status(1)
+        .run();
+}
+
 #[test]
 fn check_reports_static_errors() {
     Test::new()

@@ -34,6 +34,7 @@ golden_cases! { "tests/golden", LISTED:
     arithmetic builtins closures comparison control_flow errors_caught fstrings functions guards
     lists local_functions local_int_ops maps strings truthiness values_print variables
     conveniences stdlib_fs stdlib_json stdlib_math_os
+    slices conditionals comprehensions destructuring bitwise power
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.
@@ -73,6 +74,11 @@ mod errors {
         runtime_fs_read_invalid_utf8 runtime_fs_remove_nonempty runtime_json_bad
         runtime_json_dump_function runtime_json_dump_key runtime_namespace_no_such_function
         runtime_math_domain runtime_chr_range
+        runtime_slice_zero_step runtime_slice_bad_bound runtime_slice_map
+        runtime_unpack_mismatch runtime_unpack_for_mismatch runtime_unpack_not_list
+        runtime_shift_negative runtime_shift_overflow runtime_pow_overflow
+        runtime_pow_zero_negative runtime_bit_not_float runtime_bitwise_float
+        runtime_comprehension_variable_local syntax_if_without_else syntax_assign_to_slice
     }
 }
 

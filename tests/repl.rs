@@ -280,6 +280,17 @@ fn scripted_through_a_pipe_without_prompts() {
         .run();
 }
 
+/// An open `[` of a comprehension (or any bracket) continues the input on the next lines.
+#[test]
+fn a_comprehension_typed_over_several_lines() {
+    Test::new()
+        .cli(&["repl"])
+        .stdin("[x * 2\n    for x in range(4)\n    if x > 0]\nlet [a, b] = [1, 2]\na + b if a else 0\n")
+        .stdout("[2, 4, 6]\n3\n")
+        .status(0)
+        .run();
+}
+
 #[test]
 fn scripted_session_exit_code_and_pool() {
     Test::new()

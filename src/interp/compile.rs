@@ -19,7 +19,7 @@
 //!
 //! The work is in the submodules: `scopes` (declaring and resolving names to slots and
 //! captures), `statements`, `expressions`, `functions` (function bodies, hoisting, sibling
-//! groups), `assigned` (which names a block assigns) and `chain`.
+//! groups), `forms` (destructuring, comprehensions, slices, conditionals), `assigned` (which names a block assigns) and `chain`.
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
@@ -28,6 +28,7 @@ use std::rc::Rc;
 mod assigned;
 mod chain;
 mod expressions;
+mod forms;
 mod functions;
 mod scopes;
 mod statements;

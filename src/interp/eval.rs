@@ -8,9 +8,11 @@
 mod calls;
 mod chain;
 mod closures;
+mod comprehensions;
 mod expressions;
 mod limits;
 mod places;
+mod slices;
 mod statements;
 
 use std::cell::RefCell;

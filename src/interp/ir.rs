@@ -88,6 +88,8 @@ pub enum StmtKind {
     Expr(Expr),
     /// `let`: a fresh binding (closures that captured an earlier binding keep theirs).
     Let(Place, Expr),
+    /// `let [a, b] = value`: fresh bindings for every name of the pattern.
+    LetUnpack(Binding, Expr),
     /// `name = value` or `name op= value`: writes through to the existing binding.
     Assign {
         place: Place,
@@ -128,7 +130,7 @@ pub enum StmtKind {
         body: Block,
     },
     For {
-        var: Place,
+        var: Binding,
         iterable: Expr,
         body: Block,
     },
@@ -147,6 +149,14 @@ pub enum StmtKind {
     },
     Close(Expr),
     Join(Expr),
+}
+
+/// What a `for`, a comprehension or `let [a, b]` binds each value to.
+#[derive(Debug)]
+pub enum Binding {
+    Name(Place),
+    /// A list unpacked into as many bindings; the span is the pattern's, for a length mismatch.
+    Unpack(Box<[Binding]>, Span),
 }
 
 pub struct Expr {
@@ -205,6 +215,18 @@ pub enum ExprKind {
     Map(Box<[(Expr, Expr)]>),
     Neg(Box<Expr>),
     Not(Box<Expr>),
+    /// `~x`
+    BitNot(Box<Expr>),
+    /// `then if cond else otherwise`
+    IfElse {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    /// `object[start:stop:step]`
+    Slice(Box<Slice>),
+    /// `[element for ...]` or `{key: value for ...}`
+    Comprehension(Box<Comprehension>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
@@ -260,6 +282,44 @@ pub enum LinkOp {
     Method(Rc<str>, Args),
     Field(Rc<str>),
     Index(Expr),
+    Slice(Box<SliceBounds>),
+}
+
+/// `object[bounds]`.
+#[derive(Debug)]
+pub struct Slice {
+    pub object: Expr,
+    pub bounds: SliceBounds,
+}
+
+/// `start:stop:step`, each one optional.
+#[derive(Debug)]
+pub struct SliceBounds {
+    pub start: Option<Expr>,
+    pub stop: Option<Expr>,
+    pub step: Option<Expr>,
+}
+
+/// A comprehension: its `for` clauses, outermost first, and what each innermost run adds.
+#[derive(Debug)]
+pub struct Comprehension {
+    pub clauses: Box<[CompFor]>,
+    pub body: CompBody,
+}
+
+#[derive(Debug)]
+pub enum CompBody {
+    List(Expr),
+    Map(Expr, Expr),
+}
+
+/// `for target in iterable if cond ...`: the target's names are locals of the comprehension.
+#[derive(Debug)]
+pub struct CompFor {
+    pub target: Binding,
+    pub iterable: Expr,
+    pub conds: Box<[Expr]>,
+    pub span: Span,
 }
 
 /// An operand that can be read where it lies.

@@ -81,6 +81,10 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
                 }))
             }
         },
+        BinaryOp::Pow => power(a, b),
+        BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor | BinaryOp::Shl | BinaryOp::Shr => {
+            bitwise(op, a, b)
+        }
         BinaryOp::Eq => Ok(Value::Bool(a.equals(b))),
         BinaryOp::Ne => Ok(Value::Bool(!a.equals(b))),
         BinaryOp::Lt => compare(op, a, b).map(|o| Value::Bool(o == Ordering::Less)),
@@ -90,6 +94,84 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
         BinaryOp::In => contains(b, a).map(Value::Bool),
         BinaryOp::NotIn => contains(b, a).map(|c| Value::Bool(!c)),
         BinaryOp::And | BinaryOp::Or => Err(format!("`{}` is evaluated lazily", op.symbol())),
+    }
+}
+
+/// `a ** b`: an int to a non-negative int power stays an int (overflow is an error); an int
+/// to a negative power, or any float, is a float.
+fn power(a: &Value, b: &Value) -> Result<Value, String> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) if *y >= 0 => int_pow(*x, *y)
+            .map(Value::Int)
+            .ok_or_else(|| overflow(BinaryOp::Pow, a, b)),
+        _ => {
+            let (x, y) = floats(BinaryOp::Pow, a, b)?;
+            if x == 0.0 && y < 0.0 {
+                return Err(format!(
+                    "zero cannot be raised to a negative power: {} ** {}",
+                    a.repr(),
+                    b.repr()
+                ));
+            }
+            Ok(Value::Float(x.powf(y)))
+        }
+    }
+}
+
+/// `x ** y` for `y >= 0`, or `None` on overflow.
+fn int_pow(x: i64, y: i64) -> Option<i64> {
+    match u32::try_from(y) {
+        Ok(y) => x.checked_pow(y),
+        // Only 0, 1 and -1 survive an exponent past u32.
+        Err(_) => match x {
+            0 | 1 => Some(x),
+            -1 => Some(if y % 2 == 0 { 1 } else { -1 }),
+            _ => None,
+        },
+    }
+}
+
+/// `& | ^ << >>` on ints. A shift by a negative count is an error; `<<` that loses bits is an
+/// overflow (ints never wrap); `>>` by 64 or more leaves the sign.
+fn bitwise(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
+    let (Value::Int(x), Value::Int(y)) = (a, b) else {
+        return Err(mismatch(op, a, b));
+    };
+    let (x, y) = (*x, *y);
+    let shift_count = || {
+        if y < 0 {
+            Err(format!("negative shift count: {x} {} {y}", op.symbol()))
+        } else {
+            Ok(y.min(64) as u32)
+        }
+    };
+    Ok(Value::Int(match op {
+        BinaryOp::BitAnd => x & y,
+        BinaryOp::BitOr => x | y,
+        BinaryOp::BitXor => x ^ y,
+        BinaryOp::Shl => {
+            let n = shift_count()?;
+            let shifted = if n >= 64 { 0 } else { x << n };
+            if x != 0 && (n >= 64 || shifted >> n != x) {
+                return Err(overflow(op, a, b));
+            }
+            shifted
+        }
+        _ => {
+            let n = shift_count()?;
+            x >> n.min(63)
+        }
+    }))
+}
+
+/// `~x`: the bitwise complement of an int (`-x - 1`).
+pub fn bit_not(v: &Value) -> Result<Value, String> {
+    match v {
+        Value::Int(i) => Ok(Value::Int(!i)),
+        other => Err(format!(
+            "bad operand type for unary `~`: {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -248,6 +330,41 @@ mod tests {
     fn overflow_is_an_error() {
         let err = binary(BinaryOp::Add, &Value::Int(i64::MAX), &Value::Int(1)).unwrap_err();
         assert!(err.contains("overflow"), "{err}");
+    }
+
+    #[test]
+    fn powers_and_shifts_check_their_range() {
+        let int = |v: Result<Value, String>| match v {
+            Ok(Value::Int(i)) => Ok(i),
+            Ok(other) => Err(other.repr()),
+            Err(e) => Err(e),
+        };
+        let pow = |x, y| int(binary(BinaryOp::Pow, &Value::Int(x), &Value::Int(y)));
+        assert_eq!(pow(2, 62), Ok(1 << 62));
+        assert!(pow(2, 63).unwrap_err().contains("overflow"));
+        assert_eq!(pow(-1, i64::MAX), Ok(-1));
+        assert_eq!(pow(7, 0), Ok(1));
+        let shift = |op, x, y| int(binary(op, &Value::Int(x), &Value::Int(y)));
+        assert_eq!(shift(BinaryOp::Shl, 1, 62), Ok(1 << 62));
+        assert_eq!(shift(BinaryOp::Shl, -1, 63), Ok(i64::MIN));
+        assert!(
+            shift(BinaryOp::Shl, 1, 63)
+                .unwrap_err()
+                .contains("overflow")
+        );
+        assert!(
+            shift(BinaryOp::Shl, 1, 64)
+                .unwrap_err()
+                .contains("overflow")
+        );
+        assert_eq!(shift(BinaryOp::Shl, 0, 1000), Ok(0));
+        assert_eq!(shift(BinaryOp::Shr, -8, 1000), Ok(-1));
+        assert_eq!(shift(BinaryOp::Shr, 8, 64), Ok(0));
+        assert!(
+            shift(BinaryOp::Shr, 8, -1)
+                .unwrap_err()
+                .contains("negative shift")
+        );
     }
 
     #[test]

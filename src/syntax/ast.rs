@@ -39,6 +39,11 @@ pub enum StmtKind {
         name: Ident,
         value: Expr,
     },
+    /// `let [a, b] = value` or `let a, b = value`: declares every name of the pattern.
+    LetUnpack {
+        pattern: Pattern,
+        value: Expr,
+    },
     /// `target = value`, `target += value`, ...
     Assign {
         target: Target,
@@ -58,9 +63,9 @@ pub enum StmtKind {
         cond: Expr,
         body: Block,
     },
-    /// `for var in iterable { body }`
+    /// `for var in iterable { body }`, or `for k, v in ...` (a pattern).
     For {
-        var: Ident,
+        var: Pattern,
         iterable: Expr,
         body: Block,
     },
@@ -92,6 +97,23 @@ pub enum AssignOp {
     Sub,
     Mul,
     Div,
+}
+
+/// What a `let`, a `for` or a comprehension binds: a name, or a list unpacked into names
+/// (`[a, b]`, also written `a, b` after `for` and `let`), nested at will.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    Name(Ident),
+    List { items: Vec<Pattern>, span: Span },
+}
+
+/// One `for target in iterable if cond ...` clause of a comprehension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompFor {
+    pub target: Pattern,
+    pub iterable: Expr,
+    pub conds: Vec<Expr>,
+    pub span: Span,
 }
 
 /// What an assignment writes to.
@@ -164,10 +186,34 @@ pub enum ExprKind {
         object: Box<Expr>,
         name: Ident,
     },
-    /// `object[index]`
+    /// `object[index]`; a slice `object[a:b:c]` is an `Index` whose index is a `Slice`.
     Index {
         object: Box<Expr>,
         index: Box<Expr>,
+    },
+    /// The bounds `a:b:c` inside `xs[...]` (each may be left out). Only ever the `index` of
+    /// an `Index`, so that long `x[1:][0]...` chains flatten like any index.
+    Slice {
+        start: Option<Box<Expr>>,
+        stop: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
+    /// `then if cond else otherwise`: only the chosen side is evaluated.
+    IfElse {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
+    /// `[element for x in xs if c ...]`
+    ListComp {
+        element: Box<Expr>,
+        clauses: Vec<CompFor>,
+    },
+    /// `{key: value for x in xs if c ...}`
+    MapComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        clauses: Vec<CompFor>,
     },
     /// `fn (params) { body }`
     Fn(Rc<FnDef>),
@@ -239,6 +285,8 @@ pub enum UnaryOp {
     Neg,
     /// `not x`
     Not,
+    /// `~x` (bitwise not of an int)
+    BitNot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,6 +307,15 @@ pub enum BinaryOp {
     Div,
     FloorDiv,
     Mod,
+    /// `**`
+    Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    /// `<<`
+    Shl,
+    /// `>>`
+    Shr,
 }
 
 impl BinaryOp {
@@ -281,6 +338,12 @@ impl BinaryOp {
             BinaryOp::Div => "/",
             BinaryOp::FloorDiv => "//",
             BinaryOp::Mod => "%",
+            BinaryOp::Pow => "**",
+            BinaryOp::BitAnd => "&",
+            BinaryOp::BitOr => "|",
+            BinaryOp::BitXor => "^",
+            BinaryOp::Shl => "<<",
+            BinaryOp::Shr => ">>",
         }
     }
 }
@@ -305,6 +368,7 @@ impl UnaryOp {
         match self {
             UnaryOp::Neg => "-",
             UnaryOp::Not => "not",
+            UnaryOp::BitNot => "~",
         }
     }
 }

@@ -23,7 +23,11 @@ fn token_at(text: &str, pos: usize) -> String {
             .collect()
     } else {
         let two: String = rest.chars().take(2).collect();
-        if ["==", "!=", "<=", ">=", "//", "+=", "-=", "*=", "/="].contains(&two.as_str()) {
+        if [
+            "==", "!=", "<=", ">=", "//", "+=", "-=", "*=", "/=", "<<", ">>", "**",
+        ]
+        .contains(&two.as_str())
+        {
             two
         } else {
             c.to_string()
@@ -55,7 +59,7 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
         .into_iter()
         .rev()
         .collect();
-    if ["==", "!=", "<=", ">=", "//"].contains(&two.as_str()) {
+    if ["==", "!=", "<=", ">=", "//", "<<", ">>", "**"].contains(&two.as_str()) {
         return Some(two);
     }
     Some(last.to_string())
@@ -63,7 +67,7 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
 
 const BINARY_OPERATORS: &[&str] = &[
     "+", "-", "*", "/", "//", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "in", "not", "=",
-    ",",
+    ",", "&", "|", "^", "<<", ">>", "**", "~",
 ];
 
 /// The message for a pest error at its position in `text`.
@@ -105,12 +109,22 @@ pub(super) fn friendly_error(
         token_at(text, pos)
     };
     let prev = previous_token(text, pos);
-    let expects = |r: Rule| positives.contains(&r);
+    // A name is expected also where a destructuring pattern could start (`let`, `for`).
+    let expects = |r: Rule| {
+        positives.contains(&r)
+            || (r == Rule::ident
+                && positives
+                    .iter()
+                    .any(|p| matches!(p, Rule::targets | Rule::list_pattern)))
+    };
     let wants_expr = positives.iter().any(|r| {
         matches!(
             r,
             Rule::expr
                 | Rule::bexpr
+                | Rule::operation
+                | Rule::boperation
+                | Rule::bit_not
                 | Rule::term
                 | Rule::ident
                 | Rule::int
@@ -247,9 +261,12 @@ fn innermost_open(text: &str, pos: usize) -> Option<char> {
 }
 
 fn wants_expr_only(positives: &[Rule]) -> bool {
-    positives
-        .iter()
-        .any(|r| matches!(r, Rule::expr | Rule::bexpr | Rule::term | Rule::int))
+    positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::expr | Rule::bexpr | Rule::operation | Rule::boperation | Rule::term | Rule::int
+        )
+    })
 }
 
 /// Which construct a block is expected for, by the nearest keyword before `pos` on its line.

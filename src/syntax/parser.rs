@@ -1,4 +1,5 @@
-//! The only module that touches pest's pairs: it owns the grammar derive and the Pratt parser
+//! The only module that touches pest's pairs (with its submodule `forms`, for destructuring,
+//! conditionals, slices and comprehensions): it owns the grammar derive and the Pratt parser
 //! and turns pairs into the typed AST. When pest fails, `diagnose` puts its error in the
 //! user's words.
 
@@ -55,12 +56,19 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::ge, Assoc::Left)
             | Op::infix(Rule::in_op, Assoc::Left)
             | Op::infix(Rule::not_in, Assoc::Left))
+        // Python's order for the bitwise operators: `|` loosest, then `^`, `&`, shifts.
+        .op(Op::infix(Rule::bit_or, Assoc::Left))
+        .op(Op::infix(Rule::bit_xor, Assoc::Left))
+        .op(Op::infix(Rule::bit_and, Assoc::Left))
+        .op(Op::infix(Rule::shl, Assoc::Left) | Op::infix(Rule::shr, Assoc::Left))
         .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
         .op(Op::infix(Rule::mul, Assoc::Left)
             | Op::infix(Rule::div, Assoc::Left)
             | Op::infix(Rule::floordiv, Assoc::Left)
             | Op::infix(Rule::modulo, Assoc::Left))
-        .op(Op::prefix(Rule::neg))
+        .op(Op::prefix(Rule::neg) | Op::prefix(Rule::bit_not))
+        // Tighter than unary minus on its left (`-2 ** 2` is -4), right-associative.
+        .op(Op::infix(Rule::pow, Assoc::Right))
         .op(Op::postfix(Rule::call) | Op::postfix(Rule::index) | Op::postfix(Rule::field))
 });
 
@@ -197,13 +205,16 @@ impl Builder {
         let mut it = parts(pair).into_iter();
         let mut next = |what: &str| it.next().ok_or_else(|| self.missing(what, &whole));
         let kind = match rule {
-            Rule::let_stmt => {
-                let name = self.ident(&next("name")?);
-                StmtKind::Let {
+            Rule::let_stmt => match self.targets(next("name")?)? {
+                Pattern::Name(name) => StmtKind::Let {
                     name,
                     value: self.expr(next("value")?)?,
-                }
-            }
+                },
+                pattern => StmtKind::LetUnpack {
+                    pattern,
+                    value: self.expr(next("value")?)?,
+                },
+            },
             Rule::fn_decl => {
                 let name = self.ident(&next("name")?);
                 let params = self.params(next("params")?)?;
@@ -246,7 +257,7 @@ impl Builder {
                 body: self.block(next("body")?)?,
             },
             Rule::for_stmt => StmtKind::For {
-                var: self.ident(&next("variable")?),
+                var: self.targets(next("variable")?)?,
                 iterable: self.expr(next("iterable")?)?,
                 body: self.block(next("body")?)?,
             },
@@ -333,9 +344,13 @@ impl Builder {
             .collect()
     }
 
-    /// An `expr`, `bexpr` or `term` pair.
+    /// An `expr` or `bexpr` pair (an operator sequence and perhaps `if c else d`), or an
+    /// operator sequence alone (`operation`, `boperation`, `term`).
     fn expr(&self, pair: Pair<'_, Rule>) -> PResult<Expr> {
-        self.deep_expr(pair.into_inner()).map(|(e, _, _)| e)
+        match pair.as_rule() {
+            Rule::expr | Rule::bexpr => self.conditional(pair),
+            _ => self.deep_expr(pair.into_inner()).map(|(e, _, _)| e),
+        }
     }
 
     fn deep_expr(&self, pairs: Pairs<'_, Rule>) -> PResult<Deep> {
@@ -344,10 +359,10 @@ impl Builder {
             .map_prefix(|op, rhs| {
                 let (rhs, depth, _) = rhs?;
                 let op_span = self.span(&op);
-                let op = if op.as_rule() == Rule::neg {
-                    UnaryOp::Neg
-                } else {
-                    UnaryOp::Not
+                let op = match op.as_rule() {
+                    Rule::neg => UnaryOp::Neg,
+                    Rule::bit_not => UnaryOp::BitNot,
+                    _ => UnaryOp::Not,
                 };
                 let span = op_span.to(rhs.span);
                 self.deeper(
@@ -378,6 +393,12 @@ impl Builder {
                     Rule::mul => BinaryOp::Mul,
                     Rule::div => BinaryOp::Div,
                     Rule::floordiv => BinaryOp::FloorDiv,
+                    Rule::pow => BinaryOp::Pow,
+                    Rule::bit_and => BinaryOp::BitAnd,
+                    Rule::bit_or => BinaryOp::BitOr,
+                    Rule::bit_xor => BinaryOp::BitXor,
+                    Rule::shl => BinaryOp::Shl,
+                    Rule::shr => BinaryOp::Shr,
                     _ => BinaryOp::Mod,
                 };
                 let span = lhs.span.to(rhs.span);
@@ -411,16 +432,10 @@ impl Builder {
                             },
                         }
                     }
-                    Rule::index => {
-                        let inner = op
-                            .into_inner()
-                            .next()
-                            .ok_or_else(|| self.error("missing index", 0, 0))?;
-                        ExprKind::Index {
-                            object: Box::new(lhs),
-                            index: Box::new(self.expr(inner)?),
-                        }
-                    }
+                    Rule::index => ExprKind::Index {
+                        object: Box::new(lhs),
+                        index: Box::new(self.index(op)?),
+                    },
                     _ => {
                         let name = op
                             .into_inner()
@@ -502,22 +517,8 @@ impl Builder {
                 e.span = span;
                 return Ok(e);
             }
-            Rule::list => ExprKind::List(
-                pair.into_inner()
-                    .map(|p| self.expr(p))
-                    .collect::<PResult<_>>()?,
-            ),
-            Rule::map => ExprKind::Map(
-                pair.into_inner()
-                    .map(|entry| {
-                        let mut kv = entry.into_inner();
-                        match (kv.next(), kv.next()) {
-                            (Some(k), Some(v)) => Ok((self.expr(k)?, self.expr(v)?)),
-                            _ => Err(self.error_at("incomplete map entry", span)),
-                        }
-                    })
-                    .collect::<PResult<_>>()?,
-            ),
+            Rule::list => self.list(pair)?,
+            Rule::map => self.map(pair)?,
             Rule::fn_lit => {
                 let mut inner = parts(pair).into_iter();
                 let (Some(params), Some(body)) = (inner.next(), inner.next()) else {
@@ -700,6 +701,7 @@ impl Builder {
     }
 }
 
+mod forms;
 #[cfg(test)]
 mod tests;
 

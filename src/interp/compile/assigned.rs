@@ -24,7 +24,9 @@ fn assigned_in_block(block: &ast::Block, names: &mut HashSet<Rc<str>>) {
 
 fn assigned_in_stmt(stmt: &ast::Stmt, names: &mut HashSet<Rc<str>>) {
     match &stmt.kind {
-        ast::StmtKind::Let { value, .. } => assigned_in_expr(value, names),
+        ast::StmtKind::Let { value, .. } | ast::StmtKind::LetUnpack { value, .. } => {
+            assigned_in_expr(value, names)
+        }
         ast::StmtKind::Assign { target, value, .. } => {
             match target {
                 ast::Target::Name(name) => {
@@ -87,6 +89,15 @@ fn assigned_in_args(args: &[ast::Arg], names: &mut HashSet<Rc<str>>) {
     }
 }
 
+fn assigned_in_clauses(clauses: &[ast::CompFor], names: &mut HashSet<Rc<str>>) {
+    for clause in clauses {
+        assigned_in_expr(&clause.iterable, names);
+        for cond in &clause.conds {
+            assigned_in_expr(cond, names);
+        }
+    }
+}
+
 fn assigned_in_expr(expr: &ast::Expr, names: &mut HashSet<Rc<str>>) {
     match &expr.kind {
         ast::ExprKind::Nil
@@ -130,6 +141,33 @@ fn assigned_in_expr(expr: &ast::Expr, names: &mut HashSet<Rc<str>>) {
         ast::ExprKind::Index { object, index } => {
             assigned_in_expr(object, names);
             assigned_in_expr(index, names);
+        }
+        ast::ExprKind::Slice { start, stop, step } => {
+            for bound in [start, stop, step].into_iter().flatten() {
+                assigned_in_expr(bound, names);
+            }
+        }
+        ast::ExprKind::IfElse {
+            cond,
+            then,
+            otherwise,
+        } => {
+            assigned_in_expr(cond, names);
+            assigned_in_expr(then, names);
+            assigned_in_expr(otherwise, names);
+        }
+        ast::ExprKind::ListComp { element, clauses } => {
+            assigned_in_expr(element, names);
+            assigned_in_clauses(clauses, names);
+        }
+        ast::ExprKind::MapComp {
+            key,
+            value,
+            clauses,
+        } => {
+            assigned_in_expr(key, names);
+            assigned_in_expr(value, names);
+            assigned_in_clauses(clauses, names);
         }
         ast::ExprKind::Fn(def) => assigned_in_fn(def, names),
         ast::ExprKind::Spawn(call) => assigned_in_expr(call, names),

@@ -18,7 +18,10 @@ impl Compiler<'_> {
                     LinkOp::Method(name.name.clone(), self.args(args)?)
                 }
                 ast::LinkKind::Field(name) => LinkOp::Field(name.name.clone()),
-                ast::LinkKind::Index(index) => LinkOp::Index(self.expr(index)?),
+                ast::LinkKind::Index(index) => match self.slice_bounds(index)? {
+                    Some(bounds) => LinkOp::Slice(Box::new(bounds)),
+                    None => LinkOp::Index(self.expr(index)?),
+                },
             };
             out.push(ir::Link {
                 op,

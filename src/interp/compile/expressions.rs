@@ -111,6 +111,10 @@ impl Compiler<'_> {
                         _ => ExprKind::Neg(operand),
                     },
                     ast::UnaryOp::Not => ExprKind::Not(operand),
+                    ast::UnaryOp::BitNot => match operand.kind {
+                        ExprKind::Const(Value::Int(i)) => ExprKind::Const(Value::Int(!i)),
+                        _ => ExprKind::BitNot(operand),
+                    },
                 }
             }
             ast::ExprKind::Binary { op, lhs, rhs } => {
@@ -161,10 +165,25 @@ impl Compiler<'_> {
                 object: Box::new(self.expr(object)?),
                 name: name.name.clone(),
             },
-            ast::ExprKind::Index { object, index } => ExprKind::Index {
-                object: Box::new(self.expr(object)?),
-                index: Box::new(self.expr(index)?),
+            ast::ExprKind::Index { object, index } => self.index_or_slice(object, index)?,
+            ast::ExprKind::Slice { .. } => return Err(super::forms::slice_error(span, false)),
+            ast::ExprKind::IfElse {
+                cond,
+                then,
+                otherwise,
+            } => ExprKind::IfElse {
+                cond: Box::new(self.expr(cond)?),
+                then: Box::new(self.expr(then)?),
+                otherwise: Box::new(self.expr(otherwise)?),
             },
+            ast::ExprKind::ListComp { element, clauses } => {
+                self.comprehension(clauses, element, None)?
+            }
+            ast::ExprKind::MapComp {
+                key,
+                value,
+                clauses,
+            } => self.comprehension(clauses, key, Some(value))?,
             ast::ExprKind::Fn(def) => ExprKind::Closure(self.function(def, None)?),
             ast::ExprKind::Spawn(call) => ExprKind::Spawn(self.call_of(call)?),
             ast::ExprKind::Pool(args) => ExprKind::Pool(self.args(args)?),

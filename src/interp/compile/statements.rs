@@ -2,7 +2,7 @@
 //! `ReturnIf`), loops and their bodies, `break`/`continue`/`return` checks, `try`, `with`.
 
 use super::{BlockFns, CResult, CompileError, Compiler};
-use crate::interp::ir::{self, Place, StmtKind};
+use crate::interp::ir::{self, Binding, StmtKind};
 use crate::syntax::ast;
 
 impl Compiler<'_> {
@@ -23,6 +23,10 @@ impl Compiler<'_> {
             ast::StmtKind::Let { name, value } => {
                 let value = self.expr(value)?;
                 StmtKind::Let(self.declare(&name.name), value)
+            }
+            ast::StmtKind::LetUnpack { pattern, value } => {
+                let value = self.expr(value)?;
+                StmtKind::LetUnpack(self.binding(pattern), value)
             }
             ast::StmtKind::Assign { target, op, value } => self.assign(target, *op, value)?,
             ast::StmtKind::Fn(def) => {
@@ -146,11 +150,11 @@ impl Compiler<'_> {
     fn loop_body(
         &mut self,
         body: &ast::Block,
-        var: Option<&ast::Ident>,
-    ) -> CResult<(Option<Place>, ir::Block)> {
+        var: Option<&ast::Pattern>,
+    ) -> CResult<(Option<Binding>, ir::Block)> {
         self.state().scopes.push(Vec::new());
         self.state().loop_depth += 1;
-        let place = var.map(|v| self.declare(&v.name));
+        let place = var.map(|v| self.binding(v));
         let result = self.block(body);
         self.state().loop_depth -= 1;
         self.state().scopes.pop();
@@ -171,6 +175,11 @@ impl Compiler<'_> {
                 op: op.binary(),
                 value,
             },
+            ast::Target::Index { index, .. }
+                if matches!(index.kind, ast::ExprKind::Slice { .. }) =>
+            {
+                return Err(super::forms::slice_error(index.span, true));
+            }
             ast::Target::Index { object, index } => StmtKind::AssignIndex {
                 object: self.expr(object)?,
                 index: self.expr(index)?,

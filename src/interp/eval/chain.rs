@@ -28,6 +28,7 @@ impl Interp {
                     let index = self.eval(f, index)?;
                     self.index(&value, &index, span)?
                 }
+                LinkOp::Slice(bounds) => self.slice_value(f, &value, bounds, span)?,
             };
         }
         Ok(value)

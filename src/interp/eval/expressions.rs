@@ -41,6 +41,9 @@ fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
         BinaryOp::Add => x.checked_add(y).map(Value::Int),
         BinaryOp::Sub => x.checked_sub(y).map(Value::Int),
         BinaryOp::Mul => x.checked_mul(y).map(Value::Int),
+        BinaryOp::BitAnd => Some(Value::Int(x & y)),
+        BinaryOp::BitOr => Some(Value::Int(x | y)),
+        BinaryOp::BitXor => Some(Value::Int(x ^ y)),
         _ => None,
     }
 }
@@ -85,8 +88,27 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::CallGlobal(..) => run_call_global,
         ExprKind::CallSibling(..) => run_call_sibling,
         ExprKind::NamespaceCall(..) => run_namespace_call,
+        ExprKind::IfElse { .. } => run_if_else,
         _ => Interp::eval_any,
     }
+}
+
+/// `then if cond else otherwise`: the condition through `eval_cond`'s int fast path, then
+/// only the chosen side.
+fn run_if_else(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::IfElse {
+        cond,
+        then,
+        otherwise,
+    } = &e.kind
+    {
+        return if interp.eval_cond(f, cond)? {
+            interp.eval(f, then)
+        } else {
+            interp.eval(f, otherwise)
+        };
+    }
+    interp.eval_any(f, e)
 }
 
 fn run_const(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
@@ -351,6 +373,13 @@ impl Interp {
             }
             ExprKind::Chain(chain) => self.eval_chain(f, chain),
             ExprKind::NamespaceCall(call) => self.namespace_call(f, call, expr.span),
+            ExprKind::BitNot(e) => {
+                let v = self.eval(f, e)?;
+                ops::bit_not(&v).map_err(|m| RtError::new(m, expr.span))
+            }
+            ExprKind::IfElse { .. } => run_if_else(self, f, expr),
+            ExprKind::Slice(slice) => self.eval_slice(f, slice, expr.span),
+            ExprKind::Comprehension(comp) => self.eval_comprehension(f, comp, expr.span),
             _ => self.eval_any(f, expr),
         }
     }

@@ -1,10 +1,13 @@
-//! Statements: blocks, `if`, `while`, `for` (with the counting loop over `range`), bindings
-//! and assignments, `try`, `with`, `throw`, `close`, `join` and `fn` declarations.
+//! Statements: blocks, `if`, `while`, `for` (with the counting loop over `range`, and what a
+//! loop walks through, which comprehensions share), bindings and assignments, `try`, `with`,
+//! `throw`, `close`, `join` and `fn` declarations.
 
 use super::{Flow, Frame, Slot};
 use crate::interp::builtins::Builtin;
-use crate::interp::ir::{self, ExprKind, Place, StmtKind};
-use crate::interp::value::{Function, Value};
+use std::rc::Rc;
+
+use crate::interp::ir::{self, Binding, ExprKind, StmtKind};
+use crate::interp::value::{Function, List, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime;
 use crate::syntax::Span;
@@ -135,7 +138,11 @@ impl Interp {
                 var,
                 iterable,
                 body,
-            } => return self.exec_for(f, *var, iterable, body, stmt.span),
+            } => return self.exec_for(f, var, iterable, body, stmt.span),
+            StmtKind::LetUnpack(binding, value) => {
+                let v = self.eval(f, value)?;
+                self.bind_to(f, binding, v)?;
+            }
             StmtKind::Throw(e) => {
                 let v = self.eval(f, e)?;
                 return Err(RtError::new(v.to_display(), stmt.span));
@@ -175,12 +182,58 @@ impl Interp {
     fn exec_for(
         &mut self,
         f: &Frame,
-        var: Place,
+        var: &Binding,
         iterable: &ir::Expr,
         body: &[ir::Stmt],
         span: Span,
     ) -> RtResult<Flow> {
         // `for i in range(...)` counts without building the list.
+        if let Some((start, stop, step)) = self.range_of(f, iterable)? {
+            let mut i = start;
+            while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                self.tick(span)?;
+                self.bind_to(f, var, Value::Int(i))?;
+                match self.exec_block(f, body)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+                let Some(next) = i.checked_add(step) else {
+                    break;
+                };
+                i = next;
+            }
+            return Ok(Flow::Normal);
+        }
+        if let Some(flow) = self.for_lines_of_file(f, var, iterable, body, span)? {
+            return Ok(flow);
+        }
+        let seq = self.eval(f, iterable)?;
+        let list = self.iteration_items(seq, iterable.span)?;
+        let mut index = 0;
+        // Read the list fresh at every step: the body may push to or pop from it.
+        loop {
+            let next = list.borrow().get(index).cloned();
+            let Some(item) = next else { break };
+            index += 1;
+            self.tick(span)?;
+            self.bind_to(f, var, item)?;
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// The bounds of `iterable` when it is a call of the builtin `range` (which a loop then
+    /// counts through without building the list).
+    pub(super) fn range_of(
+        &mut self,
+        f: &Frame,
+        iterable: &ir::Expr,
+    ) -> RtResult<Option<(i64, i64, i64)>> {
         let range_args = match &iterable.kind {
             ExprKind::Call(call) if call.args.named.is_empty() => {
                 match self.eval(f, &call.callee)? {
@@ -200,67 +253,35 @@ impl Interp {
             }
             _ => None,
         };
-        if let Some(positional) = range_args {
-            let args = self.eval_all(f, positional)?;
-            let (start, stop, step) = crate::interp::builtins::range_bounds(&args)
-                .map_err(|m| RtError::new(m, iterable.span))?;
-            let mut i = start;
-            while (step > 0 && i < stop) || (step < 0 && i > stop) {
-                self.tick(span)?;
-                self.bind(f, var, Value::Int(i));
-                match self.exec_block(f, body)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    Flow::Normal | Flow::Continue => {}
-                }
-                let Some(next) = i.checked_add(step) else {
-                    break;
-                };
-                i = next;
-            }
-            return Ok(Flow::Normal);
-        }
-        if let Some(flow) = self.for_lines_of_file(f, var, iterable, body, span)? {
-            return Ok(flow);
-        }
-        let seq = self.eval(f, iterable)?;
-        let items = match &seq {
-            Value::List(_) => seq,
-            Value::Str(s) => Value::list(
+        let Some(positional) = range_args else {
+            return Ok(None);
+        };
+        let args = self.eval_all(f, positional)?;
+        crate::interp::builtins::range_bounds(&args)
+            .map(Some)
+            .map_err(|m| RtError::new(m, iterable.span))
+    }
+
+    /// What a `for` loop or a comprehension walks through for `seq`: a list as it is (read
+    /// afresh at each step), a str's characters, a snapshot of a map's keys.
+    pub(super) fn iteration_items(&self, seq: Value, span: Span) -> RtResult<Rc<List>> {
+        match seq {
+            Value::List(list) => Ok(list),
+            Value::Str(s) => Ok(new_list(
                 s.chars()
                     .map(|c| Value::Str(c.to_string().into()))
                     .collect(),
-            ),
-            // Iterate over a snapshot of the keys, so the body may change the map.
-            Value::Map(m) => Value::list(m.borrow().keys().map(|k| k.to_value()).collect()),
-            other => {
-                return Err(RtError::new(
-                    format!(
-                        "cannot iterate over {}",
-                        crate::interp::value::a(other.type_name())
-                    ),
-                    iterable.span,
-                ));
-            }
-        };
-        let Value::List(list) = &items else {
-            return Ok(Flow::Normal);
-        };
-        let mut index = 0;
-        // Read the list fresh at every step: the body may push to or pop from it.
-        loop {
-            let next = list.borrow().get(index).cloned();
-            let Some(item) = next else { break };
-            index += 1;
-            self.tick(span)?;
-            self.bind(f, var, item);
-            match self.exec_block(f, body)? {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Normal | Flow::Continue => {}
-            }
+            )),
+            // A snapshot of the keys, so the body may change the map.
+            Value::Map(m) => Ok(new_list(m.borrow().keys().map(|k| k.to_value()).collect())),
+            other => Err(RtError::new(
+                format!(
+                    "cannot iterate over {}",
+                    crate::interp::value::a(other.type_name())
+                ),
+                span,
+            )),
         }
-        Ok(Flow::Normal)
     }
 
     /// `for line in fs.lines(path)` reads the file as the loop runs, one line in memory at a
@@ -268,7 +289,7 @@ impl Interp {
     fn for_lines_of_file(
         &mut self,
         f: &Frame,
-        var: Place,
+        var: &Binding,
         iterable: &ir::Expr,
         body: &[ir::Stmt],
         span: Span,
@@ -290,7 +311,7 @@ impl Interp {
         let mut flow = Flow::Normal;
         crate::interp::stdlib::for_each_line(self, &path, iterable.span, |interp, line| {
             interp.tick(span)?;
-            interp.bind(f, var, line);
+            interp.bind_to(f, var, line)?;
             Ok(match interp.exec_block(f, body)? {
                 Flow::Break => false,
                 Flow::Return(v) => {
@@ -317,4 +338,12 @@ impl Interp {
         released?;
         Ok(flow)
     }
+}
+
+/// A list's storage, for iterating over values that are not lists themselves.
+fn new_list(items: Vec<Value>) -> Rc<List> {
+    let Value::List(list) = Value::list(items) else {
+        unreachable!("Value::list builds a list");
+    };
+    list
 }

@@ -36,6 +36,20 @@ fn show(e: &Expr) -> String {
         ExprKind::List(items) => {
             format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(" "))
         }
+        ExprKind::IfElse {
+            cond,
+            then,
+            otherwise,
+        } => format!(
+            "({} if {} else {})",
+            show(then),
+            show(cond),
+            show(otherwise)
+        ),
+        ExprKind::Slice { start, stop, step } => {
+            let bound = |b: &Option<Box<Expr>>| b.as_deref().map(show).unwrap_or_default();
+            format!("{}:{}:{}", bound(start), bound(stop), bound(step))
+        }
         other => format!("{other:?}"),
     }
 }
@@ -57,6 +71,60 @@ fn precedence() {
     assert_eq!(show(&expr_of("-2 * 3")), "((- 2) * 3)");
     assert_eq!(show(&expr_of("f(1)(2)[0].g(3)")), "f/1/1[0].g/1");
     assert_eq!(show(&expr_of("a < b == c")), "((a < b) == c)");
+}
+
+#[test]
+fn python_precedence_of_the_v2_operators() {
+    assert_eq!(show(&expr_of("-2 ** 2")), "(- (2 ** 2))");
+    assert_eq!(show(&expr_of("2 ** 3 ** 2")), "(2 ** (3 ** 2))");
+    assert_eq!(show(&expr_of("2 ** -x")), "(2 ** (- x))");
+    assert_eq!(show(&expr_of("~a ** b")), "(~ (a ** b))");
+    assert_eq!(
+        show(&expr_of("a | b ^ c & d << e + f")),
+        "(a | (b ^ (c & (d << (e + f)))))"
+    );
+    assert_eq!(show(&expr_of("a & b == c | d")), "((a & b) == (c | d))");
+    assert_eq!(show(&expr_of("a >> b >> c")), "((a >> b) >> c)");
+    assert_eq!(
+        show(&expr_of("a if b else c if d else e")),
+        "(a if b else (c if d else e))"
+    );
+    assert_eq!(
+        show(&expr_of("x + 1 if y or z else 0")),
+        "((x + 1) if (y or z) else 0)"
+    );
+    assert_eq!(show(&expr_of("xs[1:-1]")), "xs[1:(- 1):]");
+    assert_eq!(show(&expr_of("xs[::2][0]")), "xs[::2][0]");
+    assert_eq!(show(&expr_of("xs[:]")), "xs[::]");
+}
+
+#[test]
+fn comprehensions_and_patterns() {
+    let ExprKind::ListComp { clauses, .. } = expr_of("[x * y for x in a if x for y in b]").kind
+    else {
+        panic!("not a comprehension")
+    };
+    assert_eq!(clauses.len(), 2);
+    assert_eq!(clauses[0].conds.len(), 1);
+    let ExprKind::MapComp { clauses, .. } = expr_of("{k: v for k, v in items(m)}").kind else {
+        panic!("not a map comprehension")
+    };
+    assert!(matches!(&clauses[0].target, Pattern::List { items, .. } if items.len() == 2));
+    let p = parse_ok("let [a, [b, c]] = x\nfor i, x in y { }\nlet d = 1");
+    assert!(matches!(&p.stmts[0].kind, StmtKind::LetUnpack { .. }));
+    assert!(matches!(
+        &p.stmts[1].kind,
+        StmtKind::For {
+            var: Pattern::List { .. },
+            ..
+        }
+    ));
+    assert!(matches!(&p.stmts[2].kind, StmtKind::Let { .. }));
+    // A deeply nested list is still parsed once per level (no re-parse per comprehension try).
+    let deep = format!("{}1{}", "[".repeat(150), "]".repeat(150));
+    parse_ok(&deep);
+    let deep = format!("x{}", "[y".repeat(150) + &"]".repeat(150));
+    parse_ok(&deep);
 }
 
 #[test]

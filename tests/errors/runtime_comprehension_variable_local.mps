@@ -1,0 +1,2 @@
+print([x for x in range(3)])
+print(x)

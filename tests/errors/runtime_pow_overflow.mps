@@ -1,0 +1,5 @@
+fn grow(x) {
+    return x ** 40
+}
+print(grow(2))
+print(grow(3))

@@ -1,0 +1,3 @@
+let n = -2
+print(8 >> 1)
+print(1 << n)

@@ -1,0 +1,3 @@
+let bits = 63
+print(1 << 62)
+print(1 << bits)

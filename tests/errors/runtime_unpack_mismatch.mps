@@ -1,0 +1,3 @@
+let words = "a b c".split(" ")
+let [a, b] = words
+print(a, b)
