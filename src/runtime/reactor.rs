@@ -5,10 +5,12 @@
 //! One turn: each event source registers what it waits for in an [`Interest`] (file
 //! descriptors to read or write, and deadlines), the reactor makes one wait over all of them
 //! plus the signal wake pipe (which a child's exit and Ctrl-C write to), and each source then
-//! handles what became ready. The sources today: pools (worker links, task time limits) and
-//! output relays; spawned children (whose exits write to the wake pipe) and IPC waits are
-//! conditions re-checked after every turn; timers are the deadline of the wait. A new kind of source (an external command, a remote
-//! link) adds a [`Source`] variant, registers before the wait and serves after it.
+//! handles what became ready. The sources today: pools (worker links, task time limits),
+//! output relays and external commands (their pipes and deadlines; a program's end arrives as
+//! SIGCHLD on the wake pipe, and every running command is looked at after each turn); spawned
+//! children (whose exits write to the wake pipe) and IPC waits are conditions re-checked after
+//! every turn; timers are the deadline of the wait. A new kind of source (a remote link) adds a
+//! [`Source`] variant, registers before the wait and serves after it.
 
 use std::time::{Duration, Instant};
 
