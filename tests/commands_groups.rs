@@ -65,11 +65,7 @@ fn a_timeout_and_terminate_end_the_whole_group() {
             background("start"),
         );
         let test = Test::new().in_dir(dir.path()).script(&script);
-        let test = if spawn_method {
-            test.spawn_method()
-        } else {
-            test
-        };
+        let test = test.spawn_method_if(spawn_method);
         test.stdout("-15\n-15\n-15\n").run();
         for name in ["run", "terminate", "start"] {
             assert_group_gone(dir.path(), name);
@@ -109,11 +105,7 @@ fn interrupt(place: &str, signal: &str, status: i32, spawn_method: bool) {
         .in_dir(dir.path())
         .script(&interrupted_script(place))
         .timeout(Duration::from_secs(20));
-    let test = if spawn_method {
-        test.spawn_method()
-    } else {
-        test
-    };
+    let test = test.spawn_method_if(spawn_method);
     let running = test.start();
     assert_eq!(running.line(Duration::from_secs(10)), "ready");
     let began = Instant::now();
@@ -179,11 +171,7 @@ fn the_end_of_a_script_child_or_task_ends_the_group() {
         );
         let began = Instant::now();
         let test = Test::new().in_dir(dir.path()).script(&script);
-        let test = if spawn_method {
-            test.spawn_method()
-        } else {
-            test
-        };
+        let test = test.spawn_method_if(spawn_method);
         test.stdout("1\n2\nend\n").run();
         assert!(began.elapsed() < Duration::from_secs(10), "not prompt");
         for name in ["child", "task", "unjoined", "top"] {
@@ -196,12 +184,10 @@ fn the_end_of_a_script_child_or_task_ends_the_group() {
 /// yet the command dies with it (PR_SET_PDEATHSIG).
 fn killed(spawn_method: bool) {
     let test = |script: &str| {
-        let test = Test::new().script(script).timeout(Duration::from_secs(20));
-        if spawn_method {
-            test.spawn_method()
-        } else {
-            test
-        }
+        Test::new()
+            .script(script)
+            .timeout(Duration::from_secs(20))
+            .spawn_method_if(spawn_method)
     };
     let running = test("let h = start([\"sleep\", \"60\"])\nprint(h.pid)\nsleep(60)\n").start();
     let pid: i32 = running.line(Duration::from_secs(10)).parse().unwrap();
@@ -379,11 +365,7 @@ fn relayed_as_it_comes(job: &str, spawn_method: bool) {
         .in_dir(dir.path())
         .script(&script)
         .timeout(Duration::from_secs(20));
-    let test = if spawn_method {
-        test.spawn_method()
-    } else {
-        test
-    };
+    let test = test.spawn_method_if(spawn_method);
     let running = test.start();
     assert_eq!(running.line(Duration::from_secs(10)), "first", "{job}");
     std::fs::write(&fifo, "go\n").expect("write the fifo");

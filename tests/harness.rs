@@ -131,6 +131,11 @@ impl Test {
         self
     }
 
+    /// [`Test::spawn_method`] when `spawn` holds (for tests that loop over both methods).
+    pub fn spawn_method_if(self, spawn: bool) -> Test {
+        if spawn { self.spawn_method() } else { self }
+    }
+
     /// Runs this program instead of `mpscript` (a host example built by `cargo test`).
     #[track_caller]
     pub fn program(mut self, path: impl Into<PathBuf>) -> Test {

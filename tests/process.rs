@@ -616,11 +616,7 @@ fn only_the_parent_may_join_or_test_a_process() {
             join w
             "#,
         );
-        let test = if spawn_method {
-            test.spawn_method()
-        } else {
-            test
-        };
+        let test = test.spawn_method_if(spawn_method);
         test.stdout_check(|out| {
             let lines: Vec<&str> = out.lines().collect();
             let not_mine = "was started by process ";

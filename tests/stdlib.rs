@@ -63,11 +63,7 @@ fn a_tempdir_outlives_children_and_is_removed_at_the_end() {
                 "#
             ))
             .stdout("[true, true]\ntrue\n");
-        if spawn_method {
-            test.spawn_method().run();
-        } else {
-            test.run();
-        }
+        test.spawn_method_if(spawn_method).run();
         let made = std::fs::read_to_string(&record).expect("the script wrote its tempdir");
         assert!(
             !std::path::Path::new(&made).exists(),

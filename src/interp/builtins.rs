@@ -203,6 +203,27 @@ pub fn range_bounds(args: &[Value]) -> Result<(i64, i64, i64), String> {
 }
 
 impl Interp {
+    /// What `print` and `eprint` write: the values shown as `str` shows them, `sep` between
+    /// them, `end` after (counted against the size limits as it grows).
+    pub(crate) fn printed_line(
+        &mut self,
+        values: &[Value],
+        sep: &str,
+        end: &str,
+        span: Span,
+    ) -> RtResult<String> {
+        let mut line = String::new();
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.append(&mut line, sep, span)?;
+            }
+            let text = self.display(v, span)?;
+            self.append(&mut line, &text, span)?;
+        }
+        self.append(&mut line, end, span)?;
+        Ok(line)
+    }
+
     pub(crate) fn call_builtin(
         &mut self,
         builtin: Builtin,
@@ -236,15 +257,7 @@ impl Interp {
             Builtin::Print => {
                 let sep = text_option(&a, opt(0), " ")?;
                 let end = text_option(&a, opt(1), "\n")?;
-                let mut line = String::new();
-                for (i, v) in a.positional.iter().enumerate() {
-                    if i > 0 {
-                        self.append(&mut line, &sep, span)?;
-                    }
-                    let text = self.display(v, span)?;
-                    self.append(&mut line, &text, span)?;
-                }
-                self.append(&mut line, &end, span)?;
+                let line = self.printed_line(&a.positional, &sep, &end, span)?;
                 self.write_out(&line, span)?;
                 Ok(Value::Nil)
             }

@@ -20,15 +20,7 @@ pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> R
             let sep = opts.pop().flatten();
             let sep = text_option(a, sep, " ")?;
             let end = text_option(a, end, "\n")?;
-            let mut line = String::new();
-            for (i, v) in a.positional.iter().enumerate() {
-                if i > 0 {
-                    interp.append(&mut line, &sep, span)?;
-                }
-                let text = interp.display(v, span)?;
-                interp.append(&mut line, &text, span)?;
-            }
-            interp.append(&mut line, &end, span)?;
+            let line = interp.printed_line(&a.positional, &sep, &end, span)?;
             // Standard output first, so that what the script printed before comes before.
             interp.flush_output();
             crate::output::stderr_text(&line);
