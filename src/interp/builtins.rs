@@ -569,7 +569,12 @@ impl Interp {
     }
 }
 
-fn text_option(a: &CallArgs, v: Option<Value>, default: &str) -> RtResult<String> {
+/// `print`'s and `eprint`'s `sep` or `end`.
+pub(in crate::interp) fn text_option(
+    a: &CallArgs,
+    v: Option<Value>,
+    default: &str,
+) -> RtResult<String> {
     match v {
         None | Some(Value::Nil) => Ok(default.to_string()),
         Some(Value::Str(s)) => Ok(s.to_string()),

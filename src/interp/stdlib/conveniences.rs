@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::{CallArgs, text_arg};
 use crate::interp::args::Arity;
-use crate::interp::builtins::Builtin;
+use crate::interp::builtins::{Builtin, text_option};
 use crate::interp::sizes::Kind;
 use crate::interp::value::{Value, a as article};
 use crate::interp::{Interp, RtError, RtResult};
@@ -147,17 +147,6 @@ pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> R
             Ok(Value::str(&format!("{sign}0x{:x}", n.unsigned_abs())))
         }
         other => Err(a.err(format!("internal error: {} is not here", other.name()))),
-    }
-}
-
-fn text_option(a: &CallArgs, v: Option<Value>, default: &str) -> RtResult<String> {
-    match v {
-        None | Some(Value::Nil) => Ok(default.to_string()),
-        Some(Value::Str(s)) => Ok(s.to_string()),
-        Some(other) => Err(a.err(format!(
-            "`sep` and `end` must be str, not {}",
-            other.type_name()
-        ))),
     }
 }
 
