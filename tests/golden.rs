@@ -34,7 +34,7 @@ golden_cases! { "tests/golden", LISTED:
     arithmetic builtins closures comparison control_flow errors_caught fstrings functions guards
     lists local_functions local_int_ops maps strings truthiness values_print variables
     conveniences stdlib_fs stdlib_json stdlib_math_os
-    slices conditionals comprehensions destructuring bitwise power
+    slices conditionals comprehensions destructuring bitwise power records
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.
@@ -56,7 +56,7 @@ mod errors {
         runtime_str_item_assignment runtime_too_many_arguments runtime_type_mismatch
         runtime_uncaught_throw runtime_unknown_name runtime_unknown_named_argument
         syntax_apply_async_not_call syntax_assign_in_condition syntax_assign_to_call
-        syntax_assign_to_field syntax_bad_escape syntax_bad_unicode_escape
+        runtime_assign_to_field_of_nil syntax_bad_escape syntax_bad_unicode_escape
         syntax_break_outside_loop syntax_dangling_dot syntax_deep_blocks syntax_deep_nesting
         syntax_duplicate_named_argument syntax_duplicate_parameter syntax_else_without_if
         syntax_fn_missing_parens syntax_fstring_bad_spec syntax_fstring_empty
@@ -79,6 +79,9 @@ mod errors {
         runtime_shift_negative runtime_shift_overflow runtime_pow_overflow
         runtime_pow_zero_negative runtime_bit_not_float runtime_bitwise_float
         runtime_comprehension_variable_local syntax_if_without_else syntax_assign_to_slice
+        runtime_record_missing_field runtime_record_unknown_named_field
+        runtime_record_too_many_args runtime_record_unknown_field_read
+        runtime_record_unknown_field_write syntax_struct_duplicate_field syntax_struct_in_function
     }
 }
 

@@ -25,6 +25,7 @@ mod parallel_joblog;
 mod pool;
 mod process;
 mod props;
+mod records;
 mod repl;
 mod stdlib;
 

@@ -110,6 +110,25 @@ fn a_function_typed_over_several_lines() {
 }
 
 #[test]
+fn a_struct_typed_over_several_lines_reaches_a_pool_started_before_it() {
+    for method in ["fork", "spawn"] {
+        let mut repl = Repl::start(&["--start-method", method]);
+        repl.line("let p = pool(1)");
+        repl.session.send_line("struct Point {").unwrap();
+        repl.expect("...> ");
+        repl.session.send_line("    x").unwrap();
+        repl.expect("...> ");
+        repl.session.send_line("    y = 0").unwrap();
+        repl.expect("...> ");
+        repl.line("}");
+        repl.line("fn grow(pt) { pt.x *= 10; return pt }");
+        let out = repl.line("(apply_async p, grow(Point(4))).get()");
+        assert!(out.contains("Point(x=40, y=0)"), "{method}: {out}");
+        assert_eq!(repl.quit(), 0);
+    }
+}
+
+#[test]
 fn an_error_shows_the_line_and_the_session_goes_on() {
     let mut repl = Repl::start(&[]);
     let shown = repl.line("let q = 10 / 0");

@@ -328,7 +328,10 @@ impl Interp {
             }
             Builtin::Type => {
                 a.count(Arity::exactly(1))?;
-                Ok(Value::str(a.positional[0].type_name()))
+                Ok(match &a.positional[0] {
+                    Value::Record(record) => Value::str(&record.ty.name),
+                    other => Value::str(other.type_name()),
+                })
             }
             Builtin::Range => {
                 a.count(Arity::between(1, 3))?;

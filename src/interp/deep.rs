@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use super::record::Record;
 use super::value::{List, Map, Value, format_float, scalars_equal};
 
 /// After entering this many pairs of containers, equality and ordering remember the pairs they
@@ -18,6 +19,8 @@ const REMEMBER_AFTER: usize = 256;
 enum Pair {
     Lists(Rc<List>, Rc<List>, usize),
     Maps(Rc<Map>, Rc<Map>, usize),
+    /// Two records of the same type: their fields compare in order, like lists.
+    Records(Rc<Record>, Rc<Record>, usize),
 }
 
 /// What comparing two items without descending found.
@@ -35,16 +38,41 @@ fn step_eq(a: &Value, b: &Value) -> Step {
         (Value::Map(x), Value::Map(y)) if !Rc::ptr_eq(x, y) => {
             Step::Descend(Pair::Maps(x.clone(), y.clone(), 0))
         }
-        (Value::List(_), Value::List(_)) | (Value::Map(_), Value::Map(_)) => Step::Equal,
+        (Value::Record(x), Value::Record(y)) if !Rc::ptr_eq(x, y) => {
+            if x.ty.same(&y.ty) {
+                Step::Descend(Pair::Records(x.clone(), y.clone(), 0))
+            } else {
+                Step::Differ
+            }
+        }
+        (Value::List(_), Value::List(_))
+        | (Value::Map(_), Value::Map(_))
+        | (Value::Record(_), Value::Record(_)) => Step::Equal,
         _ if scalars_equal(a, b) => Step::Equal,
         _ => Step::Differ,
     }
+}
+
+/// Compares two item sequences from position `*i` on, until a pair of containers to descend
+/// into (`Some(Some(pair))`), a difference (`Some(None)`), or the end (`None`).
+fn first_difference(xs: &[Value], ys: &[Value], i: &mut usize) -> Option<Option<Pair>> {
+    while *i < xs.len().min(ys.len()) {
+        let step = step_eq(&xs[*i], &ys[*i]);
+        *i += 1;
+        match step {
+            Step::Equal => {}
+            Step::Differ => return Some(None),
+            Step::Descend(pair) => return Some(Some(pair)),
+        }
+    }
+    None
 }
 
 fn pair_id(pair: &Pair) -> (usize, usize) {
     match pair {
         Pair::Lists(x, y, _) => (Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize),
         Pair::Maps(x, y, _) => (Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize),
+        Pair::Records(x, y, _) => (Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize),
     }
 }
 
@@ -68,6 +96,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
             let same_len = match &pair {
                 Pair::Lists(x, y, _) => x.borrow().len() == y.borrow().len(),
                 Pair::Maps(x, y, _) => x.borrow().len() == y.borrow().len(),
+                Pair::Records(x, y, _) => x.fields.borrow().len() == y.fields.borrow().len(),
             };
             if !same_len {
                 return false;
@@ -83,16 +112,19 @@ pub fn equal(a: &Value, b: &Value) -> bool {
         match top {
             Pair::Lists(x, y, i) => {
                 let (xs, ys) = (x.borrow(), y.borrow());
-                while *i < xs.len().min(ys.len()) {
-                    let step = step_eq(&xs[*i], &ys[*i]);
-                    *i += 1;
-                    match step {
-                        Step::Equal => {}
-                        Step::Differ => return false,
-                        Step::Descend(pair) => {
-                            next = Some(pair);
-                            break;
-                        }
+                if let Some(pair) = first_difference(&xs, &ys, i) {
+                    match pair {
+                        Some(pair) => next = Some(pair),
+                        None => return false,
+                    }
+                }
+            }
+            Pair::Records(x, y, i) => {
+                let (xs, ys) = (x.fields.borrow(), y.fields.borrow());
+                if let Some(pair) = first_difference(&xs, &ys, i) {
+                    match pair {
+                        Some(pair) => next = Some(pair),
+                        None => return false,
                     }
                 }
             }
@@ -226,6 +258,12 @@ impl Open {
 enum Printing {
     List(Rc<List>, usize),
     Map(Rc<Map>, usize),
+    Record(Rc<Record>, usize),
+}
+
+/// Whether printing descends into the value (rather than writing it in one piece).
+fn is_container(value: &Value) -> bool {
+    matches!(value, Value::List(_) | Value::Map(_) | Value::Record(_))
 }
 
 /// Appends the literal form of `value` (strs quoted) to `out`, at any depth. Stops once `out`
@@ -260,6 +298,17 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
                         stack.push(Printing::Map(m, 0));
                     }
                 }
+                Value::Record(r) => {
+                    let id = Rc::as_ptr(&r) as usize;
+                    write(out, &r.ty.name, limit)?;
+                    if r.fields.try_borrow().is_err() || open.contains(id) {
+                        write(out, "(...)", limit)?;
+                    } else {
+                        write(out, "(", limit)?;
+                        open.push(id);
+                        stack.push(Printing::Record(r, 0));
+                    }
+                }
                 scalar => write_scalar(out, &scalar, limit)?,
             }
         }
@@ -274,7 +323,7 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
                         write(out, ", ", limit)?;
                     }
                     *i += 1;
-                    if matches!(item, Value::List(_) | Value::Map(_)) {
+                    if is_container(item) {
                         next = Some(item.clone());
                         break;
                     }
@@ -290,7 +339,23 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
                     *i += 1;
                     write_scalar(out, &k.to_value(), limit)?;
                     write(out, ": ", limit)?;
-                    if matches!(v, Value::List(_) | Value::Map(_)) {
+                    if is_container(v) {
+                        next = Some(v.clone());
+                        break;
+                    }
+                    write_scalar(out, v, limit)?;
+                }
+            }
+            Printing::Record(r, i) => {
+                let fields = r.fields.try_borrow().map_err(|_| Stop::TooLarge)?;
+                while let Some(v) = fields.get(*i) {
+                    if *i > 0 {
+                        write(out, ", ", limit)?;
+                    }
+                    write(out, &r.ty.fields[*i], limit)?;
+                    write(out, "=", limit)?;
+                    *i += 1;
+                    if is_container(v) {
                         next = Some(v.clone());
                         break;
                     }
@@ -301,6 +366,7 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
         if next.is_none() {
             let close = match stack.pop() {
                 Some(Printing::Map(..)) => "}",
+                Some(Printing::Record(..)) => ")",
                 _ => "]",
             };
             open.pop();
@@ -341,7 +407,7 @@ fn write_scalar(out: &mut String, value: &Value, limit: usize) -> Result<(), Sto
         }
         Value::Function(func) => write(out, &format!("<function {}>", func.name()), limit),
         Value::Handle(h) => write(out, &h.describe(), limit),
-        Value::List(_) | Value::Map(_) => write(out, "[...]", limit),
+        Value::List(_) | Value::Map(_) | Value::Record(_) => write(out, "[...]", limit),
     }
 }
 

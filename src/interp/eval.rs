@@ -12,6 +12,7 @@ mod comprehensions;
 mod expressions;
 mod limits;
 mod places;
+mod records;
 mod slices;
 mod statements;
 

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use super::record::{FieldCache, RecordType};
 use super::value::Value;
 use crate::syntax::ast::{BinaryOp, FormatSpec};
 use crate::syntax::{SourceId, Span};
@@ -103,6 +104,14 @@ pub enum StmtKind {
         index: Expr,
         op: Option<BinaryOp>,
         value: Expr,
+    },
+    /// `object.name = value` or `object.name op= value`.
+    AssignField {
+        object: Expr,
+        name: Rc<str>,
+        op: Option<BinaryOp>,
+        value: Expr,
+        cache: FieldCache,
     },
     /// `fn name() {}`: creates the closure and stores it in its variable (through the
     /// variable's cell if a closure declared earlier in the block captured it).
@@ -239,7 +248,11 @@ pub enum ExprKind {
     Field {
         object: Box<Expr>,
         name: Rc<str>,
+        cache: FieldCache,
     },
+    /// The body of a `struct`'s constructor: a record of the frame's first slots (its
+    /// parameters, the fields).
+    MakeRecord(Rc<RecordType>),
     Index {
         object: Box<Expr>,
         index: Box<Expr>,

@@ -254,6 +254,12 @@ impl Interp {
 
     /// `object.name` without a call: the fields of handles.
     pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
+        if let Value::Record(record) = object {
+            return match record.ty.slot_of(name) {
+                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                None => Err(RtError::new(record.ty.no_field(name), span)),
+            };
+        }
         if let Value::Handle(handle) = object {
             if let Some(namespace) = super::stdlib::as_namespace(handle) {
                 return namespace.field(name, span);

@@ -13,6 +13,7 @@ pub mod ir;
 pub mod methods;
 pub mod native;
 pub mod ops;
+pub mod record;
 pub mod sizes;
 pub mod sort;
 pub mod stdlib;

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use super::builtins::Builtin;
 use super::ir::FnProto;
 use super::native::NativeFn;
+use super::record::Record;
 
 /// A value of the language.
 ///
@@ -43,6 +44,8 @@ pub enum Value {
     Function(Function),
     /// A handle to an operating-system object (process, pool, queue...).
     Handle(HandleRef),
+    /// A record (`Point(x=1, y=0)`), shared by reference.
+    Record(Rc<Record>),
 }
 
 /// A shared handle to an OS object; the extra box keeps the pointer thin (see `Value::Str`).
@@ -261,6 +264,7 @@ impl Value {
             Value::Map(_) => "map",
             Value::Function(_) => "function",
             Value::Handle(h) => h.type_name(),
+            Value::Record(_) => "record",
         }
     }
 
@@ -274,7 +278,7 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Function(_) | Value::Handle(_) => true,
+            Value::Function(_) | Value::Handle(_) | Value::Record(_) => true,
         }
     }
 
@@ -315,9 +319,9 @@ impl Value {
     /// Equality as `==` sees it: numbers compare across int and float; lists and maps by content.
     pub fn equals(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::List(_), Value::List(_)) | (Value::Map(_), Value::Map(_)) => {
-                super::deep::equal(self, other)
-            }
+            (Value::List(_), Value::List(_))
+            | (Value::Map(_), Value::Map(_))
+            | (Value::Record(_), Value::Record(_)) => super::deep::equal(self, other),
             _ => scalars_equal(self, other),
         }
     }
@@ -438,7 +442,7 @@ impl Drop for Map {
     }
 }
 
-fn drop_flat(mut pending: Vec<Value>) {
+pub(crate) fn drop_flat(mut pending: Vec<Value>) {
     while let Some(value) = pending.pop() {
         match &value {
             Value::List(rc) if Rc::strong_count(rc) == 1 => {
@@ -449,6 +453,11 @@ fn drop_flat(mut pending: Vec<Value>) {
             Value::Map(rc) if Rc::strong_count(rc) == 1 => {
                 if let Ok(mut entries) = rc.0.try_borrow_mut() {
                     pending.extend(entries.drain(..).map(|(_, v)| v));
+                }
+            }
+            Value::Record(rc) if Rc::strong_count(rc) == 1 => {
+                if let Ok(mut fields) = rc.fields.try_borrow_mut() {
+                    pending.extend(std::mem::take(&mut *fields).into_vec());
                 }
             }
             _ => {}

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::interp::Interp;
 use crate::interp::builtins::Builtin;
 use crate::interp::ir::FnProto;
+use crate::interp::record::{Record, RecordType};
 use crate::interp::value::{Captures, Closure, Function, Group, MAX_VALUE_DEPTH, Value};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -46,6 +47,13 @@ pub enum Wire {
     Process(super::process::ProcessWire),
     /// What `run` returned: plain data, the same in every process.
     Completed(super::command::Completed),
+    /// A record, with its type's name and fields: the receiver needs no declaration of it
+    /// (a worker started before the `struct` ran still gets a working record).
+    Record {
+        name: String,
+        fields: Vec<String>,
+        values: Vec<Wire>,
+    },
 }
 
 /// Values plus the captured cells and function groups they refer to.
@@ -165,6 +173,16 @@ impl Encoder {
                     group,
                 }
             }
+            Value::Record(record) => Wire::Record {
+                name: record.ty.name.to_string(),
+                fields: record.ty.fields.iter().map(|f| f.to_string()).collect(),
+                values: record
+                    .fields
+                    .borrow()
+                    .iter()
+                    .map(|v| self.encode(v, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            },
             Value::Function(Function::Builtin(b)) => Wire::Builtin(b.name().to_string()),
             Value::Function(Function::Native(n)) => Wire::Native(n.name.to_string()),
             Value::Handle(h) if crate::interp::stdlib::as_namespace(h).is_some() => {
@@ -342,6 +360,26 @@ impl Decoder {
                     map.insert(key, self.decode(interp, v)?);
                 }
                 Value::map(map)
+            }
+            Wire::Record {
+                name,
+                fields,
+                values,
+            } => {
+                let ty = Rc::new(RecordType {
+                    name: name.as_str().into(),
+                    fields: fields.iter().map(|f| f.as_str().into()).collect(),
+                });
+                let values = values
+                    .iter()
+                    .map(|v| self.decode(interp, v))
+                    .collect::<Result<Box<[Value]>, String>>()?;
+                if values.len() != ty.fields.len() {
+                    return Err(format!(
+                        "a {name} record arrived with the wrong number of fields"
+                    ));
+                }
+                Record::new_value(ty, values)
             }
             Wire::Closure {
                 source,

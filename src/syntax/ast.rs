@@ -52,6 +52,8 @@ pub enum StmtKind {
     },
     /// `fn name(params) { body }`
     Fn(Rc<FnDef>),
+    /// `struct Name { field, field = default }`
+    Struct(Rc<StructDef>),
     /// An expression evaluated for its effect (its value is what the REPL echoes).
     Expr(Expr),
     /// `if c { } else if c { } else { }`: one arm per condition.
@@ -125,6 +127,20 @@ pub enum Target {
         object: Expr,
         index: Expr,
     },
+    /// `record.name = value`
+    Field {
+        object: Expr,
+        name: Ident,
+    },
+}
+
+/// A record type's declaration: its fields are written like parameters (`y = 0`), and its
+/// constructor takes them as such.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    pub name: Ident,
+    pub fields: Vec<Param>,
+    pub span: Span,
 }
 
 /// A function, named (`fn f(a) {}`) or anonymous (`fn (a) {}`).

@@ -29,6 +29,7 @@ pub const KEYWORDS: &[&str] = &[
     "apply_async",
     "close",
     "join",
+    "struct",
 ];
 
 #[cfg(test)]

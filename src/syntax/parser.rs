@@ -120,6 +120,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_apply_async
             | Rule::kw_close
             | Rule::kw_join
+            | Rule::kw_struct
             | Rule::eq_sign
     )
 }
@@ -226,6 +227,11 @@ impl Builder {
                     span,
                 }))
             }
+            Rule::struct_decl => {
+                let name = self.ident(&next("name")?);
+                let fields = it.map(|field| self.param(field)).collect::<PResult<_>>()?;
+                StmtKind::Struct(Rc::new(StructDef { name, fields, span }))
+            }
             Rule::if_stmt => {
                 let cond = self.expr(next("condition")?)?;
                 let body = self.block(next("body")?)?;
@@ -305,18 +311,13 @@ impl Builder {
                         object: *object,
                         index: *index,
                     },
-                    ExprKind::Field { name, .. } => {
-                        return Err(self.error_at(
-                            format!(
-                                "cannot assign to field `{}`: fields of handles are read-only",
-                                name.name
-                            ),
-                            target.span,
-                        ));
-                    }
+                    ExprKind::Field { object, name } => Target::Field {
+                        object: *object,
+                        name,
+                    },
                     _ => {
                         return Err(self.error_at(
-                            "cannot assign to this expression (only to a name, `xs[i]` or `m[k]`)",
+                            "cannot assign to this expression (only to a name, `xs[i]`, `m[k]` or `p.field`)",
                             target.span,
                         ));
                     }
@@ -330,18 +331,19 @@ impl Builder {
     }
 
     fn params(&self, pair: Pair<'_, Rule>) -> PResult<Vec<Param>> {
-        pair.into_inner()
-            .map(|param| {
-                let mut inner = parts(param).into_iter();
-                let name = inner
-                    .next()
-                    .ok_or_else(|| self.error("missing parameter", 0, 0))?;
-                Ok(Param {
-                    name: self.ident(&name),
-                    default: inner.next().map(|d| self.expr(d)).transpose()?,
-                })
-            })
-            .collect()
+        pair.into_inner().map(|param| self.param(param)).collect()
+    }
+
+    /// A parameter `name` or `name = default`, or a struct's field written the same way.
+    fn param(&self, param: Pair<'_, Rule>) -> PResult<Param> {
+        let mut inner = parts(param).into_iter();
+        let name = inner
+            .next()
+            .ok_or_else(|| self.error("missing parameter", 0, 0))?;
+        Ok(Param {
+            name: self.ident(&name),
+            default: inner.next().map(|d| self.expr(d)).transpose()?,
+        })
     }
 
     /// An `expr` or `bexpr` pair (an operator sequence and perhaps `if c else d`), or an

@@ -36,10 +36,18 @@ fn assigned_in_stmt(stmt: &ast::Stmt, names: &mut HashSet<Rc<str>>) {
                     assigned_in_expr(object, names);
                     assigned_in_expr(index, names);
                 }
+                ast::Target::Field { object, .. } => assigned_in_expr(object, names),
             }
             assigned_in_expr(value, names);
         }
         ast::StmtKind::Fn(def) => assigned_in_fn(def, names),
+        ast::StmtKind::Struct(def) => {
+            for field in &def.fields {
+                if let Some(default) = &field.default {
+                    assigned_in_expr(default, names);
+                }
+            }
+        }
         ast::StmtKind::Expr(e)
         | ast::StmtKind::Throw(e)
         | ast::StmtKind::Close(e)

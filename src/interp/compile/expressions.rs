@@ -50,6 +50,7 @@ impl Compiler<'_> {
                     ExprKind::Field {
                         object: Box::new(self.expr(object)?),
                         name: name.name.clone(),
+                        cache: Default::default(),
                     },
                     object.span.to(name.span),
                 ),
@@ -164,6 +165,7 @@ impl Compiler<'_> {
             ast::ExprKind::Field { object, name } => ExprKind::Field {
                 object: Box::new(self.expr(object)?),
                 name: name.name.clone(),
+                cache: Default::default(),
             },
             ast::ExprKind::Index { object, index } => self.index_or_slice(object, index)?,
             ast::ExprKind::Slice { .. } => return Err(super::forms::slice_error(span, false)),

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::assigned::assigned_names;
 use super::{BlockFns, CResult, CompileError, Compiler, FnState, Siblings};
 use crate::interp::ir::{self, FnProto, GroupDecl, Place, StmtKind};
+use crate::interp::record::RecordType;
 use crate::syntax::Span;
 use crate::syntax::ast;
 
@@ -73,6 +74,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|stmt| match &stmt.kind {
                 ast::StmtKind::Fn(def) => def.name.as_ref(),
+                ast::StmtKind::Struct(def) => Some(&def.name),
                 _ => None,
             })
             .collect();
@@ -116,12 +118,64 @@ impl Compiler<'_> {
         def: &ast::FnDef,
         siblings: Option<(Rc<Siblings>, u32)>,
     ) -> CResult<Rc<FnProto>> {
+        self.function_with(def, siblings, None)
+    }
+
+    /// A `struct`'s constructor: a function whose parameters are the fields and whose body
+    /// makes the record (see `interp/record.rs`). Declared at the top level only, so that
+    /// every process that has the source has the type, and its defaults see only globals.
+    pub(super) fn record_constructor(&mut self, def: &ast::StructDef) -> CResult<Rc<FnProto>> {
+        if !self.at_global_level() {
+            return Err(CompileError {
+                message: format!(
+                    "`struct {}` must be declared at the top level of a script, not inside a block or function",
+                    def.name.name
+                ),
+                span: def.name.span,
+            });
+        }
+        for (i, field) in def.fields.iter().enumerate() {
+            if def.fields[..i]
+                .iter()
+                .any(|p| p.name.name == field.name.name)
+            {
+                return Err(CompileError {
+                    message: format!(
+                        "duplicate field `{}` in struct {}",
+                        field.name.name, def.name.name
+                    ),
+                    span: field.name.span,
+                });
+            }
+        }
+        let record = Rc::new(RecordType {
+            name: def.name.name.clone(),
+            fields: def.fields.iter().map(|f| f.name.name.clone()).collect(),
+        });
+        let as_function = ast::FnDef {
+            name: Some(def.name.clone()),
+            params: def.fields.clone(),
+            body: ast::Block {
+                stmts: Vec::new(),
+                span: def.span,
+            },
+            span: def.span,
+        };
+        self.function_with(&as_function, None, Some(record))
+    }
+
+    fn function_with(
+        &mut self,
+        def: &ast::FnDef,
+        siblings: Option<(Rc<Siblings>, u32)>,
+        record: Option<Rc<RecordType>>,
+    ) -> CResult<Rc<FnProto>> {
         let index = self.protos.len() as u32;
         self.protos.push(None);
         let mut state = FnState::new(false, index);
         state.siblings = siblings;
         self.fns.push(state);
-        let result = self.function_body(def);
+        let result = self.function_body(def, record);
         let state = self.fns.pop().expect("function state");
         let (params, body) = result?;
         let used: Vec<u32> = state.globals_used.iter().copied().collect();
@@ -135,7 +189,11 @@ impl Compiler<'_> {
         Ok(proto)
     }
 
-    fn function_body(&mut self, def: &ast::FnDef) -> CResult<(Box<[ir::Param]>, ir::Block)> {
+    fn function_body(
+        &mut self,
+        def: &ast::FnDef,
+        record: Option<Rc<RecordType>>,
+    ) -> CResult<(Box<[ir::Param]>, ir::Block)> {
         self.state().scopes.push(Vec::new());
         for (i, param) in def.params.iter().enumerate() {
             if def.params[..i]
@@ -159,7 +217,16 @@ impl Compiler<'_> {
                 })
             })
             .collect::<CResult<_>>()?;
-        let body = self.block(&def.body)?;
+        let body = match record {
+            Some(record) => {
+                let make = ir::Expr::new(ir::ExprKind::MakeRecord(record), def.span);
+                Box::new([ir::Stmt {
+                    kind: StmtKind::Return(Some(make)),
+                    span: def.span,
+                }]) as ir::Block
+            }
+            None => self.block(&def.body)?,
+        };
         Ok((params, body))
     }
 }

@@ -39,6 +39,14 @@ impl Compiler<'_> {
                     group: None,
                 }
             }
+            ast::StmtKind::Struct(def) => {
+                let (place, _) = fns.places[&def.name.span];
+                StmtKind::FnDecl {
+                    place,
+                    proto: self.record_constructor(def)?,
+                    group: None,
+                }
+            }
             ast::StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
             ast::StmtKind::If { arms, otherwise } => {
                 let mut arms: Vec<(ir::Expr, ir::Block)> = arms
@@ -185,6 +193,13 @@ impl Compiler<'_> {
                 index: self.expr(index)?,
                 op: op.binary(),
                 value,
+            },
+            ast::Target::Field { object, name } => StmtKind::AssignField {
+                object: self.expr(object)?,
+                name: name.name.clone(),
+                op: op.binary(),
+                value,
+                cache: Default::default(),
             },
         })
     }

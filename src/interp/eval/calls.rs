@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::{Flow, Frame, NamedArgs, Slot};
 use crate::interp::ir::{self, Args, ExprKind, FnProto};
+use crate::interp::record::constructor_type;
 use crate::interp::value::{Closure, Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -54,6 +55,20 @@ pub(super) fn run_namespace_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -
     match &e.kind {
         ExprKind::NamespaceCall(call) => interp.namespace_call(f, call, e.span),
         _ => interp.eval_any(f, e),
+    }
+}
+
+/// The error for a call that gives no value to a parameter without a default; for a
+/// record's constructor, the parameter is a field, and the message lists them.
+#[cold]
+fn missing_argument(proto: &FnProto, name: &str) -> String {
+    match constructor_type(proto) {
+        Some(ty) => format!(
+            "{}() is missing field `{name}` (fields: {})",
+            proto.name,
+            ty.field_list()
+        ),
+        None => format!("{}() is missing argument `{name}`", proto.name),
     }
 }
 
@@ -323,10 +338,11 @@ impl Interp {
     ) -> RtResult<()> {
         for (name, value) in named {
             let Some(i) = proto.params.iter().position(|p| p.name == name) else {
-                return Err(RtError::new(
-                    format!("{}() has no parameter named `{name}`", proto.name),
-                    span,
-                ));
+                let message = match constructor_type(proto) {
+                    Some(ty) => ty.no_field(&name),
+                    None => format!("{}() has no parameter named `{name}`", proto.name),
+                };
+                return Err(RtError::new(message, span));
             };
             if i < n_positional {
                 return Err(RtError::new(
@@ -350,8 +366,11 @@ impl Interp {
         let n_params = proto.params.len();
         if n_positional > n_params {
             let callee = crate::interp::args::Callee::Function(&proto.name);
-            let message =
+            let mut message =
                 crate::interp::args::Arity::exactly(n_params).message(callee, n_positional);
+            if let Some(ty) = constructor_type(proto) {
+                message = format!("{message} (fields: {})", ty.field_list());
+            }
             return Err(RtError::new(message, span));
         }
         if self.depth >= self.limits.max_call_depth {
@@ -371,10 +390,7 @@ impl Interp {
                     p.default.is_none() && matches!(self.stack[base + i], Slot::Uninit)
                 })
         {
-            return Err(RtError::new(
-                format!("{}() is missing argument `{}`", proto.name, missing.1.name),
-                span,
-            ));
+            return Err(RtError::new(missing_argument(proto, &missing.1.name), span));
         }
         self.depth += 1;
         Ok(())
@@ -384,10 +400,7 @@ impl Interp {
         for (i, param) in f.proto.params.iter().enumerate() {
             if matches!(self.stack[f.base + i], Slot::Uninit) {
                 let Some(default) = &param.default else {
-                    return Err(RtError::new(
-                        format!("{}() is missing argument `{}`", f.proto.name, param.name),
-                        span,
-                    ));
+                    return Err(RtError::new(missing_argument(f.proto, &param.name), span));
                 };
                 let v = self.eval(f, default)?;
                 self.stack[f.base + i] = Slot::Val(v);

@@ -89,6 +89,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::CallSibling(..) => run_call_sibling,
         ExprKind::NamespaceCall(..) => run_namespace_call,
         ExprKind::IfElse { .. } => run_if_else,
+        ExprKind::Field { .. } => super::records::run_field,
         _ => Interp::eval_any,
     }
 }
@@ -339,10 +340,15 @@ impl Interp {
                 let (positional, named) = self.eval_args(f, args)?;
                 self.call_method(object, name, positional, named, expr.span)
             }
-            ExprKind::Field { object, name } => {
+            ExprKind::Field {
+                object,
+                name,
+                cache,
+            } => {
                 let object = self.eval(f, object)?;
-                self.field(&object, name, expr.span)
+                self.read_field(&object, name, cache, expr.span)
             }
+            ExprKind::MakeRecord(ty) => Ok(self.make_record(f, ty)),
             ExprKind::Index { object, index } => {
                 let object = self.eval(f, object)?;
                 let index = self.eval(f, index)?;

@@ -124,6 +124,13 @@ impl Interp {
                 }
                 self.set_index(&object, index, v, stmt.span)?;
             }
+            StmtKind::AssignField {
+                object,
+                name,
+                op,
+                value,
+                cache,
+            } => self.assign_field(f, (object, name, *op, value, cache), stmt.span)?,
             StmtKind::FnDecl {
                 place,
                 proto,

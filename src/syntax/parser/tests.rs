@@ -250,11 +250,6 @@ fn error_messages() {
             .starts_with("cannot assign to this expression")
     );
     assert!(
-        err("p.pid = 3")
-            .message
-            .starts_with("cannot assign to field `pid`")
-    );
-    assert!(
         err("print(f\"{1:.2q}\")")
             .message
             .starts_with("unknown format type `q`")

@@ -1,0 +1,107 @@
+//! Records in the evaluator: making one in its constructor's frame, reading a field through
+//! the site's slot cache (a record in a local is read in place, touching no reference count,
+//! so `p.x` costs about what reading a local does), and writing one.
+
+use super::{Frame, Slot};
+use crate::interp::ir::{self, ExprKind};
+use crate::interp::record::{FieldCache, Record, RecordType};
+use crate::interp::value::{Value, a};
+use crate::interp::{Interp, RtError, RtResult};
+use crate::syntax::Span;
+use crate::syntax::ast::BinaryOp;
+use std::rc::Rc;
+
+pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Field {
+        object,
+        name,
+        cache,
+    } = &e.kind
+    {
+        if let ExprKind::Local(i) = object.kind
+            && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
+            && let Some(slot) = cache.slot(&record.ty, name)
+        {
+            return Ok(record.fields.borrow()[slot].clone());
+        }
+        let object = interp.eval(f, object)?;
+        return interp.read_field(&object, name, cache, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
+impl Interp {
+    /// `object.name`: a record's field through the site's cache; anything else as `field`.
+    pub(super) fn read_field(
+        &mut self,
+        object: &Value,
+        name: &str,
+        cache: &FieldCache,
+        span: Span,
+    ) -> RtResult<Value> {
+        match object {
+            Value::Record(record) => match cache.slot(&record.ty, name) {
+                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                None => Err(RtError::new(record.ty.no_field(name), span)),
+            },
+            other => self.field(other, name, span),
+        }
+    }
+
+    /// The record a constructor returns: its parameters, which are the fields.
+    pub(super) fn make_record(&self, f: &Frame, ty: &Rc<RecordType>) -> Value {
+        let fields = (0..ty.fields.len())
+            .map(|i| match &self.stack[f.base + i] {
+                Slot::Val(v) => v.clone(),
+                Slot::Cell(cell) => cell.borrow().clone(),
+                Slot::Uninit => Value::Nil,
+            })
+            .collect();
+        Record::new_value(ty.clone(), fields)
+    }
+
+    /// `object.name = value`, or `object.name op= value`.
+    pub(super) fn assign_field(
+        &mut self,
+        f: &Frame,
+        (object, name, op, value, cache): (
+            &ir::Expr,
+            &str,
+            Option<BinaryOp>,
+            &ir::Expr,
+            &FieldCache,
+        ),
+        span: Span,
+    ) -> RtResult<()> {
+        let object = self.eval(f, object)?;
+        let Value::Record(record) = &object else {
+            let hint = match &object {
+                Value::Handle(_) => ": fields of handles are read-only".to_string(),
+                Value::Map(_) => format!(" (use [\"{name}\"] to set a key)"),
+                _ => String::new(),
+            };
+            return Err(RtError::new(
+                format!(
+                    "cannot assign to field `{name}` of {}{hint}",
+                    match object {
+                        Value::Nil => "nil".to_string(),
+                        other => a(other.type_name()),
+                    }
+                ),
+                span,
+            ));
+        };
+        let Some(slot) = cache.slot(&record.ty, name) else {
+            return Err(RtError::new(record.ty.no_field(name), span));
+        };
+        let mut v = self.eval(f, value)?;
+        if let Some(op) = op {
+            let old = record.fields.borrow()[slot].clone();
+            v = self.binary(op, &old, &v, span)?;
+        }
+        // The old value is dropped after the borrow ends: dropping it may drop records.
+        let old = std::mem::replace(&mut record.fields.borrow_mut()[slot], v);
+        drop(old);
+        Ok(())
+    }
+}

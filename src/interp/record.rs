@@ -1,0 +1,106 @@
+//! Records (`struct Point { x, y = 0 }`): record types, record values (fields in a slot
+//! vector, in declaration order), the wording of their errors, and the per-site cache that
+//! turns `p.x` into a slot index without a lookup by name on every read.
+//!
+//! A `struct` declaration compiles to an ordinary function whose parameters are the fields
+//! (so defaults, named arguments and crossing processes work as for any function) and whose
+//! body is one `MakeRecord` node; [`constructor_type`] recognizes such a function, so that
+//! argument errors can name the type's fields.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::ir::{ExprKind, FnProto, StmtKind};
+use super::value::Value;
+
+/// A record type: its name and field names. Two types are the same when both agree, so a type
+/// rebuilt from a record received from another process is the sender's type.
+#[derive(Debug)]
+pub struct RecordType {
+    pub name: Rc<str>,
+    pub fields: Box<[Rc<str>]>,
+}
+
+impl RecordType {
+    /// The slot of field `name`.
+    pub fn slot_of(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| **f == *name)
+    }
+
+    pub fn same(&self, other: &RecordType) -> bool {
+        std::ptr::eq(self, other) || (self.name == other.name && self.fields == other.fields)
+    }
+
+    /// `x, y`: what the errors list.
+    pub fn field_list(&self) -> String {
+        self.fields.join(", ")
+    }
+
+    /// The error for reading or writing (or naming in a call) a field the type lacks.
+    pub fn no_field(&self, name: &str) -> String {
+        format!(
+            "{} has no field `{name}` (fields: {})",
+            self.name,
+            self.field_list()
+        )
+    }
+}
+
+/// A record value: shared by reference, like lists and maps.
+pub struct Record {
+    pub ty: Rc<RecordType>,
+    pub fields: RefCell<Box<[Value]>>,
+}
+
+impl Record {
+    pub fn new_value(ty: Rc<RecordType>, fields: Box<[Value]>) -> Value {
+        Value::Record(Rc::new(Record {
+            ty,
+            fields: RefCell::new(fields),
+        }))
+    }
+}
+
+// Records nest like lists (`n.next = Node(...)` a million times): dropping one must not
+// recurse once per level.
+impl Drop for Record {
+    fn drop(&mut self) {
+        let fields = std::mem::take(self.fields.get_mut());
+        if !fields.is_empty() {
+            super::value::drop_flat(fields.into_vec());
+        }
+    }
+}
+
+/// The slot a field-access site found last time. Checking that the slot still holds the
+/// name costs one short comparison, and stays right whatever record type comes next.
+#[derive(Debug, Default)]
+pub struct FieldCache(Cell<u32>);
+
+impl FieldCache {
+    #[inline(always)]
+    pub fn slot(&self, ty: &RecordType, name: &str) -> Option<usize> {
+        let cached = self.0.get() as usize;
+        if ty.fields.get(cached).is_some_and(|f| **f == *name) {
+            return Some(cached);
+        }
+        let slot = ty.slot_of(name)?;
+        self.0.set(slot as u32);
+        Some(slot)
+    }
+}
+
+/// The record type a function constructs, if it is a `struct`'s constructor (its body is
+/// exactly one `return MakeRecord`).
+pub fn constructor_type(proto: &FnProto) -> Option<&Rc<RecordType>> {
+    match &*proto.body {
+        [stmt] => match &stmt.kind {
+            StmtKind::Return(Some(e)) => match &e.kind {
+                ExprKind::MakeRecord(ty) => Some(ty),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}

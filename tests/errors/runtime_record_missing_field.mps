@@ -1,0 +1,3 @@
+struct Point { x, y = 0 }
+let origin = Point(0, 0)
+let p = Point(y = 2)

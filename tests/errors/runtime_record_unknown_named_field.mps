@@ -1,0 +1,2 @@
+struct Point { x, y = 0 }
+let p = Point(1, z = 2)

@@ -1,0 +1,5 @@
+struct Point {
+    x
+    y = 0
+    x = 1
+}

@@ -1,0 +1,5 @@
+fn make() {
+    struct Inner { a }
+    return Inner(1)
+}
+print(make())
