@@ -65,6 +65,15 @@ impl Repl {
         self.session.send(text).unwrap();
     }
 
+    /// Types lines that each leave the input open: each must be met by the continuation
+    /// prompt.
+    fn continued(&mut self, lines: &[&str]) {
+        for text in lines {
+            self.session.send_line(text).unwrap();
+            self.expect("...> ");
+        }
+    }
+
     /// Leaves with Ctrl-D and returns the exit status.
     fn quit(mut self) -> i32 {
         self.send(CTRL_D);
@@ -93,12 +102,7 @@ fn values_are_echoed_in_literal_form() {
 #[test]
 fn a_function_typed_over_several_lines() {
     let mut repl = Repl::start(&[]);
-    repl.session.send_line("fn triple(x) {").unwrap();
-    repl.expect("...> ");
-    repl.session.send_line("    let y = x * 3").unwrap();
-    repl.expect("...> ");
-    repl.session.send_line("    return y").unwrap();
-    repl.expect("...> ");
+    repl.continued(&["fn triple(x) {", "    let y = x * 3", "    return y"]);
     repl.line("}");
     assert!(repl.line("triple(14)").contains("42"));
     // A trailing operator continues too.
@@ -114,12 +118,7 @@ fn a_struct_typed_over_several_lines_reaches_a_pool_started_before_it() {
     for method in ["fork", "spawn"] {
         let mut repl = Repl::start(&["--start-method", method]);
         repl.line("let p = pool(1)");
-        repl.session.send_line("struct Point {").unwrap();
-        repl.expect("...> ");
-        repl.session.send_line("    x").unwrap();
-        repl.expect("...> ");
-        repl.session.send_line("    y = 0").unwrap();
-        repl.expect("...> ");
+        repl.continued(&["struct Point {", "    x", "    y = 0"]);
         repl.line("}");
         repl.line("fn grow(pt) { pt.x *= 10; return pt }");
         let out = repl.line("(apply_async p, grow(Point(4))).get()");
