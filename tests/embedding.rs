@@ -450,6 +450,18 @@ fn a_sandboxed_engine_refuses_files_commands_and_the_environment_at_compile_time
 }
 
 #[test]
+fn a_sandboxed_engine_refuses_import_at_compile_time() {
+    let mut engine = Engine::sandboxed();
+    let err = engine
+        .eval("let t = 1\nimport \"lib/util.mps\" as util")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Syntax);
+    assert_eq!(err.message(), "`import` is not allowed here");
+    assert!(err.to_string().contains("<eval>:2:1"), "{err}");
+    assert!(engine.get_global("t").is_none());
+}
+
+#[test]
 fn disabling_one_namespace_leaves_the_others() {
     let mut engine = Engine::new();
     engine.disable("os");

@@ -20,6 +20,7 @@ mod hostile;
 mod ipc;
 mod ipc_reliability;
 mod load;
+mod modules;
 mod parallel;
 mod parallel_joblog;
 mod pool;

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use super::{Interp, Slot, compile};
+use super::{Interp, Slot};
 use crate::error::{Error, ErrorKind};
 use crate::syntax::{self, Span};
 
@@ -21,10 +21,7 @@ impl Interp {
     /// `Err`; the `Ok` lists warnings: the first use of each name defined nowhere.
     pub fn check_source(&mut self, name: &str, text: &str) -> Result<Vec<Error>, Error> {
         let id = self.sources.add(name, text);
-        let program = syntax::parse(id, text)
-            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
-        let (_, uses) = compile::compile_with_uses(&program, &mut self.names)
-            .map_err(|e| Error::at(ErrorKind::Syntax, e.message, e.span, &self.sources))?;
+        let (_, uses, _) = self.compile_unit(id, None)?;
         let defined = |interp: &Interp, name: &str| {
             uses.declared.contains(name)
                 || interp.names.lookup(name).is_some_and(|slot| {

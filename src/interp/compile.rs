@@ -30,8 +30,11 @@ mod chain;
 mod expressions;
 mod forms;
 mod functions;
+mod modules;
 mod scopes;
 mod statements;
+
+pub use modules::{ModuleContext, ModuleScope, top_level_names};
 
 use super::check::GlobalUses;
 use super::ir::{Capture, FnProto, Place};
@@ -104,19 +107,16 @@ pub struct CompileError {
 type CResult<T> = Result<T, CompileError>;
 
 /// Compiles a whole program. Returns every function it contains, indexed by
-/// [`FnProto::index`]; entry 0 is the top-level code (named `<main>`).
-pub fn compile_program(program: &ast::Program, globals: &mut Globals) -> CResult<Vec<Rc<FnProto>>> {
-    compile_with_uses(program, globals).map(|(protos, _)| protos)
-}
-
-/// [`compile_program`], also returning which global names the program declares and uses
-/// (for `mpscript check`'s report of names defined nowhere).
+/// [`FnProto::index`] (entry 0 is the top-level code, named `<main>`), and which global names
+/// the program declares and uses (for `mpscript check`'s report of names defined nowhere).
 pub fn compile_with_uses(
     program: &ast::Program,
     globals: &mut Globals,
+    modules: &ModuleContext,
 ) -> CResult<(Vec<Rc<FnProto>>, GlobalUses)> {
     let mut compiler = Compiler {
         globals,
+        modules,
         fns: vec![FnState::new(true, 0)],
         protos: vec![None],
         source: program.span.source,
@@ -142,6 +142,7 @@ pub fn compile_with_uses(
 
 struct Compiler<'g> {
     globals: &'g mut Globals,
+    modules: &'g ModuleContext,
     fns: Vec<FnState>,
     /// Functions by index, filled as each one finishes.
     protos: Vec<Option<Rc<FnProto>>>,

@@ -2,8 +2,9 @@
 //! fields: reading and setting globals and their names, finding a function's code by identity,
 //! the sources to send to or adopt from another process, the output sink and the relays of
 //! children's prints into it, and resetting a child. With `call_value`/`call_one` (in `eval`,
-//! to run a callback) and the public `global` and `sources` (in `interp`), this is all a
-//! process, pool or IPC handle needs of an interpreter: the runtime's operations are free
+//! to run a callback), the public `global` and `sources` (in `interp`) and `adopt_sources`
+//! (in `interp/modules.rs`), this is all a process, pool or IPC handle needs of an
+//! interpreter: the runtime's operations are free
 //! functions that take the interpreter as an argument and reach it only through these.
 //!
 //! `Interp::runtime` stays open to the runtime: it is the runtime's own state, kept in the
@@ -70,13 +71,6 @@ impl Interp {
             .skip(from)
             .map(|s| (s.name().to_string(), s.text().to_string()))
             .collect()
-    }
-
-    /// Loads and compiles a source another process sent. A source that failed to compile
-    /// there fails here too; compiling it still keeps source ids and global slots in step.
-    pub(crate) fn adopt_source(&mut self, name: &str, text: &str) {
-        let id = self.sources.add(name, text);
-        let _ = self.compile_source(id);
     }
 
     /// The script's arguments (`args()`).

@@ -158,6 +158,8 @@ pub enum StmtKind {
     },
     Close(Expr),
     Join(Expr),
+    /// `import ... as name`: runs the top-level code of this source, once per run.
+    Import(u32),
 }
 
 /// What a `for`, a comprehension or `let [a, b]` binds each value to.

@@ -11,6 +11,7 @@ mod facade;
 pub mod format;
 pub mod ir;
 pub mod methods;
+mod modules;
 pub mod native;
 pub mod ops;
 pub mod record;
@@ -24,7 +25,7 @@ use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind};
 use crate::runtime::process;
-use crate::syntax::{self, SourceId, SourceMap, Span};
+use crate::syntax::{SourceId, SourceMap, Span};
 use compile::Globals;
 use eval::Slot;
 use ir::FnProto;
@@ -183,6 +184,8 @@ pub struct Interp {
     out: Output,
     rng: builtins::Rng,
     script_args: Vec<String>,
+    /// The modules loaded and run (`import`).
+    modules: modules::Modules,
     /// The directories `fs.tempdir()` made, removed when this interpreter ends.
     tempdirs: stdlib::TempDirs,
     /// The runtime's own state (children, pools, relays...): open to `runtime`, which owns it.
@@ -205,6 +208,7 @@ impl Interp {
             rng: builtins::Rng::seeded(),
             script_args: Vec::new(),
             tempdirs: stdlib::TempDirs::default(),
+            modules: modules::Modules::default(),
             runtime: crate::runtime::Runtime::default(),
         };
         // A namespace's functions (`fs.read`) are reached through its global, not their own.
@@ -277,34 +281,10 @@ impl Interp {
         self.compile_source(id)
     }
 
-    /// Compiles one source of the map. Sources are compiled in id order, each exactly once.
+    /// Compiles one source of the map (and the modules it imports). Sources are compiled in
+    /// id order, each exactly once.
     pub(crate) fn compile_source(&mut self, id: SourceId) -> Result<Rc<FnProto>, Error> {
-        let text = self
-            .sources
-            .get(id)
-            .expect("source was added")
-            .text()
-            .clone();
-        let compiled = syntax::parse(id, &text)
-            .map_err(|e| (e.message, e.span))
-            .and_then(|program| {
-                compile::compile_program(&program, &mut self.names).map_err(|e| (e.message, e.span))
-            });
-        if self.globals.len() < self.names.len() {
-            self.globals.resize(self.names.len(), Slot::Uninit);
-        }
-        let index = id.0 as usize;
-        if self.protos.len() <= index {
-            self.protos.resize(index + 1, Vec::new());
-        }
-        match compiled {
-            Ok(protos) => {
-                let main = protos[0].clone();
-                self.protos[index] = protos;
-                Ok(main)
-            }
-            Err((message, span)) => Err(Error::at(ErrorKind::Syntax, message, span, &self.sources)),
-        }
+        self.compile_unit(id, None).map(|(main, _, _)| main)
     }
 
     /// Runs compiled top-level code; the value of its last expression statement comes back.

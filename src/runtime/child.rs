@@ -50,9 +50,7 @@ impl ParentProgram {
         }
         interp.runtime.start_method = StartMethod::Spawn;
         interp.adopt_global_names(&self.names);
-        for (name, text) in &self.sources {
-            interp.adopt_source(name, text);
-        }
+        interp.adopt_sources(&self.sources);
         interp.set_args(self.script_args.clone());
         true
     }

@@ -90,6 +90,11 @@ pub enum StmtKind {
     Close(Expr),
     /// `join x`
     Join(Expr),
+    /// `import "lib/util.mps" as util`: the path as written, and the name it binds.
+    Import {
+        path: String,
+        alias: Ident,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,6 +30,8 @@ pub const KEYWORDS: &[&str] = &[
     "close",
     "join",
     "struct",
+    "import",
+    "as",
 ];
 
 #[cfg(test)]

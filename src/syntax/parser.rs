@@ -102,6 +102,8 @@ fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::kw_let
+            | Rule::kw_import
+            | Rule::kw_as
             | Rule::kw_fn
             | Rule::kw_return
             | Rule::kw_if
@@ -291,6 +293,17 @@ impl Builder {
             },
             Rule::close_stmt => StmtKind::Close(self.expr(next("pool")?)?),
             Rule::join_stmt => StmtKind::Join(self.expr(next("target")?)?),
+            Rule::import_stmt => {
+                let path = next("path")?;
+                let (text, start) = (path.as_str(), self.span(&path).start as usize);
+                let path = self
+                    .unescape(&text[1..text.len() - 1], start + 1)?
+                    .to_string();
+                StmtKind::Import {
+                    path,
+                    alias: self.ident(&next("name")?),
+                }
+            }
             Rule::assign_stmt => {
                 let target = self.expr(next("target")?)?;
                 let op = match next("operator")?.as_str() {

@@ -78,7 +78,10 @@ fn assigned_in_stmt(stmt: &ast::Stmt, names: &mut HashSet<Rc<str>>) {
             assigned_in_expr(lock, names);
             assigned_in_block(body, names);
         }
-        ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Return(None) => {}
+        ast::StmtKind::Break
+        | ast::StmtKind::Continue
+        | ast::StmtKind::Return(None)
+        | ast::StmtKind::Import { .. } => {}
     }
 }
 

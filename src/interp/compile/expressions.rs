@@ -46,14 +46,10 @@ impl Compiler<'_> {
                 args: self.args(args)?,
             })),
             ast::ExprKind::Method { object, name, args } => Ok(Box::new(Call {
-                callee: ir::Expr::new(
-                    ExprKind::Field {
-                        object: Box::new(self.expr(object)?),
-                        name: name.name.clone(),
-                        cache: Default::default(),
-                    },
-                    object.span.to(name.span),
-                ),
+                callee: match self.module_member(object, name) {
+                    Some(slot) => ir::Expr::new(ExprKind::Global(slot?), object.span.to(name.span)),
+                    None => self.method_callee(object, name)?,
+                },
                 args: self.args(args)?,
             })),
             _ => Err(CompileError {
@@ -61,6 +57,18 @@ impl Compiler<'_> {
                 span: call.span,
             }),
         }
+    }
+
+    /// The callee of `spawn object.name(...)`: the function in the field.
+    fn method_callee(&mut self, object: &ast::Expr, name: &ast::Ident) -> CResult<ir::Expr> {
+        Ok(ir::Expr::new(
+            ExprKind::Field {
+                object: Box::new(self.expr(object)?),
+                name: name.name.clone(),
+                cache: Default::default(),
+            },
+            object.span.to(name.span),
+        ))
     }
 
     pub(super) fn expr(&mut self, expr: &ast::Expr) -> CResult<ir::Expr> {
@@ -91,7 +99,10 @@ impl Compiler<'_> {
                     .map(|(k, v)| Ok((self.expr(k)?, self.expr(v)?)))
                     .collect::<CResult<_>>()?,
             ),
-            ast::ExprKind::Name(name) => match self.resolve_found(name) {
+            ast::ExprKind::Name(name) => match self
+                .module_as_value(name, expr.span)
+                .map(|()| self.resolve_found(name))?
+            {
                 Found::Place(Place::Local(slot)) => ExprKind::Local(slot),
                 Found::Place(Place::Global(slot)) => {
                     self.check_allowed(name, expr.span)?;
@@ -143,6 +154,13 @@ impl Compiler<'_> {
                 }
             }
             ast::ExprKind::Method { object, name, args } => {
+                if let Some(slot) = self.module_member(object, name) {
+                    let args = self.args(args)?;
+                    return Ok(ir::Expr::new(
+                        ExprKind::CallGlobal(slot?, Box::new(args)),
+                        span,
+                    ));
+                }
                 let object = self.expr(object)?;
                 let args = self.args(args)?;
                 match namespace_function(&object, &name.name, self.globals) {
@@ -161,6 +179,9 @@ impl Compiler<'_> {
                         args,
                     },
                 }
+            }
+            ast::ExprKind::Field { object, name } if self.module_member(object, name).is_some() => {
+                ExprKind::Global(self.module_member(object, name).expect("a module member")?)
             }
             ast::ExprKind::Field { object, name } => ExprKind::Field {
                 object: Box::new(self.expr(object)?),

@@ -83,7 +83,8 @@ impl Compiler<'_> {
         if self.at_global_level() {
             self.uses.declared.insert(name.clone());
             self.globals.allow(name);
-            return Place::Global(self.globals.slot(name));
+            let global = self.own_global_name(name);
+            return Place::Global(self.globals.slot(&global));
         }
         let state = self.state();
         let slot = state.local_names.len() as u32;
@@ -129,9 +130,16 @@ impl Compiler<'_> {
         if let Some(found) = self.resolve_in(level, name) {
             return found;
         }
-        let slot = self.globals.slot(name);
+        let global = self.own_global_name(name);
+        let slot = self.globals.slot(&global);
         self.state().globals_used.insert(slot);
         Found::Place(Place::Global(slot))
+    }
+
+    /// True if `name`, at function `level`, is no local or captured variable (a global, or
+    /// a module's name).
+    pub(super) fn is_global_name(&mut self, level: usize, name: &Rc<str>) -> bool {
+        self.resolve_in(level, name).is_none()
     }
 
     fn resolve_in(&mut self, level: usize, name: &Rc<str>) -> Option<Found> {

@@ -149,6 +149,7 @@ impl Compiler<'_> {
                 body: self.block(body)?,
             },
             ast::StmtKind::Close(e) => StmtKind::Close(self.expr(e)?),
+            ast::StmtKind::Import { alias, .. } => self.import(alias, span)?,
             ast::StmtKind::Join(e) => StmtKind::Join(self.expr(e)?),
         };
         Ok(ir::Stmt { kind, span })

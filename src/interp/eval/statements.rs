@@ -181,6 +181,7 @@ impl Interp {
                 let v = self.eval(f, e)?;
                 runtime::join(self, v, stmt.span)?;
             }
+            StmtKind::Import(source) => self.run_module(*source)?,
             _ => return self.exec(f, stmt),
         }
         Ok(Flow::Normal)

@@ -36,9 +36,7 @@ fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
 pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLink) -> Option<i32> {
     if !batch.sources.is_empty() {
         interp.adopt_global_names(&batch.names);
-        for (name, text) in &batch.sources {
-            interp.adopt_source(name, text);
-        }
+        interp.adopt_sources(&batch.sources);
     }
     let decoder = match Decoder::new(interp, &batch.packet) {
         Ok(d) => d,
