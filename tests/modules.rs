@@ -173,3 +173,30 @@ fn workers_started_before_an_import_receive_the_module() {
             .run();
     }
 }
+
+/// `mpscript check` loads the modules: their names are known, a missing one is reported.
+#[test]
+fn check_knows_the_names_of_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("lib/util.mps", UTIL)]);
+    write_files(
+        dir.path(),
+        &[(
+            "bad.mps",
+            "import \"lib/util.mps\" as util\nprint(util.nope)\n",
+        )],
+    );
+    Test::new()
+        .in_dir(dir.path())
+        .script("import \"lib/util.mps\" as util\nprint(util.square(2), util.count)\n")
+        .cli(&["check"])
+        .stdout("")
+        .run();
+    Test::new()
+        .in_dir(dir.path())
+        .cli(&["check", "bad.mps"])
+        .stderr_contains("has no top-level `nope`")
+        .stderr_contains("bad.mps:2:12")
+        .status(2)
+        .run();
+}
