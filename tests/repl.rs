@@ -181,6 +181,10 @@ fn tab_completes_names_and_methods() {
     repl.send("cpu_cou\t");
     repl.expect("cpu_count");
     repl.line("()");
+    // A namespace's functions.
+    repl.send("fs.bas\t");
+    repl.expect("fs.basename");
+    assert!(repl.line("(\"a/b.txt\")").contains("b.txt"));
     assert_eq!(repl.quit(), 0);
 }
 

@@ -336,10 +336,20 @@ impl Assist {
         let mut out: Vec<String> = match receiver {
             Some(receiver) => {
                 let kind = self.names.get(receiver).copied().unwrap_or("");
-                mpscript::Engine::method_names(kind)
+                let mut names: Vec<String> = mpscript::Engine::method_names(kind)
                     .iter()
                     .map(|m| m.to_string())
-                    .collect()
+                    .collect();
+                // `fs.`, `json.`, ...: the namespace's functions (builtins named `fs.read`).
+                if kind == "namespace" || kind.is_empty() {
+                    let prefix = format!("{receiver}.");
+                    names.extend(
+                        mpscript::Engine::builtin_names()
+                            .filter_map(|b| b.strip_prefix(prefix.as_str()))
+                            .map(str::to_string),
+                    );
+                }
+                names
             }
             None => mpscript::Engine::keywords()
                 .iter()
