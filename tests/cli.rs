@@ -364,6 +364,34 @@ fn everything_after_the_script_name_is_an_argument() {
         .run();
 }
 
+/// LANGUAGE.md §19: `mpscript FILE [ARGS...]` runs a file, like `python FILE`.
+#[test]
+fn a_file_without_a_subcommand_is_run() {
+    for cli in [
+        &["script.mps", "a", "--help"][..],
+        &["--start-method", "spawn", "script.mps", "a", "--help"],
+        &["--no-progress", "./script.mps", "a", "--help"],
+    ] {
+        let out = run_bytes(SPAWNS.as_bytes(), cli);
+        assert_eq!(
+            (out.status, out.stdout.as_str(), out.stderr.as_str()),
+            (0, "child 1\n[\"a\", \"--help\"]\n", ""),
+            "mpscript {cli:?}"
+        );
+    }
+    // A missing file is the same clear error as under `run`.
+    let out = run_bytes(b"", &["nothere.mps"]);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("nothere.mps"), "{}", out.stderr);
+    // Standard input, like `python -`.
+    Test::new()
+        .cli(&["-"])
+        .args(&["x"])
+        .stdin("print(args())\n")
+        .stdout("[\"x\"]\n")
+        .run();
+}
+
 #[test]
 fn check_warns_about_names_defined_nowhere() {
     let script = "

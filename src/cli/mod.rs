@@ -130,12 +130,17 @@ pub fn main() -> i32 {
     }
 }
 
+/// The subcommands; any other first word is a script's file name.
+const SUBCOMMANDS: &[&str] = &["run", "check", "repl", "help"];
+
 /// Options that take a value as the next argument (`--start-method spawn`).
 const VALUED_OPTIONS: &[&str] = &["--start-method"];
 
-/// Splits `mpscript [OPTIONS] run [OPTIONS] FILE ARGS...` after FILE: what follows is the
+/// Splits `mpscript [OPTIONS] [run] [OPTIONS] FILE ARGS...` after FILE: what follows is the
 /// script's, verbatim (`--help`, `-c` and `--` included), as `python script.py ARGS` does.
-/// Any other command line is left whole, for clap.
+/// Without a subcommand the first word is the file (`run` is put in front of it; a script
+/// named like a subcommand is reached as `./check` or `run check`). Any other command line is
+/// left whole, for clap.
 fn split_script_args(mut argv: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsString>, Vec<String>) {
     let mut seen_run = false;
     let mut i = 1;
@@ -150,8 +155,13 @@ fn split_script_args(mut argv: Vec<std::ffi::OsString>) -> (Vec<std::ffi::OsStri
             if seen_run {
                 break;
             }
-            if arg != "run" {
-                return (argv, Vec::new());
+            if SUBCOMMANDS.contains(&arg) {
+                if arg != "run" {
+                    return (argv, Vec::new());
+                }
+            } else {
+                // `mpscript FILE ARGS...` is `mpscript run FILE ARGS...`, as `python FILE` is.
+                argv.insert(i, "run".into());
             }
             seen_run = true;
         } else if arg == "--" {

@@ -127,6 +127,15 @@ impl Interp {
             }
             return runtime::call_handle_method(self, handle.clone(), name, args, named, span);
         }
+        if let Value::Record(record) = &object {
+            // `task.run(x)` calls the function in field `run`, as Python calls a callable
+            // attribute (the record is not passed: fields are data, not methods).
+            let Some(slot) = record.ty.slot_of(name) else {
+                return Err(RtError::new(record.ty.no_field(name), span));
+            };
+            let callee = record.fields.borrow()[slot].clone();
+            return self.call_value(callee, args, named, span);
+        }
         let call = MethodCall {
             type_name: object.type_name(),
             name,
