@@ -7,6 +7,14 @@ use std::rc::{Rc, Weak};
 use indexmap::IndexMap;
 
 use super::builtins::Builtin;
+
+/// The hasher of map values: foldhash, several times faster than the standard SipHash on the
+/// short strs and ints maps are keyed by, and seeded per process. Iteration order does not
+/// depend on it (maps keep insertion order).
+pub type MapHasher = foldhash::fast::RandomState;
+
+/// The entries of a map value, in insertion order.
+pub type MapEntries = IndexMap<Key, Value, MapHasher>;
 use super::ir::FnProto;
 use super::native::NativeFn;
 use super::record::Record;
@@ -248,7 +256,7 @@ impl Value {
     }
 
     /// A new map value.
-    pub fn map(entries: IndexMap<Key, Value>) -> Value {
+    pub fn map(entries: MapEntries) -> Value {
         Value::Map(Rc::new(Map(RefCell::new(entries))))
     }
 
@@ -371,33 +379,93 @@ impl fmt::Debug for Value {
 /// A float in its shortest form that reads back, always with a `.` or an exponent (as Python's
 /// `repr`): `2.0`, `0.1`, `1e+16`, `1.5e-05`, `inf`, `nan`.
 pub fn format_float(x: f64) -> String {
+    let mut out = String::new();
+    write_float(&mut out, x);
+    out
+}
+
+/// The text of ASCII digits.
+fn ascii(digits: &[u8]) -> &str {
+    std::str::from_utf8(digits).unwrap_or("")
+}
+
+/// Appends [`format_float`]'s text to `out` without allocating: the shortest round-trip digits
+/// come from `zmij`, laid out as Python lays them out (plain from 1e-4 up to 1e16, else
+/// `d.ddde+XX`).
+pub fn write_float(out: &mut String, x: f64) {
     if x.is_nan() {
-        return "nan".into();
+        return out.push_str("nan");
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+        return out.push_str(if x > 0.0 { "inf" } else { "-inf" });
     }
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
-    // `{:e}` gives the shortest round-trip digits: "1.2345e3".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(x.abs());
+    // Whatever layout zmij chose, read it back as digits d1 d2 ... and an exponent `exp`
+    // such that the value is d1.d2d3... x 10^exp.
+    let (mantissa, e) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let point = mantissa.find('.').unwrap_or(mantissa.len());
+    let mut digits = [0u8; 32];
+    let mut n = 0;
+    let mut leading_zeros = 0i32;
+    for b in mantissa.bytes().filter(u8::is_ascii_digit) {
+        if n == 0 && b == b'0' {
+            leading_zeros += 1;
+            continue;
+        }
+        if n < digits.len() {
+            digits[n] = b;
+            n += 1;
+        }
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    let digits = &digits[..n];
+    let exp = point as i32 - 1 - leading_zeros + e;
     if (-4..16).contains(&exp) {
-        let plain = format!("{x}");
-        if plain.contains('.') {
-            plain
+        if exp < 0 {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(ascii(digits));
         } else {
-            format!("{plain}.0")
+            let whole = exp as usize + 1;
+            if digits.len() > whole {
+                out.push_str(ascii(&digits[..whole]));
+                out.push('.');
+                out.push_str(ascii(&digits[whole..]));
+            } else {
+                out.push_str(ascii(digits));
+                for _ in digits.len()..whole {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            }
         }
     } else {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{mantissa}e{sign}{:02}", exp.abs())
+        out.push_str(ascii(&digits[..1]));
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(ascii(&digits[1..]));
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        if exp.abs() < 10 {
+            out.push('0');
+        }
+        let mut ibuf = itoa::Buffer::new();
+        out.push_str(ibuf.format(exp.abs()));
     }
 }
 
@@ -405,7 +473,7 @@ pub fn format_float(x: f64) -> String {
 pub struct List(RefCell<Vec<Value>>);
 
 /// The storage of a map value; keeps insertion order.
-pub struct Map(RefCell<IndexMap<Key, Value>>);
+pub struct Map(RefCell<MapEntries>);
 
 impl std::ops::Deref for List {
     type Target = RefCell<Vec<Value>>;
@@ -415,7 +483,7 @@ impl std::ops::Deref for List {
 }
 
 impl std::ops::Deref for Map {
-    type Target = RefCell<IndexMap<Key, Value>>;
+    type Target = RefCell<MapEntries>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }
@@ -525,6 +593,68 @@ mod tests {
         assert_eq!(format_float(0.0001), "0.0001");
         assert_eq!(format_float(-2.5), "-2.5");
         assert_eq!(format_float(f64::INFINITY), "inf");
+        assert_eq!(format_float(-1e-300), "-1e-300");
+        assert_eq!(format_float(123456789.125), "123456789.125");
+        assert_eq!(format_float(1e-4), "0.0001");
+        assert_eq!(format_float(9.999e-5), "9.999e-05");
+        assert_eq!(
+            format_float(1.7976931348623157e308),
+            "1.7976931348623157e+308"
+        );
+        assert_eq!(format_float(5e-324), "5e-324");
+        assert_eq!(format_float(1234.5e10), "12345000000000.0");
+        // An exact tie between two shortest forms: Python (and we) round half to even.
+        assert_eq!(
+            format_float(f64::from_bits(0x4318_0467_b3a7_ed6d)),
+            "1690060720831323.2"
+        );
+    }
+
+    /// Python's float repr built from the standard library's shortest digits: the layout
+    /// `write_float` must reproduce for every float.
+    fn python_repr_reference(x: f64) -> String {
+        if x.is_nan() || x.is_infinite() || x == 0.0 {
+            return format_float(x);
+        }
+        let sci = format!("{x:e}");
+        let (mantissa, exp) = sci.split_once('e').unwrap();
+        let exp: i32 = exp.parse().unwrap();
+        if (-4..16).contains(&exp) {
+            let plain = format!("{x}");
+            if plain.contains('.') {
+                plain
+            } else {
+                format!("{plain}.0")
+            }
+        } else {
+            let sign = if exp < 0 { '-' } else { '+' };
+            format!("{mantissa}e{sign}{:02}", exp.abs())
+        }
+    }
+
+    #[test]
+    fn floats_print_as_python_prints_them() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for i in 0..400_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Raw bit patterns (every magnitude) and short decimals (the common case).
+            let x = if i % 2 == 0 {
+                f64::from_bits(state)
+            } else {
+                (state % 2_000_000) as f64 / 1000.0 - 1000.0
+            };
+            // Both are shortest round-trip digits; where two candidates are equally near (an
+            // exact tie), Python and zmij round half to even and the standard library does
+            // not, so only the layout and the round trip must agree exactly.
+            let (ours, reference) = (format_float(x), python_repr_reference(x));
+            let shape = |t: &str| t.replace(|c: char| c.is_ascii_digit(), "d");
+            assert_eq!(shape(&ours), shape(&reference), "{:#x}", x.to_bits());
+            if x.is_finite() {
+                assert_eq!(ours.parse::<f64>().ok(), Some(x), "{ours}");
+            }
+        }
     }
 
     #[test]

@@ -354,7 +354,10 @@ impl Decoder {
             ),
             Wire::Ints(ints) => Value::list(ints.iter().map(|&i| Value::Int(i)).collect()),
             Wire::Map(entries) => {
-                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                let mut map = crate::interp::value::MapEntries::with_capacity_and_hasher(
+                    entries.len(),
+                    Default::default(),
+                );
                 for (k, v) in entries {
                     let key = self.decode(interp, k)?.to_key()?;
                     map.insert(key, self.decode(interp, v)?);

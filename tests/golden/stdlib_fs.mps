@@ -12,6 +12,17 @@ for line in fs.lines(f) {
     if line == "two" { continue }
     print(n, line)
 }
+# Lines kept by the loop body (in a list, by a closure, in a variable) stay as they were read,
+# while the loop reuses the memory of lines nobody kept.
+let kept = []
+let readers = []
+let last = nil
+for line in fs.lines(f) {
+    if line != "two" { kept.push(line) }
+    readers.push(fn() { return line })
+    last = line
+}
+print(kept, [r() for r in readers], last)
 print(fs.exists(f), fs.exists(fs.join(d, "nope")), fs.is_dir(f))
 let st = fs.stat(f)
 print(st["size"], st["is_dir"], type(st["mtime"]))

@@ -1,19 +1,19 @@
 //! Comprehensions (`[f(x) for x in xs if c]`, `{k: v for k, v in items(m)}`) and binding
 //! values to destructuring patterns (`for k, v in ...`, `let [a, b] = ...`).
 
-use indexmap::IndexMap;
+use crate::interp::value::MapEntries;
 
 use super::Frame;
 use crate::interp::ir::{self, Binding, CompBody};
 use crate::interp::sizes::Kind;
-use crate::interp::value::{Key, Value};
+use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
 
 /// What a comprehension is building: the items go into a plain `Vec` or map owned here, and
 /// become a script value only at the end, so no item pays for a `RefCell` borrow.
 enum Building {
     List(Vec<Value>),
-    Map(IndexMap<Key, Value>),
+    Map(MapEntries),
 }
 
 impl Interp {
@@ -76,7 +76,7 @@ impl Interp {
     ) -> RtResult<Value> {
         let mut out = match comp.body {
             CompBody::List(_) => Building::List(Vec::new()),
-            CompBody::Map(..) => Building::Map(IndexMap::new()),
+            CompBody::Map(..) => Building::Map(MapEntries::default()),
         };
         self.comprehension_clause(f, comp, 0, &mut out, span)?;
         Ok(match out {

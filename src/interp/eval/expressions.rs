@@ -326,7 +326,10 @@ impl Interp {
             }
             ExprKind::List(items) => Ok(Value::list(self.eval_all(f, items)?)),
             ExprKind::Map(entries) => {
-                let mut map = indexmap::IndexMap::with_capacity(entries.len());
+                let mut map = crate::interp::value::MapEntries::with_capacity_and_hasher(
+                    entries.len(),
+                    Default::default(),
+                );
                 for (k, v) in entries.iter() {
                     let key = self.eval(f, k)?;
                     let key = key.to_key().map_err(|m| RtError::new(m, k.span))?;

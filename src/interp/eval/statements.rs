@@ -326,10 +326,29 @@ impl Interp {
                     flow = Flow::Return(v);
                     false
                 }
-                Flow::Normal | Flow::Continue => true,
+                Flow::Normal | Flow::Continue => {
+                    interp.let_go_of_line(f, var);
+                    true
+                }
             })
         })?;
         Ok(Some(flow))
+    }
+
+    /// Between two turns of `for line in fs.lines(p)`, the loop variable lets go of its line
+    /// (it is bound again at once, and nothing else can see it: the variable lives only in the
+    /// loop, and a variable captured by a closure is a cell, left alone), so that the reader can
+    /// reuse the line's memory when nothing else kept it.
+    fn let_go_of_line(&mut self, f: &Frame, var: &Binding) {
+        use crate::interp::ir::Place;
+        let slot: &mut Slot = match var {
+            Binding::Name(Place::Local(i)) => &mut self.stack[f.base + *i as usize],
+            Binding::Name(Place::Global(i)) => &mut self.globals[*i as usize],
+            _ => return,
+        };
+        if matches!(slot, Slot::Val(_)) {
+            *slot = Slot::Val(Value::Nil);
+        }
     }
 
     fn exec_with(

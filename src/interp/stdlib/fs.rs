@@ -7,7 +7,7 @@ use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 use std::rc::Rc;
 use std::time::UNIX_EPOCH;
 
-use indexmap::IndexMap;
+use crate::interp::value::MapEntries;
 
 use super::{CallArgs, io_error, reason, text_arg};
 use crate::interp::args::Arity;
@@ -156,7 +156,7 @@ pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> R
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0.0, |d| d.as_secs_f64());
-            let mut map = IndexMap::new();
+            let mut map = MapEntries::default();
             map.insert(key("size"), Value::Int(meta.len() as i64));
             map.insert(key("mtime"), Value::Float(mtime));
             map.insert(key("is_dir"), Value::Bool(meta.is_dir()));
@@ -213,7 +213,6 @@ fn key(name: &str) -> Key {
 pub struct LineReader {
     path: Rc<String>,
     reader: BufReader<std::fs::File>,
-    buf: Vec<u8>,
     offset: u64,
 }
 
@@ -223,36 +222,47 @@ impl LineReader {
         Ok(LineReader {
             path: path.clone(),
             reader: BufReader::with_capacity(64 * 1024, file),
-            buf: Vec::new(),
             offset: 0,
         })
     }
 
     /// The next line without its `\n` (or `\r\n`); `None` at the end of the file.
     pub fn next_line(&mut self) -> Result<Option<String>, String> {
-        self.buf.clear();
+        let mut line = String::new();
+        Ok(self.next_line_into(&mut line)?.then(|| {
+            // Exact size: a list of a big file's lines holds no spare capacity.
+            line.shrink_to_fit();
+            line
+        }))
+    }
+
+    /// Reads the next line into `line`, reusing its allocation; false at the end of the file.
+    pub fn next_line_into(&mut self, line: &mut String) -> Result<bool, String> {
+        let mut bytes = std::mem::take(line).into_bytes();
+        bytes.clear();
         let n = self
             .reader
-            .read_until(b'\n', &mut self.buf)
+            .read_until(b'\n', &mut bytes)
             .map_err(|e| format!("{}: {}", reason(&e), self.path))?;
         if n == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         let start = self.offset;
         self.offset += n as u64;
-        let mut end = self.buf.len();
-        if self.buf[..end].ends_with(b"\n") {
-            end -= 1;
-            if self.buf[..end].ends_with(b"\r") {
-                end -= 1;
+        if bytes.ends_with(b"\n") {
+            bytes.pop();
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
             }
         }
-        match std::str::from_utf8(&self.buf[..end]) {
-            // Copied at its exact size: a list of a big file's lines holds no spare capacity.
-            Ok(line) => Ok(Some(line.to_string())),
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                *line = text;
+                Ok(true)
+            }
             Err(e) => Err(format!(
                 "invalid UTF-8 at byte {}: {}",
-                start + e.valid_up_to() as u64,
+                start + e.utf8_error().valid_up_to() as u64,
                 self.path
             )),
         }
@@ -260,7 +270,9 @@ impl LineReader {
 }
 
 /// `for line in fs.lines(path) { ... }` without the list: runs `body` on each line as it is
-/// read, until it returns false. Errors read as those of `fs.lines()`.
+/// read, until it returns false. Errors read as those of `fs.lines()`. When the body kept no
+/// reference to the last line (it let go of its loop variable), the next line reuses that
+/// line's allocations, so counting or filtering lines allocates nothing per line.
 pub fn for_each_line(
     interp: &mut Interp,
     path: &Value,
@@ -278,12 +290,22 @@ pub fn for_each_line(
         }
     };
     let mut reader = LineReader::open(&path).map_err(fail)?;
-    while let Some(line) = reader.next_line().map_err(fail)? {
-        if !body(interp, Value::Str(Rc::new(line)))? {
-            break;
+    let mut line = Rc::new(String::new());
+    loop {
+        let more = match Rc::get_mut(&mut line) {
+            Some(text) => reader.next_line_into(text),
+            None => {
+                let mut text = String::new();
+                let more = reader.next_line_into(&mut text);
+                line = Rc::new(text);
+                more
+            }
+        }
+        .map_err(fail)?;
+        if !more || !body(interp, Value::Str(line.clone()))? {
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 /// The paths matching a shell pattern, sorted. As in the shell, `*` and `?` do not match a

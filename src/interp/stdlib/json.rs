@@ -4,14 +4,13 @@
 use std::fmt::{self, Write as _};
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::{CallArgs, text_arg};
 use crate::interp::args::Arity;
 use crate::interp::builtins::Builtin;
 use crate::interp::sizes::Kind;
-use crate::interp::value::{Key, MAX_VALUE_DEPTH, Value, a as article};
+use crate::interp::value::{Key, MAX_VALUE_DEPTH, MapEntries, Value, a as article, write_float};
 use crate::interp::{Interp, RtResult};
 
 pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> RtResult<Value> {
@@ -49,23 +48,65 @@ pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> R
 /// Parses JSON text; an error names the line and column, as serde_json reports them.
 fn parse(text: &str) -> Result<Value, String> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = de::DeserializeSeed::deserialize(Seed, &mut de).map_err(|e| e.to_string())?;
+    let mut keys = KeyCache::default();
+    let value =
+        de::DeserializeSeed::deserialize(Seed(&mut keys), &mut de).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
     Ok(value)
 }
 
-/// Builds a [`Value`] while serde_json reads the text.
-#[derive(Clone, Copy)]
-struct Seed;
+/// The keys met lately, so that the same key in a thousand objects is one shared str (as
+/// CPython's `json` memoizes keys): a direct-mapped table, one slot per hash bucket, a miss
+/// only costs the new key's allocation it would have cost anyway.
+struct KeyCache(Box<[Option<Rc<String>>; KEY_CACHE_SLOTS]>);
 
-impl<'de> de::DeserializeSeed<'de> for Seed {
+const KEY_CACHE_SLOTS: usize = 512;
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache(Box::new([const { None }; KEY_CACHE_SLOTS]))
+    }
+}
+
+impl KeyCache {
+    fn key(&mut self, s: &str) -> Key {
+        // Length and the first and last two bytes place a key: cheap, and distinct enough
+        // for the field names of real documents.
+        let b = s.as_bytes();
+        let mut h = b.len() as u32;
+        if let [first, second, ..] = b {
+            h = h
+                .wrapping_mul(31)
+                .wrapping_add(u32::from(*first) << 8 | u32::from(*second));
+        }
+        if let [.., before_last, last] = b {
+            h = h
+                .wrapping_mul(31)
+                .wrapping_add(u32::from(*before_last) << 8 | u32::from(*last));
+        }
+        let slot = &mut self.0[(h.wrapping_mul(0x9E37_79B9) >> 23) as usize % KEY_CACHE_SLOTS];
+        match slot {
+            Some(known) if known.as_str() == s => Key::Str(known.clone()),
+            _ => {
+                let key = Rc::new(s.to_string());
+                *slot = Some(key.clone());
+                Key::Str(key)
+            }
+        }
+    }
+}
+
+/// Builds a [`Value`] while serde_json reads the text.
+struct Seed<'k>(&'k mut KeyCache);
+
+impl<'de> de::DeserializeSeed<'de> for Seed<'_> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Seed {
+impl<'de> Visitor<'de> for Seed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -95,18 +136,41 @@ impl<'de> Visitor<'de> for Seed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(self)? {
+        while let Some(item) = seq.next_element_seed(Seed(&mut *self.0))? {
             items.push(item);
         }
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(self)?;
-            entries.insert(Key::Str(Rc::new(key)), value);
+        let mut entries =
+            MapEntries::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
+        while let Some(key) = map.next_key_seed(KeySeed(&mut *self.0))? {
+            let value = map.next_value_seed(Seed(&mut *self.0))?;
+            entries.insert(key, value);
         }
         Ok(Value::map(entries))
+    }
+}
+
+/// Reads an object's key as a borrowed str where the text allows, then shares it through
+/// the [`KeyCache`].
+struct KeySeed<'k>(&'k mut KeyCache);
+
+impl<'de> de::DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Key, E> {
+        Ok(self.0.key(s))
     }
 }
 
@@ -125,14 +189,12 @@ impl Writer<'_> {
         match v {
             Value::Nil => self.out.push_str("null"),
             Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
-            Value::Int(n) => {
-                let _ = write!(self.out, "{n}");
-            }
+            Value::Int(n) => self.out.push_str(itoa::Buffer::new().format(*n)),
             Value::Float(x) => {
                 if !x.is_finite() {
                     return Err(format!("{} is not valid JSON", Value::Float(*x)));
                 }
-                self.out.push_str(&Value::Float(*x).to_string());
+                write_float(self.out, *x);
             }
             Value::Str(s) => self.string(s),
             Value::List(items) => {

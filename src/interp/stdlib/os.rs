@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+use crate::interp::value::MapEntries;
 
 use super::{CallArgs, text_arg};
 use crate::interp::RtResult;
@@ -16,7 +16,7 @@ pub(super) fn call(builtin: Builtin, a: &mut CallArgs) -> RtResult<Value> {
     match builtin {
         Builtin::OsEnv => {
             a.count(Arity::exactly(0))?;
-            let vars: IndexMap<Key, Value> = std::env::vars_os()
+            let vars: MapEntries = std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .map(|(k, v)| (Key::Str(Rc::new(k)), Value::Str(Rc::new(v))))
                 .collect();
