@@ -1250,7 +1250,7 @@ end
 
 end -- object deltablue
 
-local size = tonumber(arg[1]) or 10000
+local size = tonumber(arg[1]) or 12000
 local ok, result = pcall(deltablue.inner_benchmark_loop, deltablue, size)
 if not ok then
     io.stderr:write('deltablue FAILED: ' .. tostring(result) .. '\n')

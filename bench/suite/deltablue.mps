@@ -1319,7 +1319,7 @@ fn variable_remove_constraint(v, c) {
 
 fn main() {
     let argv = args()
-    let size = int(argv[0]) if len(argv) > 0 else 10000
+    let size = int(argv[0]) if len(argv) > 0 else 12000
     let result = nil
     try {
         result = deltablue_inner_benchmark_loop(size)

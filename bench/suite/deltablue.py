@@ -43,7 +43,7 @@
 # runs chain_test(SIZE) and projection_test(SIZE) once); the result is the value of the
 # first projected variable, which test 4 checked.
 #
-# suite: size=10000 quick=1000
+# suite: size=12000 quick=500
 import sys
 from abc import abstractmethod
 from enum import Enum
@@ -1199,7 +1199,7 @@ class _Variable:
 
 
 def main():
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 12000
     try:
         result = DeltaBlue().inner_benchmark_loop(size)
     except Exception as e:  # pylint: disable=broad-except

@@ -689,7 +689,7 @@ end
 
 end -- object json
 
-local size = tonumber(arg[1]) or 20
+local size = tonumber(arg[1]) or 40
 local result
 for _ = 1, size do
     result = json:benchmark()

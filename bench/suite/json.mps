@@ -683,7 +683,7 @@ struct JsonString {
 
 fn main() {
     let argv = args()
-    let size = int(argv[0]) if len(argv) > 0 else 20
+    let size = int(argv[0]) if len(argv) > 0 else 40
     let result = nil
     for i in range(size) {
         result = json_benchmark()

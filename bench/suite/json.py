@@ -30,7 +30,7 @@
 # copied in (the methods Json uses). SIZE is the number of inner iterations: each
 # parses the embedded string once and verifies the result as verify_result does.
 #
-# suite: size=20 quick=1
+# suite: size=40 quick=3
 import sys
 
 _RAP_BENCHMARK_MINIFIED = (  # pylint: disable=line-too-long
@@ -586,7 +586,7 @@ class _JsonString(_JsonValue):
 
 
 def main():
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     bench = Json()
     for _ in range(size):
         result = bench.benchmark()

@@ -517,7 +517,7 @@ end
 
 end -- object richards
 
-local size = tonumber(arg[1]) or 12
+local size = tonumber(arg[1]) or 20
 local result
 for _ = 1, size do
     result = richards:benchmark()

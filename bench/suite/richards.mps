@@ -469,7 +469,7 @@ fn richards_verify_result(result) {
 
 fn main() {
     let argv = args()
-    let size = int(argv[0]) if len(argv) > 0 else 12
+    let size = int(argv[0]) if len(argv) > 0 else 20
     let result = nil
     for i in range(size) {
         result = richards_benchmark()

@@ -22,7 +22,7 @@
 # queue and hold counts (the reference compares them in start() and returns the bool),
 # so that the result line can show them. SIZE is the number of inner iterations.
 #
-# suite: size=12 quick=1
+# suite: size=20 quick=1
 import sys
 
 _NO_TASK = None
@@ -425,7 +425,7 @@ class _WorkerTaskDataRecord(_RBObject):
 
 
 def main():
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     bench = Richards()
     result = None
     for _ in range(size):
