@@ -24,7 +24,8 @@
 -- OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
 -- THE SOFTWARE.
 
--- som.lua's Random (band is Lua 5.3's & operator there)
+-- som.lua's Random; its band(a, b), a function wrapping `&` on Lua 5.3 and later, is written
+-- as the operator, as the Python and mpscript versions do.
 local Random = {_CLASS = 'Random'} do
 
 function Random.new ()
