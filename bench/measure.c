@@ -2,11 +2,17 @@
  *
  *   measure RESULT_FILE PROGRAM [ARGS...]
  *
- * Writes "<wall seconds> <ru_maxrss KB> <exit code or -signal>" to RESULT_FILE and exits 0,
- * or exits 127 if the program could not be started. It exists so that peak RSS is not
- * polluted by the parent: Linux carries the pre-exec address space's high-water mark into
- * ru_maxrss, so a child forked from the (large) Python runner would never report less than
- * the runner's own RSS. This launcher is a few hundred KB.
+ * Writes one line to RESULT_FILE and exits 0, or exits 127 if the program could not be
+ * started:
+ *
+ *   <wall seconds> <ru_maxrss KB> <exit code or -signal> <user CPU s> <system CPU s>
+ *
+ * (a reader that knows only the first three fields keeps working). The CPU times are the
+ * ru_utime and ru_stime that wait4() reports: all the program's threads, plus the children
+ * it waited for. The launcher exists so that peak RSS is not polluted by the parent: Linux
+ * carries the pre-exec address space's high-water mark into ru_maxrss, so a child forked
+ * from the (large) Python runner would never report less than the runner's own RSS. This
+ * launcher is a few hundred KB.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +56,9 @@ int main(int argc, char **argv) {
         perror("measure: result file");
         return 127;
     }
-    fprintf(f, "%.9f %ld %d\n", wall, ru.ru_maxrss, code);
+    double user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+    double sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    fprintf(f, "%.9f %ld %d %.6f %.6f\n", wall, ru.ru_maxrss, code, user, sys);
     fclose(f);
     return 0;
 }
