@@ -403,12 +403,12 @@ fn check_warns_about_names_defined_nowhere() {
         print(prnt)
         ";
     let warnings = "
-        warning: `prnt` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin (did you mean `print`?)
+        warning: `prnt` is not defined anywhere: no `let`, `fn` or `struct` declares it, and it is not a builtin (did you mean `print`?)
          --> script.mps:2:1
           |
         2 | prnt(x)
           | ^^^^
-        warning: `missing` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin
+        warning: `missing` is not defined anywhere: no `let`, `fn` or `struct` declares it, and it is not a builtin
          --> script.mps:3:37
           |
         3 | fn f() { return helper(x) + later + missing }

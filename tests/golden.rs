@@ -34,7 +34,7 @@ golden_cases! { "tests/golden", LISTED:
     arithmetic builtins closures comparison control_flow errors_caught fstrings functions guards
     lists local_functions local_int_ops maps strings truthiness values_print variables
     conveniences stdlib_fs stdlib_json stdlib_math_os
-    slices conditionals comprehensions destructuring bitwise power records
+    slices conditionals comprehensions destructuring bitwise compound_assign power records
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.

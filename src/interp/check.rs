@@ -38,7 +38,7 @@ impl Interp {
                 continue;
             }
             let mut message = format!(
-                "`{used}` is not defined anywhere: no `let` or `fn` declares it, and it is not a builtin"
+                "`{used}` is not defined anywhere: no `let`, `fn` or `struct` declares it, and it is not a builtin"
             );
             let known = self.names.names().iter().filter(|n| defined(self, n));
             if let Some(word) = syntax::spelled_as(used) {

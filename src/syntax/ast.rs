@@ -99,11 +99,10 @@ pub enum StmtKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AssignOp {
+    /// `=`
     Set,
-    Add,
-    Sub,
-    Mul,
-    Div,
+    /// `+=`, `-=`, ... `>>=`: the binary operator applied to the old value and the new.
+    Update(BinaryOp),
 }
 
 /// What a `let`, a `for` or a comprehension binds: a name, or a list unpacked into names
@@ -374,10 +373,7 @@ impl AssignOp {
     pub fn binary(self) -> Option<BinaryOp> {
         match self {
             AssignOp::Set => None,
-            AssignOp::Add => Some(BinaryOp::Add),
-            AssignOp::Sub => Some(BinaryOp::Sub),
-            AssignOp::Mul => Some(BinaryOp::Mul),
-            AssignOp::Div => Some(BinaryOp::Div),
+            AssignOp::Update(op) => Some(op),
         }
     }
 }

@@ -22,9 +22,13 @@ fn token_at(text: &str, pos: usize) -> String {
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect()
     } else {
+        let three: String = rest.chars().take(3).collect();
         let two: String = rest.chars().take(2).collect();
-        if [
-            "==", "!=", "<=", ">=", "//", "+=", "-=", "*=", "/=", "<<", ">>", "**",
+        if ["//=", "**=", "<<=", ">>="].contains(&three.as_str()) {
+            three
+        } else if [
+            "==", "!=", "<=", ">=", "//", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<",
+            ">>", "**",
         ]
         .contains(&two.as_str())
         {

@@ -307,10 +307,18 @@ impl Builder {
             Rule::assign_stmt => {
                 let target = self.expr(next("target")?)?;
                 let op = match next("operator")?.as_str() {
-                    "+=" => AssignOp::Add,
-                    "-=" => AssignOp::Sub,
-                    "*=" => AssignOp::Mul,
-                    "/=" => AssignOp::Div,
+                    "+=" => AssignOp::Update(BinaryOp::Add),
+                    "-=" => AssignOp::Update(BinaryOp::Sub),
+                    "*=" => AssignOp::Update(BinaryOp::Mul),
+                    "/=" => AssignOp::Update(BinaryOp::Div),
+                    "//=" => AssignOp::Update(BinaryOp::FloorDiv),
+                    "%=" => AssignOp::Update(BinaryOp::Mod),
+                    "**=" => AssignOp::Update(BinaryOp::Pow),
+                    "&=" => AssignOp::Update(BinaryOp::BitAnd),
+                    "|=" => AssignOp::Update(BinaryOp::BitOr),
+                    "^=" => AssignOp::Update(BinaryOp::BitXor),
+                    "<<=" => AssignOp::Update(BinaryOp::Shl),
+                    ">>=" => AssignOp::Update(BinaryOp::Shr),
                     _ => AssignOp::Set,
                 };
                 let value = self.expr(next("value")?)?;
@@ -637,6 +645,10 @@ impl Builder {
                 'n' => out.push('\n'),
                 't' => out.push('\t'),
                 'r' => out.push('\r'),
+                'b' => out.push('\u{8}'),
+                'f' => out.push('\u{c}'),
+                'a' => out.push('\u{7}'),
+                'v' => out.push('\u{b}'),
                 '0' => out.push('\0'),
                 '\\' => out.push('\\'),
                 '"' => out.push('"'),
