@@ -71,3 +71,37 @@ fn a_tempdir_outlives_children_and_is_removed_at_the_end() {
         );
     }
 }
+
+/// `fs.lines` reads in chunks: lines longer than a chunk, characters cut by a chunk's end,
+/// `\r\n`, a last line without `\n`, and invalid UTF-8 after good lines (those are handed out
+/// first, then the error names the byte's offset in the file), in the list and the loop form.
+#[test]
+fn fs_lines_reads_across_chunks_and_reports_bad_bytes_where_they_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::new();
+    text.push_str(&"a".repeat(200_000));
+    text.push('\n');
+    // Two-byte characters straddle every 64 KiB boundary of the second line.
+    text.push_str(&"é".repeat(70_001));
+    text.push_str("\r\nshort\n\nlast");
+    std::fs::write(dir.path().join("big.txt"), &text).unwrap();
+    let mut bad = b"good\nline\r\n".to_vec();
+    bad.extend_from_slice(&vec![b'x'; 100_000]);
+    bad.extend_from_slice(b"\xff\nnever\n");
+    std::fs::write(dir.path().join("bad.txt"), &bad).unwrap();
+    Test::new()
+        .in_dir(dir.path())
+        .script(
+            r#"
+            print([len(l) for l in fs.lines("big.txt")])
+            let n = 0
+            for l in fs.lines("big.txt") { n += len(l) }
+            print(n)
+            for l in fs.lines("bad.txt") { print(len(l)) }
+            "#,
+        )
+        .stdout("[200000, 70001, 5, 0, 4]\n270010\n4\n4\n")
+        .stderr_contains("fs.lines(): invalid UTF-8 at byte 100011: bad.txt")
+        .status(1)
+        .run();
+}

@@ -2,20 +2,20 @@
 //! text (`join`, `basename`, `abspath`...), and `tempdir`. Every failure names the OS reason
 //! and the path, as `fs.read(): No such file or directory: data/x.txt`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 use std::rc::Rc;
 use std::time::UNIX_EPOCH;
 
 use crate::interp::value::MapEntries;
 
+use super::lines::LineReader;
 use super::{CallArgs, io_error, reason, text_arg};
 use crate::interp::args::Arity;
 use crate::interp::builtins::Builtin;
 use crate::interp::sizes::Kind;
 use crate::interp::value::{Key, Value};
-use crate::interp::{Interp, RtError, RtResult};
-use crate::syntax::Span;
+use crate::interp::{Interp, RtResult};
 
 pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> RtResult<Value> {
     let span = a.span;
@@ -207,105 +207,6 @@ pub(super) fn call(interp: &mut Interp, builtin: Builtin, a: &mut CallArgs) -> R
 
 fn key(name: &str) -> Key {
     Key::Str(Rc::new(name.to_string()))
-}
-
-/// Reads a file line by line without holding it whole: one line's bytes at a time.
-pub struct LineReader {
-    path: Rc<String>,
-    reader: BufReader<std::fs::File>,
-    offset: u64,
-}
-
-impl LineReader {
-    pub fn open(path: &Rc<String>) -> Result<LineReader, String> {
-        let file = std::fs::File::open(&**path).map_err(|e| format!("{}: {path}", reason(&e)))?;
-        Ok(LineReader {
-            path: path.clone(),
-            reader: BufReader::with_capacity(64 * 1024, file),
-            offset: 0,
-        })
-    }
-
-    /// The next line without its `\n` (or `\r\n`); `None` at the end of the file.
-    pub fn next_line(&mut self) -> Result<Option<String>, String> {
-        let mut line = String::new();
-        Ok(self.next_line_into(&mut line)?.then(|| {
-            // Exact size: a list of a big file's lines holds no spare capacity.
-            line.shrink_to_fit();
-            line
-        }))
-    }
-
-    /// Reads the next line into `line`, reusing its allocation; false at the end of the file.
-    pub fn next_line_into(&mut self, line: &mut String) -> Result<bool, String> {
-        let mut bytes = std::mem::take(line).into_bytes();
-        bytes.clear();
-        let n = self
-            .reader
-            .read_until(b'\n', &mut bytes)
-            .map_err(|e| format!("{}: {}", reason(&e), self.path))?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let start = self.offset;
-        self.offset += n as u64;
-        if bytes.ends_with(b"\n") {
-            bytes.pop();
-            if bytes.ends_with(b"\r") {
-                bytes.pop();
-            }
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                *line = text;
-                Ok(true)
-            }
-            Err(e) => Err(format!(
-                "invalid UTF-8 at byte {}: {}",
-                start + e.utf8_error().valid_up_to() as u64,
-                self.path
-            )),
-        }
-    }
-}
-
-/// `for line in fs.lines(path) { ... }` without the list: runs `body` on each line as it is
-/// read, until it returns false. Errors read as those of `fs.lines()`. When the body kept no
-/// reference to the last line (it let go of its loop variable), the next line reuses that
-/// line's allocations, so counting or filtering lines allocates nothing per line.
-pub fn for_each_line(
-    interp: &mut Interp,
-    path: &Value,
-    span: Span,
-    mut body: impl FnMut(&mut Interp, Value) -> RtResult<bool>,
-) -> RtResult<()> {
-    let fail = |m: String| RtError::new(format!("fs.lines(): {m}"), span);
-    let path = match path {
-        Value::Str(s) => s.clone(),
-        other => {
-            return Err(fail(format!(
-                "expected a str, got {}",
-                crate::interp::value::a(other.type_name())
-            )));
-        }
-    };
-    let mut reader = LineReader::open(&path).map_err(fail)?;
-    let mut line = Rc::new(String::new());
-    loop {
-        let more = match Rc::get_mut(&mut line) {
-            Some(text) => reader.next_line_into(text),
-            None => {
-                let mut text = String::new();
-                let more = reader.next_line_into(&mut text);
-                line = Rc::new(text);
-                more
-            }
-        }
-        .map_err(fail)?;
-        if !more || !body(interp, Value::Str(line.clone()))? {
-            return Ok(());
-        }
-    }
 }
 
 /// The paths matching a shell pattern, sorted. As in the shell, `*` and `?` do not match a

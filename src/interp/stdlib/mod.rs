@@ -12,6 +12,7 @@
 mod conveniences;
 mod fs;
 mod json;
+mod lines;
 mod math;
 mod os;
 
@@ -165,7 +166,7 @@ pub(super) fn call(
     })
 }
 
-pub(crate) use fs::for_each_line;
+pub(crate) use lines::for_each_line;
 
 /// Positional argument `i` as a str.
 fn text_arg(a: &CallArgs, i: usize) -> RtResult<Rc<String>> {
