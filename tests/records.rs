@@ -64,3 +64,33 @@ fn records_are_pool_task_arguments_and_results() {
             )
     });
 }
+
+/// A record whose field holds a function is sent to a pool worker and a child, which call the
+/// field as `r.step(x)`; a missing field names the type's fields, there too.
+#[test]
+fn a_function_in_a_record_field_is_called_in_workers_and_children() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                struct Task { name, step }
+                let scale = 3
+                fn run(t, x) { return [t.name, t.step(x)] }
+                let tasks = [Task("double", fn(x) { return x * 2 }), Task("scaled", fn(x) { return x * scale })]
+                let p = pool(2)
+                print(p.starmap(run, [[t, 7] for t in tasks]))
+                close p
+                join p
+                fn child(t) {
+                    try { t.go(1) } catch e { print(e) }
+                    print(t.step(5))
+                }
+                join spawn child(tasks[1])
+                "#,
+            )
+            .stdout(
+                "[[\"double\", 14], [\"scaled\", 21]]\n\
+                 Task has no field `go` (fields: name, step)\n15\n",
+            )
+    });
+}
