@@ -138,10 +138,25 @@ pub fn as_namespace(handle: &HandleRef) -> Option<Namespace> {
 #[inline]
 pub fn holds_namespace_of(value: &Value, function: Builtin) -> bool {
     match value {
-        Value::Handle(h) => as_namespace(h)
-            .is_some_and(|ns| function.name().split_once('.').map(|p| p.0) == Some(ns.name())),
+        Value::Handle(h) => as_namespace(h).is_some_and(|ns| Some(ns) == namespace_of(function)),
         _ => false,
     }
+}
+
+/// The namespace `builtin` belongs to (`fs` for `fs.read`); `None` for the core builtins.
+/// A match on the variant, not on the name: it runs on every `math.sqrt(x)`.
+fn namespace_of(builtin: Builtin) -> Option<Namespace> {
+    use Builtin::*;
+    Some(match builtin {
+        FsRead | FsWrite | FsAppend | FsLines | FsExists | FsIsDir | FsLs | FsGlob | FsMkdir
+        | FsRemove | FsRename | FsCopy | FsStat | FsTempdir | FsJoin | FsBasename | FsDirname
+        | FsExt | FsAbspath | FsCwd => Namespace::Fs,
+        JsonParse | JsonDump => Namespace::Json,
+        OsEnv | OsSetenv | OsHostname | OsPlatform => Namespace::Os,
+        MathSqrt | MathFloor | MathCeil | MathExp | MathLog | MathSin | MathCos | MathTan
+        | MathAtan2 | MathHypot | MathIsnan => Namespace::Math,
+        _ => return None,
+    })
 }
 
 /// Runs `builtin` if this module implements it; `None` for the core builtins.
@@ -215,5 +230,24 @@ impl Drop for TempDirs {
                 let _ = std::fs::remove_dir_all(path);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `namespace_of` lists the variants by hand: every function reached as `ns.name` must be
+    /// in its namespace's group, or `ns.name(x)` would lose its direct call.
+    #[test]
+    fn every_namespace_function_knows_its_namespace() {
+        for ns in Namespace::ALL {
+            for name in ns.members() {
+                if let Some(function) = ns.function(name) {
+                    assert_eq!(namespace_of(function), Some(ns), "{}.{name}", ns.name());
+                }
+            }
+        }
+        assert_eq!(namespace_of(Builtin::Print), None);
     }
 }
