@@ -91,6 +91,13 @@ impl Interp {
             Slot::Val(v) if crate::interp::stdlib::holds_namespace_of(v, call.function)
         );
         if direct {
+            if let ([arg], []) = (&*call.args.positional, &*call.args.named) {
+                let x = self.eval(f, arg)?;
+                if let Some(v) = crate::interp::stdlib::math::unary_fast(call.function, &x) {
+                    return Ok(v);
+                }
+                return self.call_builtin(call.function, vec![x], Vec::new(), span);
+            }
             let (positional, named) = self.eval_args(f, &call.args)?;
             return self.call_builtin(call.function, positional, named, span);
         }

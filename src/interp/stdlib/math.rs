@@ -7,6 +7,42 @@ use crate::interp::args::Arity;
 use crate::interp::builtins::Builtin;
 use crate::interp::value::Value;
 
+/// `math.f(x)` for a one-argument function and a number in its domain, computed without
+/// building the call's argument lists (`math.sqrt` in an inner loop); `None` sends the call
+/// the general way, which also words every error.
+#[inline]
+pub fn unary_fast(builtin: Builtin, x: &Value) -> Option<Value> {
+    let x = match *x {
+        Value::Float(x) => x,
+        Value::Int(n) if matches!(builtin, Builtin::MathFloor | Builtin::MathCeil) => {
+            return Some(Value::Int(n));
+        }
+        Value::Int(n) => n as f64,
+        _ => return None,
+    };
+    let r = match builtin {
+        Builtin::MathSqrt if x >= 0.0 => x.sqrt(),
+        Builtin::MathSin => x.sin(),
+        Builtin::MathCos => x.cos(),
+        Builtin::MathTan => x.tan(),
+        Builtin::MathLog if x > 0.0 => x.ln(),
+        Builtin::MathExp => Some(x.exp()).filter(|r| r.is_finite())?,
+        Builtin::MathIsnan => return Some(Value::Bool(x.is_nan())),
+        Builtin::MathFloor | Builtin::MathCeil => {
+            let r = if builtin == Builtin::MathFloor {
+                x.floor()
+            } else {
+                x.ceil()
+            };
+            return (-9.223_372_036_854_776e18..9.223_372_036_854_776e18)
+                .contains(&r)
+                .then_some(Value::Int(r as i64));
+        }
+        _ => return None,
+    };
+    Some(Value::Float(r))
+}
+
 pub(super) fn call(builtin: Builtin, a: &mut CallArgs) -> RtResult<Value> {
     a.named(&[])?;
     let one = |a: &CallArgs| -> RtResult<f64> {

@@ -13,7 +13,7 @@ mod conveniences;
 mod fs;
 mod json;
 mod lines;
-mod math;
+pub mod math;
 mod os;
 
 use std::path::PathBuf;
