@@ -105,12 +105,25 @@ fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<Value> {
 #[inline(always)]
 fn scalar_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
     match (a, b) {
+        // Ints the int path did not take: divisions, or else errors (overflow...) and `**`.
+        (Value::Int(x), Value::Int(y)) => int_division(op, *x, *y),
+        _ => match float_pair_op(op, a, b) {
+            Some(v) => Some(v),
+            None => other_scalar_op(op, a, b),
+        },
+    }
+}
+
+/// The float part of `scalar_op`: two floats, or an int and a float (but for `==` and `!=`,
+/// which compare an int and a float exactly, in `other_scalar_op`). The result owns nothing
+/// and neither do the operands when it is `Some`.
+#[inline(always)]
+fn float_pair_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
         (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y),
         (Value::Int(i), Value::Float(y)) if !is_equality(op) => float_op(op, *i as f64, *y),
         (Value::Float(x), Value::Int(j)) if !is_equality(op) => float_op(op, *x, *j as f64),
-        // Ints the int path did not take: divisions, or else errors (overflow...) and `**`.
-        (Value::Int(x), Value::Int(y)) => int_division(op, *x, *y),
-        _ => other_scalar_op(op, a, b),
+        _ => None,
     }
 }
 
@@ -195,16 +208,42 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::Local(_) => run_local,
         ExprKind::Global(_) => run_global,
         ExprKind::BinaryFast(..) if nil_test(kind).is_some() => run_local_nil_test,
-        ExprKind::BinaryFast(..) => run_binary_fast,
+        ExprKind::BinaryFast(_, a, b) => binary_fast_runner(a, b),
         ExprKind::LocalIntOp(..) => run_local_int_op,
         ExprKind::Binary(..) if nil_test(kind).is_some() => run_nil_test,
-        ExprKind::Binary(..) => run_binary,
+        ExprKind::Binary(_, _, rhs) => binary_runner(rhs),
         ExprKind::CallGlobal(..) => run_call_global,
         ExprKind::CallSibling(..) => run_call_sibling,
         ExprKind::NamespaceCall(..) => run_namespace_call,
         ExprKind::IfElse { .. } => run_if_else,
+        ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => run_logic,
         ExprKind::Field { .. } => super::records::run_field,
         _ => Interp::eval_any,
+    }
+}
+
+/// `a and b`, `a or b`, `not a`, without the general evaluator's frame; an operand that
+/// decides only by its truth goes through `eval_cond` (its int and float comparisons).
+fn run_logic(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    match &e.kind {
+        ExprKind::Not(x) => Ok(Value::Bool(!interp.eval_cond(f, x)?)),
+        ExprKind::And(lhs, rhs) => {
+            let a = interp.eval(f, lhs)?;
+            if !a.truthy() {
+                return Ok(a);
+            }
+            release(a);
+            interp.eval(f, rhs)
+        }
+        ExprKind::Or(lhs, rhs) => {
+            let a = interp.eval(f, lhs)?;
+            if a.truthy() {
+                return Ok(a);
+            }
+            release(a);
+            interp.eval(f, rhs)
+        }
+        _ => interp.eval_any(f, e),
     }
 }
 
@@ -228,9 +267,6 @@ fn run_if_else(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> 
 
 fn run_const(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     match &e.kind {
-        // Numbers copy without the general clone's dispatch.
-        ExprKind::Const(Value::Int(n)) => Ok(Value::Int(*n)),
-        ExprKind::Const(Value::Float(x)) => Ok(Value::Float(*x)),
         ExprKind::Const(v) => Ok(v.clone()),
         _ => interp.eval_any(f, e),
     }
@@ -241,7 +277,6 @@ fn run_local(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
         match &interp.stack[f.base + *i as usize] {
             // An int copies without the general clone's dispatch.
             Slot::Val(Value::Int(n)) => return Ok(Value::Int(*n)),
-            Slot::Val(Value::Float(x)) => return Ok(Value::Float(*x)),
             Slot::Val(v) => return Ok(v.clone()),
             _ => {}
         }
@@ -292,13 +327,85 @@ fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Val
                     return Ok(v);
                 }
             }
-            // Floats, `== nil` and other cheap cases, also read in place.
-            if let Some(v) = scalar_op(*op, x, y) {
+            // Floats, also read in place.
+            if let Some(v) = float_pair_op(*op, x, y) {
                 return Ok(v);
             }
         }
     }
     run_binary_fast_slow(interp, f, e)
+}
+
+/// How a `BinaryFast` operand is stored, for `run_binary_shaped`.
+const LOCAL: u8 = 0;
+const GLOBAL: u8 = 1;
+const CONST: u8 = 2;
+
+fn operand_shape(operand: &ir::Operand) -> u8 {
+    match operand {
+        ir::Operand::Local(_) => LOCAL,
+        ir::Operand::Global(_) => GLOBAL,
+        ir::Operand::Const(_) => CONST,
+    }
+}
+
+/// `plain_operand` for an operand known to be of shape `K`: one test of the operand's kind.
+#[inline(always)]
+fn shaped_operand<'a, const K: u8>(
+    interp: &'a Interp,
+    f: &Frame,
+    operand: &'a ir::Operand,
+) -> Option<&'a Value> {
+    let slot = match (K, operand) {
+        (LOCAL, ir::Operand::Local(i)) => &interp.stack[f.base + *i as usize],
+        (GLOBAL, ir::Operand::Global(i)) => &interp.globals[*i as usize],
+        (CONST, ir::Operand::Const(v)) => return Some(v),
+        _ => return None,
+    };
+    match slot {
+        Slot::Val(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// `run_binary_fast` for operands of shapes `A` and `B` (chosen by `runner_for`), which
+/// spares decoding how each operand is stored.
+fn run_binary_shaped<const A: u8, const B: u8>(
+    interp: &mut Interp,
+    f: &Frame,
+    e: &ir::Expr,
+) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        if let (Some(x), Some(y)) = (
+            shaped_operand::<A>(interp, f, a),
+            shaped_operand::<B>(interp, f, b),
+        ) {
+            if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                if let Some(v) = int_op(*op, *x, *y) {
+                    return Ok(v);
+                }
+            }
+            if let Some(v) = float_pair_op(*op, x, y) {
+                return Ok(v);
+            }
+        }
+    }
+    run_binary_fast_slow(interp, f, e)
+}
+
+/// The runner for a `BinaryFast` node: shaped when neither operand is a constant or only one.
+fn binary_fast_runner(a: &ir::Operand, b: &ir::Operand) -> EvalFn {
+    match (operand_shape(a), operand_shape(b)) {
+        (LOCAL, LOCAL) => run_binary_shaped::<LOCAL, LOCAL>,
+        (LOCAL, CONST) => run_binary_shaped::<LOCAL, CONST>,
+        (CONST, LOCAL) => run_binary_shaped::<CONST, LOCAL>,
+        (LOCAL, GLOBAL) => run_binary_shaped::<LOCAL, GLOBAL>,
+        (GLOBAL, LOCAL) => run_binary_shaped::<GLOBAL, LOCAL>,
+        (GLOBAL, GLOBAL) => run_binary_shaped::<GLOBAL, GLOBAL>,
+        (GLOBAL, CONST) => run_binary_shaped::<GLOBAL, CONST>,
+        (CONST, GLOBAL) => run_binary_shaped::<CONST, GLOBAL>,
+        _ => run_binary_fast,
+    }
 }
 
 /// `x == nil` or `x != nil` on a local: its tag, read in place.
@@ -361,6 +468,53 @@ fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
     interp.eval_any(f, e)
 }
 
+/// `run_binary` for a right operand that is a local, a global or a constant (shape `B`, as
+/// `runner_for` chose): read in place after the left one is evaluated, as `eval` would read
+/// it, without a copy for the number cases.
+fn run_binary_rhs<const B: u8>(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
+        let a = interp.eval(f, lhs)?;
+        let y = match (B, &rhs.kind) {
+            (LOCAL, ExprKind::Local(i)) => match &interp.stack[f.base + *i as usize] {
+                Slot::Val(v) => Some(v),
+                _ => None,
+            },
+            (GLOBAL, ExprKind::Global(i)) => match &interp.globals[*i as usize] {
+                Slot::Val(v) => Some(v),
+                _ => None,
+            },
+            (CONST, ExprKind::Const(v)) => Some(v),
+            _ => None,
+        };
+        let b = match y {
+            Some(y) => {
+                let v = match (&a, y) {
+                    (Value::Int(x), Value::Int(y)) => int_op(*op, *x, *y),
+                    _ => None,
+                };
+                if let Some(v) = v.or_else(|| scalar_op(*op, &a, y)) {
+                    release(a);
+                    return Ok(v);
+                }
+                y.clone()
+            }
+            None => interp.eval(f, rhs)?,
+        };
+        return interp.binary(*op, &a, &b, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
+/// The runner for a `Binary` node (its right operand is not a plain one if its left is).
+fn binary_runner(rhs: &ir::Expr) -> EvalFn {
+    match rhs.kind {
+        ExprKind::Local(_) => run_binary_rhs::<LOCAL>,
+        ExprKind::Global(_) => run_binary_rhs::<GLOBAL>,
+        ExprKind::Const(_) => run_binary_rhs::<CONST>,
+        _ => run_binary,
+    }
+}
+
 fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
         let a = interp.eval(f, lhs)?;
@@ -373,9 +527,10 @@ fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
                 return Ok(v);
             }
         }
-        if let Some(v) = scalar_op(*op, &a, &b) {
-            release(a);
-            release(b);
+        if let Some(v) = float_pair_op(*op, &a, &b) {
+            // Numbers, like ints, own nothing.
+            std::mem::forget(a);
+            std::mem::forget(b);
             return Ok(v);
         }
         return interp.binary(*op, &a, &b, e.span);
