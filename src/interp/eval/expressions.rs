@@ -775,6 +775,14 @@ impl Interp {
 
     #[inline(never)]
     fn eval_cond_slow(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
+        // `x == nil` / `x != nil` on a local, the usual loop condition over a linked structure.
+        if let ExprKind::BinaryFast(op, ir::Operand::Local(i), ir::Operand::Const(Value::Nil)) =
+            &cond.kind
+            && is_equality(*op)
+            && let Slot::Val(v) = &self.stack[f.base + *i as usize]
+        {
+            return Ok(matches!(v, Value::Nil) == (*op == BinaryOp::Eq));
+        }
         match self.eval(f, cond)? {
             Value::Bool(truth) => Ok(truth),
             v => Ok(v.truthy()),
