@@ -192,7 +192,7 @@ fn overflow(op: BinaryOp, a: &Value, b: &Value) -> String {
     )
 }
 
-fn floor_div(x: i64, y: i64) -> Option<i64> {
+pub(crate) fn floor_div(x: i64, y: i64) -> Option<i64> {
     let q = x.checked_div(y)?;
     if (x % y != 0) && ((x < 0) != (y < 0)) {
         q.checked_sub(1)
@@ -201,7 +201,7 @@ fn floor_div(x: i64, y: i64) -> Option<i64> {
     }
 }
 
-fn floor_mod(x: i64, y: i64) -> i64 {
+pub(crate) fn floor_mod(x: i64, y: i64) -> i64 {
     if y == -1 {
         return 0;
     }

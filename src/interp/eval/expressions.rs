@@ -8,7 +8,7 @@ use super::{Frame, NamedArgs, Slot};
 use crate::interp::ir::{self, Args, ExprKind, Place};
 use crate::interp::ops;
 use crate::interp::sizes::Kind;
-use crate::interp::value::Value;
+use crate::interp::value::{Value, scalars_equal};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime;
 use crate::syntax::Span;
@@ -31,7 +31,7 @@ impl std::ops::Deref for Operand<'_> {
 }
 
 /// An operation on two ints, when it has an int or bool result (`None`: overflow, or an
-/// operator the general path handles, such as `/`).
+/// operator `int_division` or the general path handles, such as `/`).
 #[inline(always)]
 fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
     if let Some(truth) = int_compare(op, x, y) {
@@ -44,6 +44,21 @@ fn int_op(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
         BinaryOp::BitAnd => Some(Value::Int(x & y)),
         BinaryOp::BitOr => Some(Value::Int(x | y)),
         BinaryOp::BitXor => Some(Value::Int(x ^ y)),
+        _ => None,
+    }
+}
+
+/// `%`, `//` and `/` on two ints (`None`: a zero divisor, overflow, another operator); out
+/// of line, so that `int_op` keeps its result in registers.
+#[inline(never)]
+fn int_division(op: BinaryOp, x: i64, y: i64) -> Option<Value> {
+    if y == 0 {
+        return None;
+    }
+    match op {
+        BinaryOp::Mod => Some(Value::Int(ops::floor_mod(x, y))),
+        BinaryOp::FloorDiv => ops::floor_div(x, y).map(Value::Int),
+        BinaryOp::Div => Some(Value::Float(x as f64 / y as f64)),
         _ => None,
     }
 }
@@ -62,15 +77,125 @@ fn int_compare(op: BinaryOp, x: i64, y: i64) -> Option<bool> {
     }
 }
 
-/// A binary operation with the integer cases done first, inline.
-#[inline]
-pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
+/// An operation on two floats that cannot fail (`None`: division by zero, ordering a nan, or
+/// an operator the general path handles). Mixed int and float operands come here converted,
+/// as `ops::binary` converts them, except for `==` and `!=` (see `scalar_op`).
+#[inline(always)]
+fn float_op(op: BinaryOp, x: f64, y: f64) -> Option<Value> {
+    Some(match op {
+        BinaryOp::Add => Value::Float(x + y),
+        BinaryOp::Sub => Value::Float(x - y),
+        BinaryOp::Mul => Value::Float(x * y),
+        BinaryOp::Div if y != 0.0 => Value::Float(x / y),
+        BinaryOp::Lt => Value::Bool(x.partial_cmp(&y)?.is_lt()),
+        BinaryOp::Le => Value::Bool(x.partial_cmp(&y)?.is_le()),
+        BinaryOp::Gt => Value::Bool(x.partial_cmp(&y)?.is_gt()),
+        BinaryOp::Ge => Value::Bool(x.partial_cmp(&y)?.is_ge()),
+        BinaryOp::Eq => Value::Bool(x == y),
+        BinaryOp::Ne => Value::Bool(x != y),
+        _ => return None,
+    })
+}
+
+/// An operation on two values that are not both ints, when it is cheap and cannot fail:
+/// float and mixed int/float arithmetic and comparisons inline, then (out of line) `==` and
+/// `!=` of scalars (`x == nil`, bools, strs), ordering of strs and bools. It builds
+/// nothing the operation limit counts (see `build_cost`), as the int path builds nothing.
+/// `None` sends the operation to the general path, which also reports the errors.
+#[inline(always)]
+fn scalar_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        // Ints the int path did not take: divisions, or else errors (overflow...) and `**`.
+        (Value::Int(x), Value::Int(y)) => int_division(op, *x, *y),
+        _ => match float_pair_op(op, a, b) {
+            Some(v) => Some(v),
+            None => other_scalar_op(op, a, b),
+        },
+    }
+}
+
+/// The float part of `scalar_op`: two floats, or an int and a float (but for `==` and `!=`,
+/// which compare an int and a float exactly, in `other_scalar_op`). The result owns nothing
+/// and neither do the operands when it is `Some`.
+#[inline(always)]
+fn float_pair_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => float_op(op, *x, *y),
+        (Value::Int(i), Value::Float(y)) if !is_equality(op) => float_op(op, *i as f64, *y),
+        (Value::Float(x), Value::Int(j)) if !is_equality(op) => float_op(op, *x, *j as f64),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn is_equality(op: BinaryOp) -> bool {
+    matches!(op, BinaryOp::Eq | BinaryOp::Ne)
+}
+
+/// The rest of `scalar_op`, out of line.
+#[inline(never)]
+fn other_scalar_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
+    use std::cmp::Ordering;
+    let order = |o: Ordering| match op {
+        BinaryOp::Lt => Some(Value::Bool(o.is_lt())),
+        BinaryOp::Le => Some(Value::Bool(o.is_le())),
+        BinaryOp::Gt => Some(Value::Bool(o.is_gt())),
+        BinaryOp::Ge => Some(Value::Bool(o.is_ge())),
+        _ => None,
+    };
+    match (op, a, b) {
+        // Containers compare element by element (`deep::equal`); the general path does it.
+        (_, Value::List(_), Value::List(_))
+        | (_, Value::Map(_), Value::Map(_))
+        | (_, Value::Record(_), Value::Record(_)) => None,
+        (BinaryOp::Eq, ..) => Some(Value::Bool(scalars_equal(a, b))),
+        (BinaryOp::Ne, ..) => Some(Value::Bool(!scalars_equal(a, b))),
+        (_, Value::Str(x), Value::Str(y)) => order(x.as_str().cmp(y.as_str())),
+        (_, Value::Bool(x), Value::Bool(y)) => order(x.cmp(y)),
+        _ => None,
+    }
+}
+
+/// The int path, then `scalar_op`: every binary operation that needs neither the operation
+/// limit nor an error message.
+#[inline(always)]
+fn quick_op(op: BinaryOp, a: &Value, b: &Value) -> Option<Value> {
     if let (Value::Int(x), Value::Int(y)) = (a, b) {
         if let Some(v) = int_op(op, *x, *y) {
-            return Ok(v);
+            return Some(v);
         }
     }
-    ops::binary(op, a, b)
+    scalar_op(op, a, b)
+}
+
+/// A binary operation with the integer and other cheap cases done first, inline.
+#[inline]
+pub fn binary_values(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
+    match quick_op(op, a, b) {
+        Some(v) => Ok(v),
+        None => ops::binary(op, a, b),
+    }
+}
+
+/// Drops a value, sparing the call to the general drop for the kinds that own nothing.
+#[inline(always)]
+fn release(v: Value) {
+    match v {
+        Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Float(_) => std::mem::forget(v),
+        other => drop(other),
+    }
+}
+
+/// `e == nil` / `e != nil` (either side nil): the operand's tag tested, nothing else.
+fn nil_test(kind: &ExprKind) -> Option<BinaryOp> {
+    let is_nil = |e: &ir::Expr| matches!(e.kind, ExprKind::Const(Value::Nil));
+    let op = match kind {
+        ExprKind::Binary(op, lhs, rhs) if is_nil(lhs) || is_nil(rhs) => *op,
+        ExprKind::BinaryFast(op, ir::Operand::Local(_), ir::Operand::Const(Value::Nil))
+        | ExprKind::BinaryFast(op, ir::Operand::Const(Value::Nil), ir::Operand::Local(_)) => *op,
+        _ => return None,
+    };
+    is_equality(op).then_some(op)
 }
 
 /// How an expression node is evaluated (see `ir::Expr::run`).
@@ -82,15 +207,43 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::Const(_) => run_const,
         ExprKind::Local(_) => run_local,
         ExprKind::Global(_) => run_global,
-        ExprKind::BinaryFast(..) => run_binary_fast,
+        ExprKind::BinaryFast(..) if nil_test(kind).is_some() => run_local_nil_test,
+        ExprKind::BinaryFast(_, a, b) => binary_fast_runner(a, b),
         ExprKind::LocalIntOp(..) => run_local_int_op,
-        ExprKind::Binary(..) => run_binary,
+        ExprKind::Binary(..) if nil_test(kind).is_some() => run_nil_test,
+        ExprKind::Binary(_, _, rhs) => binary_runner(rhs),
         ExprKind::CallGlobal(..) => run_call_global,
         ExprKind::CallSibling(..) => run_call_sibling,
         ExprKind::NamespaceCall(..) => run_namespace_call,
         ExprKind::IfElse { .. } => run_if_else,
+        ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => run_logic,
         ExprKind::Field { .. } => super::records::run_field,
         _ => Interp::eval_any,
+    }
+}
+
+/// `a and b`, `a or b`, `not a`, without the general evaluator's frame; an operand that
+/// decides only by its truth goes through `eval_cond` (its int and float comparisons).
+fn run_logic(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    match &e.kind {
+        ExprKind::Not(x) => Ok(Value::Bool(!interp.eval_cond(f, x)?)),
+        ExprKind::And(lhs, rhs) => {
+            let a = interp.eval(f, lhs)?;
+            if !a.truthy() {
+                return Ok(a);
+            }
+            release(a);
+            interp.eval(f, rhs)
+        }
+        ExprKind::Or(lhs, rhs) => {
+            let a = interp.eval(f, lhs)?;
+            if a.truthy() {
+                return Ok(a);
+            }
+            release(a);
+            interp.eval(f, rhs)
+        }
+        _ => interp.eval_any(f, e),
     }
 }
 
@@ -140,36 +293,152 @@ fn run_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     interp.eval_any(f, e)
 }
 
+/// An operand's value where it lies, if it is a plain value (not a shared cell, not unset).
+#[inline(always)]
+fn plain_operand<'a>(interp: &'a Interp, f: &Frame, operand: &'a ir::Operand) -> Option<&'a Value> {
+    match operand {
+        ir::Operand::Const(v) => Some(v),
+        ir::Operand::Local(i) => match &interp.stack[f.base + *i as usize] {
+            Slot::Val(v) => Some(v),
+            _ => None,
+        },
+        ir::Operand::Global(i) => match &interp.globals[*i as usize] {
+            Slot::Val(v) => Some(v),
+            _ => None,
+        },
+    }
+}
+
 /// An operand's int value, if it is a plain int where it lies.
 #[inline(always)]
 fn int_operand(interp: &Interp, f: &Frame, operand: &ir::Operand) -> Option<i64> {
-    let value = match operand {
-        ir::Operand::Const(v) => v,
-        ir::Operand::Local(i) => match &interp.stack[f.base + *i as usize] {
-            Slot::Val(v) => v,
-            _ => return None,
-        },
-        ir::Operand::Global(i) => match &interp.globals[*i as usize] {
-            Slot::Val(v) => v,
-            _ => return None,
-        },
-    };
-    match value {
-        Value::Int(i) => Some(*i),
+    match plain_operand(interp, f, operand) {
+        Some(Value::Int(i)) => Some(*i),
         _ => None,
     }
 }
 
 fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
-        // Integers, the common case, straight from their slots.
-        if let (Some(x), Some(y)) = (int_operand(interp, f, a), int_operand(interp, f, b)) {
-            if let Some(v) = int_op(*op, x, y) {
+        if let (Some(x), Some(y)) = (plain_operand(interp, f, a), plain_operand(interp, f, b)) {
+            // Integers, the common case, straight from their slots.
+            if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                if let Some(v) = int_op(*op, *x, *y) {
+                    return Ok(v);
+                }
+            }
+            // Floats, also read in place.
+            if let Some(v) = float_pair_op(*op, x, y) {
                 return Ok(v);
             }
         }
     }
     run_binary_fast_slow(interp, f, e)
+}
+
+/// How a `BinaryFast` operand is stored, for `run_binary_shaped`.
+const LOCAL: u8 = 0;
+const GLOBAL: u8 = 1;
+const CONST: u8 = 2;
+
+fn operand_shape(operand: &ir::Operand) -> u8 {
+    match operand {
+        ir::Operand::Local(_) => LOCAL,
+        ir::Operand::Global(_) => GLOBAL,
+        ir::Operand::Const(_) => CONST,
+    }
+}
+
+/// `plain_operand` for an operand known to be of shape `K`: one test of the operand's kind.
+#[inline(always)]
+fn shaped_operand<'a, const K: u8>(
+    interp: &'a Interp,
+    f: &Frame,
+    operand: &'a ir::Operand,
+) -> Option<&'a Value> {
+    let slot = match (K, operand) {
+        (LOCAL, ir::Operand::Local(i)) => &interp.stack[f.base + *i as usize],
+        (GLOBAL, ir::Operand::Global(i)) => &interp.globals[*i as usize],
+        (CONST, ir::Operand::Const(v)) => return Some(v),
+        _ => return None,
+    };
+    match slot {
+        Slot::Val(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// `run_binary_fast` for operands of shapes `A` and `B` (chosen by `runner_for`), which
+/// spares decoding how each operand is stored.
+fn run_binary_shaped<const A: u8, const B: u8>(
+    interp: &mut Interp,
+    f: &Frame,
+    e: &ir::Expr,
+) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        if let (Some(x), Some(y)) = (
+            shaped_operand::<A>(interp, f, a),
+            shaped_operand::<B>(interp, f, b),
+        ) {
+            if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                if let Some(v) = int_op(*op, *x, *y) {
+                    return Ok(v);
+                }
+            }
+            if let Some(v) = float_pair_op(*op, x, y) {
+                return Ok(v);
+            }
+        }
+    }
+    run_binary_fast_slow(interp, f, e)
+}
+
+/// The runner for a `BinaryFast` node: shaped when neither operand is a constant or only one.
+fn binary_fast_runner(a: &ir::Operand, b: &ir::Operand) -> EvalFn {
+    match (operand_shape(a), operand_shape(b)) {
+        (LOCAL, LOCAL) => run_binary_shaped::<LOCAL, LOCAL>,
+        (LOCAL, CONST) => run_binary_shaped::<LOCAL, CONST>,
+        (CONST, LOCAL) => run_binary_shaped::<CONST, LOCAL>,
+        (LOCAL, GLOBAL) => run_binary_shaped::<LOCAL, GLOBAL>,
+        (GLOBAL, LOCAL) => run_binary_shaped::<GLOBAL, LOCAL>,
+        (GLOBAL, GLOBAL) => run_binary_shaped::<GLOBAL, GLOBAL>,
+        (GLOBAL, CONST) => run_binary_shaped::<GLOBAL, CONST>,
+        (CONST, GLOBAL) => run_binary_shaped::<CONST, GLOBAL>,
+        _ => run_binary_fast,
+    }
+}
+
+/// `x == nil` or `x != nil` on a local: its tag, read in place.
+fn run_local_nil_test(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::BinaryFast(op, a, b) = &e.kind {
+        let slot = match (a, b) {
+            (ir::Operand::Local(i), _) | (_, ir::Operand::Local(i)) => {
+                &interp.stack[f.base + *i as usize]
+            }
+            _ => return interp.eval_any(f, e),
+        };
+        if let Slot::Val(v) = slot {
+            return Ok(Value::Bool(
+                matches!(v, Value::Nil) == (*op == BinaryOp::Eq),
+            ));
+        }
+    }
+    interp.eval_any(f, e)
+}
+
+/// `e == nil` or `e != nil` (either side nil): the other side evaluated and its tag tested.
+fn run_nil_test(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
+        let other = match &rhs.kind {
+            ExprKind::Const(Value::Nil) => lhs,
+            _ => rhs,
+        };
+        let v = interp.eval(f, other)?;
+        let is_nil = matches!(v, Value::Nil);
+        release(v);
+        return Ok(Value::Bool(is_nil == (*op == BinaryOp::Eq)));
+    }
+    interp.eval_any(f, e)
 }
 
 fn run_local_int_op(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
@@ -199,6 +468,53 @@ fn run_binary_fast_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
     interp.eval_any(f, e)
 }
 
+/// `run_binary` for a right operand that is a local, a global or a constant (shape `B`, as
+/// `runner_for` chose): read in place after the left one is evaluated, as `eval` would read
+/// it, without a copy for the number cases.
+fn run_binary_rhs<const B: u8>(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
+        let a = interp.eval(f, lhs)?;
+        let y = match (B, &rhs.kind) {
+            (LOCAL, ExprKind::Local(i)) => match &interp.stack[f.base + *i as usize] {
+                Slot::Val(v) => Some(v),
+                _ => None,
+            },
+            (GLOBAL, ExprKind::Global(i)) => match &interp.globals[*i as usize] {
+                Slot::Val(v) => Some(v),
+                _ => None,
+            },
+            (CONST, ExprKind::Const(v)) => Some(v),
+            _ => None,
+        };
+        let b = match y {
+            Some(y) => {
+                let v = match (&a, y) {
+                    (Value::Int(x), Value::Int(y)) => int_op(*op, *x, *y),
+                    _ => None,
+                };
+                if let Some(v) = v.or_else(|| scalar_op(*op, &a, y)) {
+                    release(a);
+                    return Ok(v);
+                }
+                y.clone()
+            }
+            None => interp.eval(f, rhs)?,
+        };
+        return interp.binary(*op, &a, &b, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
+/// The runner for a `Binary` node (its right operand is not a plain one if its left is).
+fn binary_runner(rhs: &ir::Expr) -> EvalFn {
+    match rhs.kind {
+        ExprKind::Local(_) => run_binary_rhs::<LOCAL>,
+        ExprKind::Global(_) => run_binary_rhs::<GLOBAL>,
+        ExprKind::Const(_) => run_binary_rhs::<CONST>,
+        _ => run_binary,
+    }
+}
+
 fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Binary(op, lhs, rhs) = &e.kind {
         let a = interp.eval(f, lhs)?;
@@ -210,6 +526,12 @@ fn run_binary(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
                 std::mem::forget(b);
                 return Ok(v);
             }
+        }
+        if let Some(v) = float_pair_op(*op, &a, &b) {
+            // Numbers, like ints, own nothing.
+            std::mem::forget(a);
+            std::mem::forget(b);
+            return Ok(v);
         }
         return interp.binary(*op, &a, &b, e.span);
     }
@@ -400,8 +722,11 @@ impl Interp {
         b: &Value,
         span: Span,
     ) -> RtResult<Value> {
+        if let Some(v) = quick_op(op, a, b) {
+            return Ok(v);
+        }
         match build_cost(op, a, b) {
-            0 => binary_values(op, a, b).map_err(|m| RtError::new(m, span)),
+            0 => ops::binary(op, a, b).map_err(|m| RtError::new(m, span)),
             size => self.build_binary(op, a, b, size, span),
         }
     }
@@ -450,7 +775,18 @@ impl Interp {
 
     #[inline(never)]
     fn eval_cond_slow(&mut self, f: &Frame, cond: &ir::Expr) -> RtResult<bool> {
-        Ok(self.eval(f, cond)?.truthy())
+        // `x == nil` / `x != nil` on a local, the usual loop condition over a linked structure.
+        if let ExprKind::BinaryFast(op, ir::Operand::Local(i), ir::Operand::Const(Value::Nil)) =
+            &cond.kind
+            && is_equality(*op)
+            && let Slot::Val(v) = &self.stack[f.base + *i as usize]
+        {
+            return Ok(matches!(v, Value::Nil) == (*op == BinaryOp::Eq));
+        }
+        match self.eval(f, cond)? {
+            Value::Bool(truth) => Ok(truth),
+            v => Ok(v.truthy()),
+        }
     }
 
     /// An operand, borrowed where it lies (a shared cell's content is copied); `None` if it

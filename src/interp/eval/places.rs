@@ -88,8 +88,9 @@ impl Interp {
         Ok(())
     }
 
-    /// `x += n` on an int variable, done where the variable lives. False if not applicable
-    /// (other types, overflow, a shared cell): the general path then runs and reports errors.
+    /// `x += n` on an int variable (or `+= -= *=` on a float variable, by a float or an int),
+    /// done where the variable lives. False if not applicable (other types, overflow, a
+    /// shared cell): the general path then runs and reports errors.
     #[inline]
     pub(super) fn update_int_in_place(
         &mut self,
@@ -98,14 +99,16 @@ impl Interp {
         op: BinaryOp,
         rhs: &Value,
     ) -> bool {
-        let Value::Int(y) = *rhs else { return false };
+        let Value::Int(y) = *rhs else {
+            return self.update_float_in_place(f, place, op, rhs);
+        };
         let slot = match place {
             Place::Local(i) => &mut self.stack[f.base + i as usize],
             Place::Global(i) => &mut self.globals[i as usize],
             Place::Upvalue(_) => return false,
         };
         let Slot::Val(Value::Int(x)) = slot else {
-            return false;
+            return self.update_float_in_place(f, place, op, rhs);
         };
         let updated = match op {
             BinaryOp::Add => x.checked_add(y),
@@ -120,5 +123,37 @@ impl Interp {
             }
             None => false,
         }
+    }
+
+    /// `x += y` (`-=`, `*=`) on a float variable with a float or int `y`; see
+    /// `update_int_in_place`.
+    #[inline(never)]
+    fn update_float_in_place(
+        &mut self,
+        f: &Frame,
+        place: Place,
+        op: BinaryOp,
+        rhs: &Value,
+    ) -> bool {
+        let y = match *rhs {
+            Value::Float(y) => y,
+            Value::Int(y) => y as f64,
+            _ => return false,
+        };
+        let slot = match place {
+            Place::Local(i) => &mut self.stack[f.base + i as usize],
+            Place::Global(i) => &mut self.globals[i as usize],
+            Place::Upvalue(_) => return false,
+        };
+        let Slot::Val(Value::Float(x)) = slot else {
+            return false;
+        };
+        match op {
+            BinaryOp::Add => *x += y,
+            BinaryOp::Sub => *x -= y,
+            BinaryOp::Mul => *x *= y,
+            _ => return false,
+        }
+        true
     }
 }
