@@ -272,14 +272,10 @@ impl Interp {
 
     /// What a `for` loop or a comprehension walks through for `seq`: a list as it is (read
     /// afresh at each step), a str's characters, a snapshot of a map's keys.
-    pub(super) fn iteration_items(&self, seq: Value, span: Span) -> RtResult<Rc<List>> {
+    pub(super) fn iteration_items(&mut self, seq: Value, span: Span) -> RtResult<Rc<List>> {
         match seq {
             Value::List(list) => Ok(list),
-            Value::Str(s) => Ok(new_list(
-                s.chars()
-                    .map(|c| Value::Str(c.to_string().into()))
-                    .collect(),
-            )),
+            Value::Str(s) => Ok(new_list(s.chars().map(|c| self.strs.char_str(c)).collect())),
             // A snapshot of the keys, so the body may change the map.
             Value::Map(m) => Ok(new_list(m.borrow().keys().map(|k| k.to_value()).collect())),
             other => Err(RtError::new(
