@@ -35,7 +35,7 @@ impl Interp {
     pub(super) fn read_field(
         &mut self,
         object: &Value,
-        name: &str,
+        name: &Rc<str>,
         cache: &FieldCache,
         span: Span,
     ) -> RtResult<Value> {
@@ -66,7 +66,7 @@ impl Interp {
         f: &Frame,
         (object, name, op, value, cache): (
             &ir::Expr,
-            &str,
+            &Rc<str>,
             Option<BinaryOp>,
             &ir::Expr,
             &FieldCache,
