@@ -60,7 +60,10 @@ impl Interp {
         Record::new_value(ty.clone(), fields)
     }
 
-    /// `object.name = value`, or `object.name op= value`.
+    /// `object.name = value`, or `object.name op= value`. A record in a local is held by its
+    /// reference (no general clone and drop of the value), and an int field is updated in
+    /// place.
+    #[inline(never)]
     pub(super) fn assign_field(
         &mut self,
         f: &Frame,
@@ -73,6 +76,12 @@ impl Interp {
         ),
         span: Span,
     ) -> RtResult<()> {
+        if let ExprKind::Local(i) = object.kind
+            && let Slot::Val(Value::Record(record)) = &self.stack[f.base + i as usize]
+        {
+            let record = record.clone();
+            return self.store_field(f, &record, (name, op, value, cache), span);
+        }
         let object = self.eval(f, object)?;
         let Value::Record(record) = &object else {
             let hint = match &object {
@@ -91,12 +100,32 @@ impl Interp {
                 span,
             ));
         };
+        self.store_field(f, record, (name, op, value, cache), span)
+    }
+
+    fn store_field(
+        &mut self,
+        f: &Frame,
+        record: &Record,
+        (name, op, value, cache): (&Rc<str>, Option<BinaryOp>, &ir::Expr, &FieldCache),
+        span: Span,
+    ) -> RtResult<()> {
         let Some(slot) = cache.slot(&record.ty, name) else {
             return Err(RtError::new(record.ty.no_field(name), span));
         };
         let mut v = self.eval(f, value)?;
         if let Some(op) = op {
-            let old = record.fields.borrow()[slot].clone();
+            let old = {
+                let mut fields = record.fields.borrow_mut();
+                let field = &mut fields[slot];
+                if let (Value::Int(x), Value::Int(y)) = (&*field, &v)
+                    && let Some(r) = super::statements::int_arith(op, *x, *y)
+                {
+                    *field = Value::Int(r);
+                    return Ok(());
+                }
+                field.clone()
+            };
             v = self.binary(op, &old, &v, span)?;
         }
         // The old value is dropped after the borrow ends: dropping it may drop records.
