@@ -22,12 +22,22 @@ pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
             && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
             && let Some(slot) = cache.slot(&record.ty, name)
         {
-            return Ok(record.fields.borrow()[slot].clone());
+            return Ok(copy_value(&record.fields.borrow()[slot]));
         }
         let object = interp.eval(f, object)?;
         return interp.read_field(&object, name, cache, e.span);
     }
     interp.eval_any(f, e)
+}
+
+/// A clone of `v`, with the numbers copied inline (a field read is mostly a number).
+#[inline(always)]
+fn copy_value(v: &Value) -> Value {
+    match v {
+        Value::Int(i) => Value::Int(*i),
+        Value::Float(x) => Value::Float(*x),
+        other => other.clone(),
+    }
 }
 
 impl Interp {
@@ -41,7 +51,7 @@ impl Interp {
     ) -> RtResult<Value> {
         match object {
             Value::Record(record) => match cache.slot(&record.ty, name) {
-                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                Some(slot) => Ok(copy_value(&record.fields.borrow()[slot])),
                 None => Err(RtError::new(record.ty.no_field(name), span)),
             },
             other => self.field(other, name, span),
@@ -61,7 +71,7 @@ impl Interp {
     }
 
     /// `object.name = value`, or `object.name op= value`. A record in a local is held by its
-    /// reference (no general clone and drop of the value), and an int field is updated in
+    /// reference (no general clone and drop of the value), and a number field is updated in
     /// place.
     #[inline(never)]
     pub(super) fn assign_field(
@@ -118,10 +128,7 @@ impl Interp {
             let old = {
                 let mut fields = record.fields.borrow_mut();
                 let field = &mut fields[slot];
-                if let (Value::Int(x), Value::Int(y)) = (&*field, &v)
-                    && let Some(r) = super::statements::int_arith(op, *x, *y)
-                {
-                    *field = Value::Int(r);
+                if super::statements::update_number_in_place(field, op, &v) {
                     return Ok(());
                 }
                 field.clone()

@@ -13,18 +13,40 @@ use crate::runtime;
 use crate::syntax::Span;
 use crate::syntax::ast::BinaryOp;
 
-/// `x op y` on ints when it is an arithmetic that gives an int and does not overflow (`None`:
-/// the general path runs, and reports the errors).
+/// `target op= y` done where `target` lives, when both are ints (an arithmetic that does not
+/// overflow) or floats (`+ - *`). False otherwise: the general path runs, and reports the
+/// errors.
 #[inline(always)]
-pub(super) fn int_arith(op: BinaryOp, x: i64, y: i64) -> Option<i64> {
-    match op {
-        BinaryOp::Add => x.checked_add(y),
-        BinaryOp::Sub => x.checked_sub(y),
-        BinaryOp::Mul => x.checked_mul(y),
-        BinaryOp::BitAnd => Some(x & y),
-        BinaryOp::BitOr => Some(x | y),
-        BinaryOp::BitXor => Some(x ^ y),
-        _ => None,
+pub(super) fn update_number_in_place(target: &mut Value, op: BinaryOp, y: &Value) -> bool {
+    match (target, y) {
+        (Value::Int(x), Value::Int(y)) => {
+            let r = match op {
+                BinaryOp::Add => x.checked_add(*y),
+                BinaryOp::Sub => x.checked_sub(*y),
+                BinaryOp::Mul => x.checked_mul(*y),
+                BinaryOp::BitAnd => Some(*x & *y),
+                BinaryOp::BitOr => Some(*x | *y),
+                BinaryOp::BitXor => Some(*x ^ *y),
+                _ => None,
+            };
+            match r {
+                Some(r) => {
+                    *x = r;
+                    true
+                }
+                None => false,
+            }
+        }
+        (Value::Float(x), Value::Float(y)) => {
+            match op {
+                BinaryOp::Add => *x += *y,
+                BinaryOp::Sub => *x -= *y,
+                BinaryOp::Mul => *x *= *y,
+                _ => return false,
+            }
+            true
+        }
+        _ => false,
     }
 }
 
@@ -201,8 +223,8 @@ impl Interp {
     }
 
     /// `object[index] = value`, or `object[index] op= value`. A list in a local is held by
-    /// its reference (no general clone and drop of the value), and an int element is updated
-    /// in place.
+    /// its reference (no general clone and drop of the value), and a number element is
+    /// updated in place.
     #[inline(never)]
     fn assign_index(
         &mut self,
@@ -232,10 +254,7 @@ impl Interp {
                             return Ok(());
                         }
                         Some(op) => {
-                            if let (Value::Int(x), Value::Int(y)) = (&*item, &v)
-                                && let Some(r) = int_arith(op, *x, *y)
-                            {
-                                *item = Value::Int(r);
+                            if update_number_in_place(item, op, &v) {
                                 return Ok(());
                             }
                         }
