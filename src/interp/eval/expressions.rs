@@ -90,6 +90,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::NamespaceCall(..) => run_namespace_call,
         ExprKind::IfElse { .. } => run_if_else,
         ExprKind::Field { .. } => super::records::run_field,
+        ExprKind::Index { .. } => super::indexing::run_index,
         _ => Interp::eval_any,
     }
 }

@@ -22,22 +22,12 @@ pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
             && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
             && let Some(slot) = cache.slot(&record.ty, name)
         {
-            return Ok(copy_value(&record.fields.borrow()[slot]));
+            return Ok(record.fields.borrow()[slot].clone());
         }
         let object = interp.eval(f, object)?;
         return interp.read_field(&object, name, cache, e.span);
     }
     interp.eval_any(f, e)
-}
-
-/// A clone of `v`, with the numbers copied inline (a field read is mostly a number).
-#[inline(always)]
-fn copy_value(v: &Value) -> Value {
-    match v {
-        Value::Int(i) => Value::Int(*i),
-        Value::Float(x) => Value::Float(*x),
-        other => other.clone(),
-    }
 }
 
 impl Interp {
@@ -51,7 +41,7 @@ impl Interp {
     ) -> RtResult<Value> {
         match object {
             Value::Record(record) => match cache.slot(&record.ty, name) {
-                Some(slot) => Ok(copy_value(&record.fields.borrow()[slot])),
+                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
                 None => Err(RtError::new(record.ty.no_field(name), span)),
             },
             other => self.field(other, name, span),
