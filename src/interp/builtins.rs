@@ -314,7 +314,7 @@ impl Interp {
             Builtin::Len => {
                 a.count(Arity::exactly(1))?;
                 let n = match &a.positional[0] {
-                    Value::Str(s) => s.chars().count(),
+                    Value::Str(s) => self.strs.char_count(s),
                     Value::List(l) => l.borrow().len(),
                     Value::Map(m) => m.borrow().len(),
                     other => {

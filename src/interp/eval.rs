@@ -10,6 +10,7 @@ mod chain;
 mod closures;
 mod comprehensions;
 mod expressions;
+mod indexing;
 mod limits;
 mod places;
 mod records;

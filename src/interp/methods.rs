@@ -311,15 +311,9 @@ impl Interp {
                         span,
                     ));
                 };
-                let len = s.chars().count() as i64;
-                let j = if *i < 0 { i + len } else { *i };
-                s.chars()
-                    .nth(j.max(0) as usize)
-                    .filter(|_| j >= 0)
-                    .map(|c| Value::Str(c.to_string().into()))
-                    .ok_or_else(|| {
-                        RtError::new(format!("str index {i} out of range for length {len}"), span)
-                    })
+                self.strs.char_at(s, *i).map_err(|len| {
+                    RtError::new(format!("str index {i} out of range for length {len}"), span)
+                })
             }
             Value::Map(entries) => {
                 let key = index.to_key().map_err(|m| RtError::new(m, span))?;
@@ -453,7 +447,7 @@ fn str_method(interp: &mut Interp, s: &Rc<String>, c: MethodCall) -> RtResult<Va
                 "isdigit" => Ok(Value::Bool(
                     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
                 )),
-                _ => Ok(Value::Int(s.chars().count() as i64)),
+                _ => Ok(Value::Int(interp.strs.char_count(s) as i64)),
             }
         }
         "replace" => {

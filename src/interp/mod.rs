@@ -18,6 +18,7 @@ pub mod record;
 pub mod sizes;
 pub mod sort;
 pub mod stdlib;
+mod strs;
 pub mod value;
 
 use std::io::Write;
@@ -188,6 +189,8 @@ pub struct Interp {
     modules: modules::Modules,
     /// The directories `fs.tempdir()` made, removed when this interpreter ends.
     tempdirs: stdlib::TempDirs,
+    /// What `s[i]` and `len(s)` remember of long strs, and the one-character strs.
+    strs: strs::StrCache,
     /// The runtime's own state (children, pools, relays...): open to `runtime`, which owns it.
     pub(crate) runtime: crate::runtime::Runtime,
 }
@@ -209,6 +212,7 @@ impl Interp {
             script_args: Vec::new(),
             tempdirs: stdlib::TempDirs::default(),
             modules: modules::Modules::default(),
+            strs: strs::StrCache::default(),
             runtime: crate::runtime::Runtime::default(),
         };
         // A namespace's functions (`fs.read`) are reached through its global, not their own.

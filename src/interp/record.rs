@@ -8,6 +8,7 @@
 //! argument errors can name the type's fields.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::ir::{ExprKind, FnProto, StmtKind};
@@ -72,18 +73,44 @@ impl Drop for Record {
     }
 }
 
+thread_local! {
+    /// Every field name that record types and field-access sites use, once.
+    static FIELD_NAMES: RefCell<HashSet<Rc<str>>> = RefCell::default();
+}
+
+/// The one shared copy of the field name `name`: record types (declared, or rebuilt from a
+/// record another process sent) and field-access sites take their names from here, so that a
+/// site's cache recognizes its field by address.
+pub fn field_name(name: &str) -> Rc<str> {
+    FIELD_NAMES.with_borrow_mut(|names| match names.get(name) {
+        Some(shared) => shared.clone(),
+        None => {
+            let shared: Rc<str> = Rc::from(name);
+            names.insert(shared.clone());
+            shared
+        }
+    })
+}
+
 /// The slot a field-access site found last time. Checking that the slot still holds the
-/// name costs one short comparison, and stays right whatever record type comes next.
+/// name costs one pointer comparison (names are shared through [`field_name`]), and stays
+/// right whatever record type comes next; a name that is not the shared copy is compared by
+/// its text.
 #[derive(Debug, Default)]
 pub struct FieldCache(Cell<u32>);
 
 impl FieldCache {
     #[inline(always)]
-    pub fn slot(&self, ty: &RecordType, name: &str) -> Option<usize> {
+    pub fn slot(&self, ty: &RecordType, name: &Rc<str>) -> Option<usize> {
         let cached = self.0.get() as usize;
-        if ty.fields.get(cached).is_some_and(|f| **f == *name) {
+        if ty.fields.get(cached).is_some_and(|f| Rc::ptr_eq(f, name)) {
             return Some(cached);
         }
+        self.find(ty, name)
+    }
+
+    #[inline(never)]
+    fn find(&self, ty: &RecordType, name: &str) -> Option<usize> {
         let slot = ty.slot_of(name)?;
         self.0.set(slot as u32);
         Some(slot)

@@ -120,8 +120,14 @@ impl Interp {
                 self.building(Kind::List, size, span)?;
                 let mut items = new_list(size, span)?;
                 let l = l.borrow();
-                for _ in 0..(*n).max(0) {
-                    items.extend(l.iter().cloned());
+                match &l[..] {
+                    // `[nil] * n`: one fill.
+                    [item] => items.resize(size, item.clone()),
+                    _ => {
+                        for _ in 0..(*n).max(0) {
+                            items.extend(l.iter().cloned());
+                        }
+                    }
                 }
                 Ok(Value::list(items))
             }

@@ -511,6 +511,17 @@ impl Drop for Map {
 }
 
 pub(crate) fn drop_flat(mut pending: Vec<Value>) {
+    // Nothing this drop would free holds values of its own (`[nil] * n`, a list of ints or
+    // of shared records): the items drop where they are.
+    let owns_nested = |v: &Value| match v {
+        Value::List(rc) => Rc::strong_count(rc) == 1,
+        Value::Map(rc) => Rc::strong_count(rc) == 1,
+        Value::Record(rc) => Rc::strong_count(rc) == 1,
+        _ => false,
+    };
+    if !pending.iter().any(owns_nested) {
+        return;
+    }
     while let Some(value) = pending.pop() {
         match &value {
             Value::List(rc) if Rc::strong_count(rc) == 1 => {

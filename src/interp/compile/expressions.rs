@@ -64,7 +64,7 @@ impl Compiler<'_> {
         Ok(ir::Expr::new(
             ExprKind::Field {
                 object: Box::new(self.expr(object)?),
-                name: name.name.clone(),
+                name: crate::interp::record::field_name(&name.name),
                 cache: Default::default(),
             },
             object.span.to(name.span),
@@ -185,7 +185,7 @@ impl Compiler<'_> {
             }
             ast::ExprKind::Field { object, name } => ExprKind::Field {
                 object: Box::new(self.expr(object)?),
-                name: name.name.clone(),
+                name: crate::interp::record::field_name(&name.name),
                 cache: Default::default(),
             },
             ast::ExprKind::Index { object, index } => self.index_or_slice(object, index)?,

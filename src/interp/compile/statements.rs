@@ -197,7 +197,7 @@ impl Compiler<'_> {
             },
             ast::Target::Field { object, name } => StmtKind::AssignField {
                 object: self.expr(object)?,
-                name: name.name.clone(),
+                name: crate::interp::record::field_name(&name.name),
                 op: op.binary(),
                 value,
                 cache: Default::default(),

@@ -218,6 +218,7 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::IfElse { .. } => run_if_else,
         ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => run_logic,
         ExprKind::Field { .. } => super::records::run_field,
+        ExprKind::Index { .. } => super::indexing::run_index,
         _ => Interp::eval_any,
     }
 }

@@ -35,7 +35,7 @@ impl Interp {
     pub(super) fn read_field(
         &mut self,
         object: &Value,
-        name: &str,
+        name: &Rc<str>,
         cache: &FieldCache,
         span: Span,
     ) -> RtResult<Value> {
@@ -60,19 +60,28 @@ impl Interp {
         Record::new_value(ty.clone(), fields)
     }
 
-    /// `object.name = value`, or `object.name op= value`.
+    /// `object.name = value`, or `object.name op= value`. A record in a local is held by its
+    /// reference (no general clone and drop of the value), and a number field is updated in
+    /// place.
+    #[inline(never)]
     pub(super) fn assign_field(
         &mut self,
         f: &Frame,
         (object, name, op, value, cache): (
             &ir::Expr,
-            &str,
+            &Rc<str>,
             Option<BinaryOp>,
             &ir::Expr,
             &FieldCache,
         ),
         span: Span,
     ) -> RtResult<()> {
+        if let ExprKind::Local(i) = object.kind
+            && let Slot::Val(Value::Record(record)) = &self.stack[f.base + i as usize]
+        {
+            let record = record.clone();
+            return self.store_field(f, &record, (name, op, value, cache), span);
+        }
         let object = self.eval(f, object)?;
         let Value::Record(record) = &object else {
             let hint = match &object {
@@ -91,12 +100,29 @@ impl Interp {
                 span,
             ));
         };
+        self.store_field(f, record, (name, op, value, cache), span)
+    }
+
+    fn store_field(
+        &mut self,
+        f: &Frame,
+        record: &Record,
+        (name, op, value, cache): (&Rc<str>, Option<BinaryOp>, &ir::Expr, &FieldCache),
+        span: Span,
+    ) -> RtResult<()> {
         let Some(slot) = cache.slot(&record.ty, name) else {
             return Err(RtError::new(record.ty.no_field(name), span));
         };
         let mut v = self.eval(f, value)?;
         if let Some(op) = op {
-            let old = record.fields.borrow()[slot].clone();
+            let old = {
+                let mut fields = record.fields.borrow_mut();
+                let field = &mut fields[slot];
+                if super::statements::update_number_in_place(field, op, &v) {
+                    return Ok(());
+                }
+                field.clone()
+            };
             v = self.binary(op, &old, &v, span)?;
         }
         // The old value is dropped after the borrow ends: dropping it may drop records.

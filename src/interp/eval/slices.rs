@@ -106,7 +106,8 @@ impl Interp {
                 Ok(Value::list(out))
             }
             Value::Str(s) => {
-                let text = slice_str(s, start, stop, step);
+                let ascii = self.strs.is_ascii(s);
+                let text = slice_str(s, ascii, start, stop, step);
                 self.charge(text.len() as u64, span)?;
                 Ok(Value::Str(text.into()))
             }
@@ -138,8 +139,9 @@ impl Interp {
 }
 
 /// The characters of `s` that a slice picks (indexes count characters, not bytes).
-fn slice_str(s: &str, start: Option<i64>, stop: Option<i64>, step: i64) -> String {
-    if s.is_ascii() {
+/// `ascii`: whether `s` is all ASCII (the caller may know it already).
+fn slice_str(s: &str, ascii: bool, start: Option<i64>, stop: Option<i64>, step: i64) -> String {
+    if ascii {
         let p = pick(s.len(), start, stop, step);
         if p.step == 1 {
             return s[p.first..p.first + p.count].to_string();
@@ -202,8 +204,8 @@ mod tests {
 
     #[test]
     fn str_slices_count_characters() {
-        assert_eq!(slice_str("héllo", Some(1), Some(3), 1), "él");
-        assert_eq!(slice_str("héllo", None, None, -2), "olh");
-        assert_eq!(slice_str("hello", None, None, -1), "olleh");
+        assert_eq!(slice_str("héllo", false, Some(1), Some(3), 1), "él");
+        assert_eq!(slice_str("héllo", false, None, None, -2), "olh");
+        assert_eq!(slice_str("hello", true, None, None, -1), "olleh");
     }
 }

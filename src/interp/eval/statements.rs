@@ -11,6 +11,44 @@ use crate::interp::value::{Function, List, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime;
 use crate::syntax::Span;
+use crate::syntax::ast::BinaryOp;
+
+/// `target op= y` done where `target` lives, when both are ints (an arithmetic that does not
+/// overflow) or floats (`+ - *`). False otherwise: the general path runs, and reports the
+/// errors.
+#[inline(always)]
+pub(super) fn update_number_in_place(target: &mut Value, op: BinaryOp, y: &Value) -> bool {
+    match (target, y) {
+        (Value::Int(x), Value::Int(y)) => {
+            let r = match op {
+                BinaryOp::Add => x.checked_add(*y),
+                BinaryOp::Sub => x.checked_sub(*y),
+                BinaryOp::Mul => x.checked_mul(*y),
+                BinaryOp::BitAnd => Some(*x & *y),
+                BinaryOp::BitOr => Some(*x | *y),
+                BinaryOp::BitXor => Some(*x ^ *y),
+                _ => None,
+            };
+            match r {
+                Some(r) => {
+                    *x = r;
+                    true
+                }
+                None => false,
+            }
+        }
+        (Value::Float(x), Value::Float(y)) => {
+            match op {
+                BinaryOp::Add => *x += *y,
+                BinaryOp::Sub => *x -= *y,
+                BinaryOp::Mul => *x *= *y,
+                _ => return false,
+            }
+            true
+        }
+        _ => false,
+    }
+}
 
 impl Interp {
     #[inline]
@@ -54,6 +92,30 @@ impl Interp {
             StmtKind::Continue => Ok(Flow::Continue),
             StmtKind::Let(..) | StmtKind::Assign { .. } => self.exec_binding(f, stmt),
             StmtKind::While { cond, body } => self.exec_while(f, cond, body, stmt.span),
+            StmtKind::AssignIndex {
+                object,
+                index,
+                op,
+                value,
+            } => {
+                self.assign_index(f, (object, index, *op, value), stmt.span)?;
+                Ok(Flow::Normal)
+            }
+            StmtKind::AssignField {
+                object,
+                name,
+                op,
+                value,
+                cache,
+            } => {
+                self.assign_field(f, (object, name, *op, value, cache), stmt.span)?;
+                Ok(Flow::Normal)
+            }
+            StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => self.exec_for(f, var, iterable, body, stmt.span),
             _ => self.exec_cold(f, stmt),
         }
     }
@@ -109,28 +171,6 @@ impl Interp {
     #[inline(never)]
     fn exec_cold(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
         match &stmt.kind {
-            StmtKind::AssignIndex {
-                object,
-                index,
-                op,
-                value,
-            } => {
-                let object = self.eval(f, object)?;
-                let index = self.eval(f, index)?;
-                let mut v = self.eval(f, value)?;
-                if let Some(op) = op {
-                    let old = self.index(&object, &index, stmt.span)?;
-                    v = self.binary(*op, &old, &v, stmt.span)?;
-                }
-                self.set_index(&object, index, v, stmt.span)?;
-            }
-            StmtKind::AssignField {
-                object,
-                name,
-                op,
-                value,
-                cache,
-            } => self.assign_field(f, (object, name, *op, value, cache), stmt.span)?,
             StmtKind::FnDecl {
                 place,
                 proto,
@@ -141,11 +181,6 @@ impl Interp {
                     self.stack[f.base + slot as usize] = Slot::Uninit;
                 }
             }
-            StmtKind::For {
-                var,
-                iterable,
-                body,
-            } => return self.exec_for(f, var, iterable, body, stmt.span),
             StmtKind::LetUnpack(binding, value) => {
                 let v = self.eval(f, value)?;
                 self.bind_to(f, binding, v)?;
@@ -187,6 +222,69 @@ impl Interp {
         Ok(Flow::Normal)
     }
 
+    /// `object[index] = value`, or `object[index] op= value`. A list in a local is held by
+    /// its reference (no general clone and drop of the value), and a number element is
+    /// updated in place.
+    #[inline(never)]
+    fn assign_index(
+        &mut self,
+        f: &Frame,
+        (object, index, op, value): (&ir::Expr, &ir::Expr, Option<BinaryOp>, &ir::Expr),
+        span: Span,
+    ) -> RtResult<()> {
+        if let ExprKind::Local(i) = object.kind
+            && let Slot::Val(Value::List(list)) = &self.stack[f.base + i as usize]
+        {
+            let list = list.clone();
+            let index = self.eval(f, index)?;
+            let v = self.eval(f, value)?;
+            if let Value::Int(i) = index {
+                let mut items = list.borrow_mut();
+                let len = items.len() as i64;
+                let j = if i < 0 { i + len } else { i };
+                if (0..len).contains(&j) {
+                    let item = &mut items[j as usize];
+                    match op {
+                        None => {
+                            // The old item is dropped after the borrow ends: dropping it may
+                            // drop lists.
+                            let old = std::mem::replace(item, v);
+                            drop(items);
+                            drop(old);
+                            return Ok(());
+                        }
+                        Some(op) => {
+                            if update_number_in_place(item, op, &v) {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+            }
+            return self.store_index(&Value::List(list), index, op, v, span);
+        }
+        let object = self.eval(f, object)?;
+        let index = self.eval(f, index)?;
+        let v = self.eval(f, value)?;
+        self.store_index(&object, index, op, v, span)
+    }
+
+    fn store_index(
+        &mut self,
+        object: &Value,
+        index: Value,
+        op: Option<BinaryOp>,
+        mut v: Value,
+        span: Span,
+    ) -> RtResult<()> {
+        if let Some(op) = op {
+            let old = self.index(object, &index, span)?;
+            v = self.binary(op, &old, &v, span)?;
+        }
+        self.set_index(object, index, v, span)
+    }
+
+    #[inline(never)]
     fn exec_for(
         &mut self,
         f: &Frame,
@@ -272,14 +370,10 @@ impl Interp {
 
     /// What a `for` loop or a comprehension walks through for `seq`: a list as it is (read
     /// afresh at each step), a str's characters, a snapshot of a map's keys.
-    pub(super) fn iteration_items(&self, seq: Value, span: Span) -> RtResult<Rc<List>> {
+    pub(super) fn iteration_items(&mut self, seq: Value, span: Span) -> RtResult<Rc<List>> {
         match seq {
             Value::List(list) => Ok(list),
-            Value::Str(s) => Ok(new_list(
-                s.chars()
-                    .map(|c| Value::Str(c.to_string().into()))
-                    .collect(),
-            )),
+            Value::Str(s) => Ok(new_list(s.chars().map(|c| self.strs.char_str(c)).collect())),
             // A snapshot of the keys, so the body may change the map.
             Value::Map(m) => Ok(new_list(m.borrow().keys().map(|k| k.to_value()).collect())),
             other => Err(RtError::new(

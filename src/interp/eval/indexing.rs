@@ -1,0 +1,39 @@
+//! Reading `object[index]`: a list in a local indexed by an int local or constant is read in
+//! place (no reference count touched but the item's); anything else goes through
+//! `Interp::index` (`methods.rs`), which also words the errors.
+
+use super::{Frame, Slot};
+use crate::interp::Interp;
+use crate::interp::RtResult;
+use crate::interp::ir::{self, ExprKind};
+use crate::interp::value::Value;
+
+pub(super) fn run_index(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    let ExprKind::Index { object, index } = &e.kind else {
+        return interp.eval_any(f, e);
+    };
+    if let ExprKind::Local(o) = object.kind
+        && let Slot::Val(Value::List(list)) = &interp.stack[f.base + o as usize]
+    {
+        // Reading a local or a constant has no effects, so it may come before the list's.
+        let i = match &index.kind {
+            ExprKind::Local(i) => match &interp.stack[f.base + *i as usize] {
+                Slot::Val(Value::Int(i)) => Some(*i),
+                _ => None,
+            },
+            ExprKind::Const(Value::Int(i)) => Some(*i),
+            _ => None,
+        };
+        if let Some(i) = i {
+            let items = list.borrow();
+            let len = items.len() as i64;
+            let j = if i < 0 { i + len } else { i };
+            if (0..len).contains(&j) {
+                return Ok(items[j as usize].clone());
+            }
+        }
+    }
+    let object = interp.eval(f, object)?;
+    let index = interp.eval(f, index)?;
+    interp.index(&object, &index, e.span)
+}
