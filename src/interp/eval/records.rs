@@ -25,7 +25,9 @@ pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
             return Ok(record.fields.borrow()[slot].clone());
         }
         let object = interp.eval(f, object)?;
-        return interp.read_field(&object, name, cache, e.span);
+        let value = interp.read_field(&object, name, cache, e.span);
+        object.release();
+        return value;
     }
     interp.eval_any(f, e)
 }
@@ -73,23 +75,11 @@ impl Interp {
         ),
         span: Span,
     ) -> RtResult<()> {
-        let object = self.eval(f, object)?;
-        let Value::Record(record) = &object else {
-            let hint = match &object {
-                Value::Handle(_) => ": fields of handles are read-only".to_string(),
-                Value::Map(_) => format!(" (use [\"{name}\"] to set a key)"),
-                _ => String::new(),
-            };
-            return Err(RtError::new(
-                format!(
-                    "cannot assign to field `{name}` of {}{hint}",
-                    match object {
-                        Value::Nil => "nil".to_string(),
-                        other => a(other.type_name()),
-                    }
-                ),
-                span,
-            ));
+        // The record is held as itself, not as a value, so that letting it go is an inline
+        // decrement rather than the general drop.
+        let record = match self.eval(f, object)? {
+            Value::Record(record) => record,
+            object => return Err(cannot_assign_field(object, name, span)),
         };
         let Some(slot) = cache.slot(&record.ty, name) else {
             return Err(RtError::new(record.ty.no_field(name), span));
@@ -101,7 +91,27 @@ impl Interp {
         }
         // The old value is dropped after the borrow ends: dropping it may drop records.
         let old = std::mem::replace(&mut record.fields.borrow_mut()[slot], v);
-        drop(old);
+        old.release();
         Ok(())
     }
+}
+
+/// The error for `object.name = value` on a value that is not a record.
+#[cold]
+fn cannot_assign_field(object: Value, name: &str, span: Span) -> Box<RtError> {
+    let hint = match &object {
+        Value::Handle(_) => ": fields of handles are read-only".to_string(),
+        Value::Map(_) => format!(" (use [\"{name}\"] to set a key)"),
+        _ => String::new(),
+    };
+    RtError::new(
+        format!(
+            "cannot assign to field `{name}` of {}{hint}",
+            match object {
+                Value::Nil => "nil".to_string(),
+                other => a(other.type_name()),
+            }
+        ),
+        span,
+    )
 }
