@@ -8,7 +8,7 @@
 //! argument errors can name the type's fields.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::ir::{ExprKind, FnProto, StmtKind};
 use super::value::Value;
@@ -72,20 +72,37 @@ impl Drop for Record {
     }
 }
 
-/// The slot a field-access site found last time. Checking that the slot still holds the
-/// name costs one short comparison, and stays right whatever record type comes next.
+/// The slot a field-access site found last time, and the record type it was found in. The
+/// type is recognized by its address, a comparison of two words (names are compared only when
+/// another type comes); the cache holds a weak reference to it, so that address cannot be
+/// reused by another type while it is cached.
 #[derive(Debug, Default)]
-pub struct FieldCache(Cell<u32>);
+pub struct FieldCache {
+    ty: Cell<usize>,
+    slot: Cell<u32>,
+    holder: RefCell<Weak<RecordType>>,
+}
 
 impl FieldCache {
     #[inline(always)]
-    pub fn slot(&self, ty: &RecordType, name: &str) -> Option<usize> {
-        let cached = self.0.get() as usize;
-        if ty.fields.get(cached).is_some_and(|f| **f == *name) {
-            return Some(cached);
+    pub fn slot(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
+        if self.ty.get() == Rc::as_ptr(ty) as usize {
+            return Some(self.slot.get() as usize);
         }
-        let slot = ty.slot_of(name)?;
-        self.0.set(slot as u32);
+        self.miss(ty, name)
+    }
+
+    #[inline(never)]
+    fn miss(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
+        let cached = self.slot.get() as usize;
+        let slot = if ty.fields.get(cached).is_some_and(|f| **f == *name) {
+            cached
+        } else {
+            ty.slot_of(name)?
+        };
+        self.slot.set(slot as u32);
+        *self.holder.borrow_mut() = Rc::downgrade(ty);
+        self.ty.set(Rc::as_ptr(ty) as usize);
         Some(slot)
     }
 }
