@@ -211,8 +211,9 @@ impl Interp {
             return Err(e);
         }
         let n_locals = proto.n_locals as usize;
-        if n_locals > proto.params.len() {
-            self.stack.resize(base + n_locals, Slot::Uninit);
+        let n_params = proto.params.len();
+        if n_locals > n_params {
+            self.push_locals(n_locals - n_params);
         }
         self.depth += 1;
         let frame = Frame {
@@ -254,6 +255,13 @@ impl Interp {
             }
         }
         Ok(Value::Nil)
+    }
+
+    /// Pushes the locals past a frame's parameters (`resize` clones its fill value into each
+    /// slot through the general clone).
+    #[inline(never)]
+    fn push_locals(&mut self, n: usize) {
+        self.stack.extend((0..n).map(|_| Slot::Uninit));
     }
 
     /// Removes a returning call's frame. Plain values own nothing, and shared ones only need
