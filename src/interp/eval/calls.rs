@@ -58,6 +58,21 @@ pub(super) fn run_namespace_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -
     }
 }
 
+/// `f(x)` where `f` is an expression (a local, a captured variable...): a script function
+/// with one argument per parameter goes straight to the exact-arity path.
+pub(super) fn run_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Call(call) = &e.kind {
+        let callee = interp.eval(f, &call.callee)?;
+        if let Value::Function(Function::Closure(closure)) = &callee
+            && is_exact_call(&call.args, &closure.proto)
+        {
+            return interp.call_exact(f, closure, &call.args.positional, e.span);
+        }
+        return interp.eval_call(f, callee, &call.args, e.span);
+    }
+    interp.eval_any(f, e)
+}
+
 pub(super) fn run_method(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Method {
         object,
