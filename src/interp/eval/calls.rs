@@ -62,13 +62,15 @@ pub(super) fn run_namespace_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -
 /// with one argument per parameter goes straight to the exact-arity path.
 pub(super) fn run_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Call(call) = &e.kind {
-        let callee = interp.eval(f, &call.callee)?;
-        if let Value::Function(Function::Closure(closure)) = &callee
-            && is_exact_call(&call.args, &closure.proto)
-        {
-            return interp.call_exact(f, closure, &call.args.positional, e.span);
-        }
-        return interp.eval_call(f, callee, &call.args, e.span);
+        // The closure is taken out of the value so that letting it go is an inline decrement.
+        return match interp.eval(f, &call.callee)? {
+            Value::Function(Function::Closure(closure))
+                if is_exact_call(&call.args, &closure.proto) =>
+            {
+                interp.call_exact(f, &closure, &call.args.positional, e.span)
+            }
+            callee => interp.eval_call(f, callee, &call.args, e.span),
+        };
     }
     interp.eval_any(f, e)
 }
