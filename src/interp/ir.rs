@@ -246,6 +246,8 @@ pub enum ExprKind {
         object: Box<Expr>,
         name: Rc<str>,
         args: Args,
+        /// The slot of the field called when the object is a record (`task.run(x)`).
+        cache: FieldCache,
     },
     Field {
         object: Box<Expr>,

@@ -9,7 +9,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::ir::{ExprKind, FnProto, StmtKind};
 use super::value::Value;
@@ -79,8 +79,9 @@ thread_local! {
 }
 
 /// The one shared copy of the field name `name`: record types (declared, or rebuilt from a
-/// record another process sent) and field-access sites take their names from here, so that a
-/// site's cache recognizes its field by address.
+/// record another process sent) and field-access sites take their names from here, so a name
+/// is stored once however many types and sites use it, and a cache miss that finds the same
+/// slot compares two equal names at the same address.
 pub fn field_name(name: &str) -> Rc<str> {
     FIELD_NAMES.with_borrow_mut(|names| match names.get(name) {
         Some(shared) => shared.clone(),
@@ -92,27 +93,37 @@ pub fn field_name(name: &str) -> Rc<str> {
     })
 }
 
-/// The slot a field-access site found last time. Checking that the slot still holds the
-/// name costs one pointer comparison (names are shared through [`field_name`]), and stays
-/// right whatever record type comes next; a name that is not the shared copy is compared by
-/// its text.
+/// The slot a field-access site found last time, and the record type it was found in. The
+/// type is recognized by its address, a comparison of two words (names are compared only when
+/// another type comes); the cache holds a weak reference to it, so that address cannot be
+/// reused by another type while it is cached.
 #[derive(Debug, Default)]
-pub struct FieldCache(Cell<u32>);
+pub struct FieldCache {
+    ty: Cell<usize>,
+    slot: Cell<u32>,
+    holder: RefCell<Weak<RecordType>>,
+}
 
 impl FieldCache {
     #[inline(always)]
-    pub fn slot(&self, ty: &RecordType, name: &Rc<str>) -> Option<usize> {
-        let cached = self.0.get() as usize;
-        if ty.fields.get(cached).is_some_and(|f| Rc::ptr_eq(f, name)) {
-            return Some(cached);
+    pub fn slot(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
+        if self.ty.get() == Rc::as_ptr(ty) as usize {
+            return Some(self.slot.get() as usize);
         }
-        self.find(ty, name)
+        self.miss(ty, name)
     }
 
     #[inline(never)]
-    fn find(&self, ty: &RecordType, name: &str) -> Option<usize> {
-        let slot = ty.slot_of(name)?;
-        self.0.set(slot as u32);
+    fn miss(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
+        let cached = self.slot.get() as usize;
+        let slot = if ty.fields.get(cached).is_some_and(|f| **f == *name) {
+            cached
+        } else {
+            ty.slot_of(name)?
+        };
+        self.slot.set(slot as u32);
+        *self.holder.borrow_mut() = Rc::downgrade(ty);
+        self.ty.set(Rc::as_ptr(ty) as usize);
         Some(slot)
     }
 }

@@ -56,6 +56,24 @@ pub enum Value {
     Record(Rc<Record>),
 }
 
+impl Value {
+    /// Drops the value with the reference-count decrement inline (the general drop is a call
+    /// through a match on every variant); for hot paths such as popping a frame.
+    #[inline(always)]
+    pub(crate) fn release(self) {
+        match self {
+            v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Nil) => {
+                std::mem::forget(v)
+            }
+            Value::Record(r) => drop(r),
+            Value::List(l) => drop(l),
+            Value::Str(s) => drop(s),
+            Value::Map(m) => drop(m),
+            other => drop(other),
+        }
+    }
+}
+
 /// A shared handle to an OS object; the extra box keeps the pointer thin (see `Value::Str`).
 pub type HandleRef = Rc<Box<dyn crate::runtime::Handle>>;
 

@@ -177,6 +177,7 @@ impl Compiler<'_> {
                         object: Box::new(object),
                         name: name.name.clone(),
                         args,
+                        cache: Default::default(),
                     },
                 }
             }

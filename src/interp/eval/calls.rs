@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use super::{Flow, Frame, NamedArgs, Slot};
-use crate::interp::ir::{self, Args, ExprKind, FnProto};
-use crate::interp::record::constructor_type;
+use crate::interp::ir::{self, Args, ExprKind, FnProto, StmtKind};
+use crate::interp::record::{FieldCache, constructor_type};
 use crate::interp::value::{Closure, Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::syntax::Span;
@@ -58,6 +58,36 @@ pub(super) fn run_namespace_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -
     }
 }
 
+/// `f(x)` where `f` is an expression (a local, a captured variable...): a script function
+/// with one argument per parameter goes straight to the exact-arity path.
+pub(super) fn run_call(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Call(call) = &e.kind {
+        // The closure is taken out of the value so that letting it go is an inline decrement.
+        return match interp.eval(f, &call.callee)? {
+            Value::Function(Function::Closure(closure))
+                if is_exact_call(&call.args, &closure.proto) =>
+            {
+                interp.call_exact(f, &closure, &call.args.positional, e.span)
+            }
+            callee => interp.eval_call(f, callee, &call.args, e.span),
+        };
+    }
+    interp.eval_any(f, e)
+}
+
+pub(super) fn run_method(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ExprKind::Method {
+        object,
+        name,
+        args,
+        cache,
+    } = &e.kind
+    {
+        return interp.method_call(f, (object, name, args, cache), e.span);
+    }
+    interp.eval_any(f, e)
+}
+
 /// The error for a call that gives no value to a parameter without a default; for a
 /// record's constructor, the parameter is a field, and the message lists them.
 #[cold]
@@ -70,6 +100,14 @@ fn missing_argument(proto: &FnProto, name: &str) -> String {
         ),
         None => format!("{}() is missing argument `{name}`", proto.name),
     }
+}
+
+/// A call's error with the call added to its trace.
+#[cold]
+#[inline(never)]
+fn traced(mut e: Box<RtError>, proto: &FnProto, span: Span) -> Box<RtError> {
+    e.add_trace(&proto.name, span);
+    e
 }
 
 /// Stack kept free before entering a script function; deeper calls continue on a new segment.
@@ -181,6 +219,12 @@ impl Interp {
     ) -> RtResult<Value> {
         let base = self.stack.len();
         self.push_args(f, args, base)?;
+        self.run_exact(closure, base, span)
+    }
+
+    /// Runs a closure whose arguments, one for every parameter, are on the stack at `base`.
+    #[inline(always)]
+    fn run_exact(&mut self, closure: &Rc<Closure>, base: usize, span: Span) -> RtResult<Value> {
         let proto = &*closure.proto;
         if self.depth >= self.limits.max_call_depth {
             self.stack.truncate(base);
@@ -191,8 +235,9 @@ impl Interp {
             return Err(e);
         }
         let n_locals = proto.n_locals as usize;
-        if n_locals > args.len() {
-            self.stack.resize(base + n_locals, Slot::Uninit);
+        let n_params = proto.params.len();
+        if n_locals > n_params {
+            self.push_locals(n_locals - n_params);
         }
         self.depth += 1;
         let frame = Frame {
@@ -203,25 +248,49 @@ impl Interp {
         };
         let result = if self.depth % STACK_CHECK_EVERY == 0 {
             stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-                self.exec_block(&frame, &proto.body)
+                self.run_function_body(&frame, &proto.body)
             })
         } else {
-            self.exec_block(&frame, &proto.body)
+            self.run_function_body(&frame, &proto.body)
         };
         self.depth -= 1;
         self.pop_frame(base);
-        match result {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::Nil),
-            Err(mut e) => {
-                e.add_trace(&proto.name, span);
-                Err(e)
-            }
-        }
+        result.map_err(|e| traced(e, proto, span))
     }
 
-    /// Removes a returning call's frame. Plain values own nothing, so they are forgotten
-    /// rather than passed to the general drop (one call per slot otherwise).
+    /// Runs a function's body to its value. The statements that end most bodies, `return v`
+    /// and the guard clause `if c { return v }`, are run here, their value returned as it
+    /// is rather than through a `Flow`; the others go through `exec`.
+    #[inline(always)]
+    fn run_function_body(&mut self, f: &Frame, body: &[ir::Stmt]) -> RtResult<Value> {
+        for stmt in body {
+            match &stmt.kind {
+                StmtKind::Return(Some(e)) => return self.eval(f, e),
+                StmtKind::ReturnIf { cond, value } => {
+                    if self.eval_cond(f, cond)? {
+                        return self.eval(f, value);
+                    }
+                }
+                _ => match self.exec(f, stmt)? {
+                    Flow::Normal => {}
+                    Flow::Return(v) => return Ok(v),
+                    Flow::Break | Flow::Continue => return Ok(Value::Nil),
+                },
+            }
+        }
+        Ok(Value::Nil)
+    }
+
+    /// Pushes the locals past a frame's parameters (`resize` clones its fill value into each
+    /// slot through the general clone).
+    #[inline(never)]
+    fn push_locals(&mut self, n: usize) {
+        self.stack.extend((0..n).map(|_| Slot::Uninit));
+    }
+
+    /// Removes a returning call's frame. Plain values own nothing, and shared ones only need
+    /// their count decremented: both are done inline rather than by the general drop (one
+    /// call per slot otherwise).
     #[inline(always)]
     fn pop_frame(&mut self, base: usize) {
         while self.stack.len() > base {
@@ -229,9 +298,58 @@ impl Interp {
                 Some(Slot::Val(
                     v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Nil),
                 )) => std::mem::forget(v),
+                Some(Slot::Val(v)) => v.release(),
                 other => drop(other),
             }
         }
+    }
+
+    /// `object.name(args)`: a record's field holding a script function is called straight,
+    /// its field found through the site's cache and the arguments evaluated into the callee's
+    /// frame; anything else is a method call (`call_method`). The field is read after the
+    /// arguments are evaluated, as the method call does.
+    pub(super) fn method_call(
+        &mut self,
+        f: &Frame,
+        (object, name, args, cache): (&ir::Expr, &str, &Args, &FieldCache),
+        span: Span,
+    ) -> RtResult<Value> {
+        let object = self.eval(f, object)?;
+        let Value::Record(record) = &object else {
+            let (positional, named) = self.eval_args(f, args)?;
+            return self.call_method(object, name, positional, named, span);
+        };
+        let base = self.stack.len();
+        self.push_args(f, &args.positional, base)?;
+        if args.named.is_empty()
+            && let Some(slot) = cache.slot(&record.ty, name)
+        {
+            let callee = match &record.fields.borrow()[slot] {
+                Value::Function(Function::Closure(c))
+                    if c.proto.params.len() == args.positional.len() =>
+                {
+                    Some(c.clone())
+                }
+                _ => None,
+            };
+            if let Some(closure) = callee {
+                object.release();
+                return self.run_exact(&closure, base, span);
+            }
+        }
+        let positional = self
+            .stack
+            .drain(base..)
+            .map(|slot| match slot {
+                Slot::Val(v) => v,
+                _ => Value::Nil,
+            })
+            .collect();
+        let mut named = Vec::with_capacity(args.named.len());
+        for (name, e) in args.named.iter() {
+            named.push((name.clone(), self.eval(f, e)?));
+        }
+        self.call_method(object, name, positional, named, span)
     }
 
     /// Calls a callable with one argument (what `map` does for every item), without building
@@ -315,22 +433,15 @@ impl Interp {
             self.run_body(&frame, n_positional, span)
         };
         self.depth -= 1;
-        self.stack.truncate(base);
-        match result {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(_) => Ok(Value::Nil),
-            Err(mut e) => {
-                e.add_trace(&proto.name, span);
-                Err(e)
-            }
-        }
+        self.pop_frame(base);
+        result.map_err(|e| traced(e, proto, span))
     }
 
-    fn run_body(&mut self, frame: &Frame, n_positional: usize, span: Span) -> RtResult<Flow> {
+    fn run_body(&mut self, frame: &Frame, n_positional: usize, span: Span) -> RtResult<Value> {
         if n_positional < frame.proto.params.len() {
             self.fill_defaults(frame, span)?;
         }
-        self.exec_block(frame, &frame.proto.body)
+        self.run_function_body(frame, &frame.proto.body)
     }
 
     /// Places `name = value` arguments into their parameter slots.

@@ -6,9 +6,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::{Frame, Slot};
-use crate::interp::Interp;
 use crate::interp::ir::{self, Capture, FnProto, Place};
 use crate::interp::value::{Closure, Function, Group, Value};
+use crate::interp::{Interp, RtResult};
+
+/// A captured variable, read from its cell.
+pub(super) fn run_upvalue(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    if let ir::ExprKind::Var(Place::Upvalue(i)) = e.kind {
+        return Ok(f.captures[i as usize].borrow().clone());
+    }
+    interp.eval_any(f, e)
+}
 
 impl Interp {
     pub(crate) fn make_closure(&mut self, f: &Frame, proto: &Rc<FnProto>) -> Value {

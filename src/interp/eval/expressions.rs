@@ -2,7 +2,7 @@
 //! operations; `ir::Expr::run` points at them), the general evaluator they fall back to, the
 //! less common expressions kept out of line, conditions, operands and argument lists.
 
-use super::calls::{run_call_global, run_call_sibling, run_namespace_call};
+use super::calls::{run_call, run_call_global, run_call_sibling, run_method, run_namespace_call};
 use super::limits::build_cost;
 use super::{Frame, NamedArgs, Slot};
 use crate::interp::ir::{self, Args, ExprKind, Place};
@@ -215,6 +215,9 @@ pub fn runner_for(kind: &ExprKind) -> EvalFn {
         ExprKind::CallGlobal(..) => run_call_global,
         ExprKind::CallSibling(..) => run_call_sibling,
         ExprKind::NamespaceCall(..) => run_namespace_call,
+        ExprKind::Method { .. } => run_method,
+        ExprKind::Call(_) => run_call,
+        ExprKind::Var(Place::Upvalue(_)) => super::closures::run_upvalue,
         ExprKind::IfElse { .. } => run_if_else,
         ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(_) => run_logic,
         ExprKind::Field { .. } => super::records::run_field,
@@ -661,7 +664,9 @@ impl Interp {
                 }
                 Ok(Value::map(map))
             }
-            ExprKind::Method { object, name, args } => {
+            ExprKind::Method {
+                object, name, args, ..
+            } => {
                 let object = self.eval(f, object)?;
                 let (positional, named) = self.eval_args(f, args)?;
                 self.call_method(object, name, positional, named, expr.span)

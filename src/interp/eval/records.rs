@@ -25,7 +25,9 @@ pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
             return Ok(record.fields.borrow()[slot].clone());
         }
         let object = interp.eval(f, object)?;
-        return interp.read_field(&object, name, cache, e.span);
+        let value = interp.read_field(&object, name, cache, e.span);
+        object.release();
+        return value;
     }
     interp.eval_any(f, e)
 }
@@ -82,25 +84,13 @@ impl Interp {
             let record = record.clone();
             return self.store_field(f, &record, (name, op, value, cache), span);
         }
-        let object = self.eval(f, object)?;
-        let Value::Record(record) = &object else {
-            let hint = match &object {
-                Value::Handle(_) => ": fields of handles are read-only".to_string(),
-                Value::Map(_) => format!(" (use [\"{name}\"] to set a key)"),
-                _ => String::new(),
-            };
-            return Err(RtError::new(
-                format!(
-                    "cannot assign to field `{name}` of {}{hint}",
-                    match object {
-                        Value::Nil => "nil".to_string(),
-                        other => a(other.type_name()),
-                    }
-                ),
-                span,
-            ));
+        // The record is held as itself, not as a value, so that letting it go is an inline
+        // decrement rather than the general drop.
+        let record = match self.eval(f, object)? {
+            Value::Record(record) => record,
+            object => return Err(cannot_assign_field(object, name, span)),
         };
-        self.store_field(f, record, (name, op, value, cache), span)
+        self.store_field(f, &record, (name, op, value, cache), span)
     }
 
     fn store_field(
@@ -127,7 +117,27 @@ impl Interp {
         }
         // The old value is dropped after the borrow ends: dropping it may drop records.
         let old = std::mem::replace(&mut record.fields.borrow_mut()[slot], v);
-        drop(old);
+        old.release();
         Ok(())
     }
+}
+
+/// The error for `object.name = value` on a value that is not a record.
+#[cold]
+fn cannot_assign_field(object: Value, name: &str, span: Span) -> Box<RtError> {
+    let hint = match &object {
+        Value::Handle(_) => ": fields of handles are read-only".to_string(),
+        Value::Map(_) => format!(" (use [\"{name}\"] to set a key)"),
+        _ => String::new(),
+    };
+    RtError::new(
+        format!(
+            "cannot assign to field `{name}` of {}{hint}",
+            match object {
+                Value::Nil => "nil".to_string(),
+                other => a(other.type_name()),
+            }
+        ),
+        span,
+    )
 }
