@@ -35,6 +35,7 @@ golden_cases! { "tests/golden", LISTED:
     lists local_functions local_int_ops maps strings truthiness values_print variables
     conveniences stdlib_fs stdlib_json stdlib_math_os
     slices conditionals comprehensions destructuring bitwise compound_assign power records
+    fast_paths
 }
 
 /// The bad-input corpus: broken and hostile scripts, each with its message and status.
