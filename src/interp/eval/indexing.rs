@@ -1,6 +1,6 @@
 //! Reading `object[index]`: a list in a local indexed by an int local or constant is read in
-//! place (no reference count touched but the item's); anything else goes through
-//! `Interp::index` (`methods.rs`), which also words the errors.
+//! place (no reference count touched but the item's), any list by an int in range inline;
+//! anything else goes through `Interp::index` (`methods.rs`), which also words the errors.
 
 use super::{Frame, Slot};
 use crate::interp::Interp;
@@ -35,5 +35,13 @@ pub(super) fn run_index(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
     }
     let object = interp.eval(f, object)?;
     let index = interp.eval(f, index)?;
+    if let (Value::List(list), Value::Int(i)) = (&object, &index) {
+        let items = list.borrow();
+        let len = items.len() as i64;
+        let j = if *i < 0 { i + len } else { *i };
+        if (0..len).contains(&j) {
+            return Ok(items[j as usize].clone());
+        }
+    }
     interp.index(&object, &index, e.span)
 }

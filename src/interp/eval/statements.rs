@@ -298,7 +298,16 @@ impl Interp {
             let mut i = start;
             while (step > 0 && i < stop) || (step < 0 && i > stop) {
                 self.tick(span)?;
-                self.bind_to(f, var, Value::Int(i))?;
+                // The variable still holds the last turn's int: overwrite it where it is.
+                match var {
+                    Binding::Name(ir::Place::Local(v)) => {
+                        match &mut self.stack[f.base + *v as usize] {
+                            Slot::Val(Value::Int(x)) => *x = i,
+                            slot => *slot = Slot::Val(Value::Int(i)),
+                        }
+                    }
+                    _ => self.bind_to(f, var, Value::Int(i))?,
+                }
                 match self.exec_block(f, body)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),
