@@ -322,17 +322,22 @@ fn int_operand(interp: &Interp, f: &Frame, operand: &ir::Operand) -> Option<i64>
     }
 }
 
+/// Two numbers read in place: ints first (the common case), then floats and mixed pairs;
+/// `None` for anything else, or an int result that overflows, left to the general path.
+#[inline(always)]
+fn number_pair_op(op: BinaryOp, x: &Value, y: &Value) -> Option<Value> {
+    if let (Value::Int(x), Value::Int(y)) = (x, y)
+        && let Some(v) = int_op(op, *x, *y)
+    {
+        return Some(v);
+    }
+    float_pair_op(op, x, y)
+}
+
 fn run_binary_fast(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::BinaryFast(op, a, b) = &e.kind {
         if let (Some(x), Some(y)) = (plain_operand(interp, f, a), plain_operand(interp, f, b)) {
-            // Integers, the common case, straight from their slots.
-            if let (Value::Int(x), Value::Int(y)) = (x, y) {
-                if let Some(v) = int_op(*op, *x, *y) {
-                    return Ok(v);
-                }
-            }
-            // Floats, also read in place.
-            if let Some(v) = float_pair_op(*op, x, y) {
+            if let Some(v) = number_pair_op(*op, x, y) {
                 return Ok(v);
             }
         }
@@ -384,12 +389,7 @@ fn run_binary_shaped<const A: u8, const B: u8>(
             shaped_operand::<A>(interp, f, a),
             shaped_operand::<B>(interp, f, b),
         ) {
-            if let (Value::Int(x), Value::Int(y)) = (x, y) {
-                if let Some(v) = int_op(*op, *x, *y) {
-                    return Ok(v);
-                }
-            }
-            if let Some(v) = float_pair_op(*op, x, y) {
+            if let Some(v) = number_pair_op(*op, x, y) {
                 return Ok(v);
             }
         }

@@ -88,6 +88,16 @@ impl Interp {
         Ok(())
     }
 
+    /// The slot of a local or global (a captured variable lives in a cell instead: `None`).
+    #[inline(always)]
+    fn own_slot(&mut self, f: &Frame, place: Place) -> Option<&mut Slot> {
+        match place {
+            Place::Local(i) => Some(&mut self.stack[f.base + i as usize]),
+            Place::Global(i) => Some(&mut self.globals[i as usize]),
+            Place::Upvalue(_) => None,
+        }
+    }
+
     /// `x += n` on an int variable (or `+= -= *=` on a float variable, by a float or an int),
     /// done where the variable lives. False if not applicable (other types, overflow, a
     /// shared cell): the general path then runs and reports errors.
@@ -102,12 +112,7 @@ impl Interp {
         let Value::Int(y) = *rhs else {
             return self.update_float_in_place(f, place, op, rhs);
         };
-        let slot = match place {
-            Place::Local(i) => &mut self.stack[f.base + i as usize],
-            Place::Global(i) => &mut self.globals[i as usize],
-            Place::Upvalue(_) => return false,
-        };
-        let Slot::Val(Value::Int(x)) = slot else {
+        let Some(Slot::Val(Value::Int(x))) = self.own_slot(f, place) else {
             return self.update_float_in_place(f, place, op, rhs);
         };
         let updated = match op {
@@ -140,12 +145,7 @@ impl Interp {
             Value::Int(y) => y as f64,
             _ => return false,
         };
-        let slot = match place {
-            Place::Local(i) => &mut self.stack[f.base + i as usize],
-            Place::Global(i) => &mut self.globals[i as usize],
-            Place::Upvalue(_) => return false,
-        };
-        let Slot::Val(Value::Float(x)) = slot else {
+        let Some(Slot::Val(Value::Float(x))) = self.own_slot(f, place) else {
             return false;
         };
         match op {
