@@ -68,6 +68,9 @@ pub struct FnProto {
     pub sibling_index: Option<u32>,
     pub body: Block,
     pub span: Span,
+    /// For a `struct`'s constructor, the record type it builds: a call that gives every field
+    /// builds the record at once, without a frame.
+    pub builds: Option<Rc<crate::interp::record::RecordType>>,
 }
 
 #[derive(Debug)]

@@ -51,7 +51,7 @@ impl FnState {
         span: Span,
         source: SourceId,
     ) -> FnProto {
-        FnProto {
+        let mut proto = FnProto {
             name,
             source,
             index: self.index,
@@ -64,7 +64,10 @@ impl FnState {
             globals_used: self.globals_used.into_iter().collect(),
             body,
             span,
-        }
+            builds: None,
+        };
+        proto.builds = crate::interp::record::constructor_type(&proto).cloned();
+        proto
     }
 }
 

@@ -18,6 +18,9 @@ pub(super) fn run_call_global(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> R
                 let closure = closure.clone();
                 // The check `call_closure` makes, repeated so the common call skips a level.
                 if is_exact_call(args, &closure.proto) {
+                    if let Some(ty) = &closure.proto.builds {
+                        return interp.construct(f, ty, &args.positional, e.span);
+                    }
                     return interp.call_exact(f, &closure, &args.positional, e.span);
                 }
                 return interp.call_closure(f, &closure, args, e.span);
@@ -204,6 +207,27 @@ impl Interp {
             }
         }
         Ok(())
+    }
+
+    /// `Point(1, 2)` with every field given: the record is built from the arguments at once
+    /// (no frame: the constructor's body would only copy its parameters into the record).
+    #[inline(never)]
+    fn construct(
+        &mut self,
+        f: &Frame,
+        ty: &Rc<crate::interp::record::RecordType>,
+        args: &[ir::Expr],
+        span: Span,
+    ) -> RtResult<Value> {
+        self.tick(span)?;
+        let mut fields = Vec::with_capacity(args.len());
+        for arg in args {
+            fields.push(self.eval(f, arg)?);
+        }
+        Ok(crate::interp::record::Record::new_value(
+            ty.clone(),
+            fields.into_boxed_slice(),
+        ))
     }
 
     /// The common call: one argument for every parameter, none named. Nothing to check but
