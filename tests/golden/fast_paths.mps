@@ -92,3 +92,14 @@ failing(fn() { return true < 1 })
 failing(fn() { return -9223372036854775807 - 1 })
 failing(fn() { return (-9223372036854775807 - 1) // -1 })
 failing(fn() { return [1, 2] < [1, 3] })
+# A field of a record in a local compared with nil: looked at in place; a missing field or a
+# non-record still goes the general way, with its error.
+struct Link { v, next = nil }
+fn field_nil_tests(n) {
+    return [n.next == nil, n.next != nil, nil == n.next, n.next.next == nil]
+}
+print(field_nil_tests(Link(1, Link(2))))
+failing(fn() { let n = Link(1)
+    return n.prev == nil })
+failing(fn() { let n = 5
+    return n.next == nil })

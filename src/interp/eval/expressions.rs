@@ -437,6 +437,19 @@ fn run_nil_test(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value>
             ExprKind::Const(Value::Nil) => lhs,
             _ => rhs,
         };
+        // `node.next == nil` on a record in a local: the field is looked at where it is.
+        if let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &other.kind
+            && let ExprKind::Local(i) = object.kind
+            && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
+            && let Some(slot) = cache.slot(&record.ty, name)
+        {
+            let is_nil = matches!(record.fields.borrow()[slot], Value::Nil);
+            return Ok(Value::Bool(is_nil == (*op == BinaryOp::Eq)));
+        }
         let v = interp.eval(f, other)?;
         let is_nil = matches!(v, Value::Nil);
         release(v);
