@@ -8,7 +8,6 @@
 //! argument errors can name the type's fields.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::{Rc, Weak};
 
 use super::ir::{ExprKind, FnProto, StmtKind};
@@ -74,22 +73,30 @@ impl Drop for Record {
 }
 
 thread_local! {
-    /// Every field name that record types and field-access sites use, once.
-    static FIELD_NAMES: RefCell<HashSet<Rc<str>>> = RefCell::default();
+    /// The record types rebuilt from records received from other processes, one per name and
+    /// field list: the records of a received batch share a type, so field-access caches keep
+    /// hitting (they recognize a type by its address) and the names are stored once.
+    static RECEIVED_TYPES: RefCell<Vec<Rc<RecordType>>> = RefCell::default();
 }
 
-/// The one shared copy of the field name `name`: record types (declared, or rebuilt from a
-/// record another process sent) and field-access sites take their names from here, so a name
-/// is stored once however many types and sites use it, and a cache miss that finds the same
-/// slot compares two equal names at the same address.
-pub fn field_name(name: &str) -> Rc<str> {
-    FIELD_NAMES.with_borrow_mut(|names| match names.get(name) {
-        Some(shared) => shared.clone(),
-        None => {
-            let shared: Rc<str> = Rc::from(name);
-            names.insert(shared.clone());
-            shared
+/// The type of a record received from another process (its name and fields as sent), shared
+/// with every earlier record received with the same name and fields.
+pub fn received_type(name: &str, fields: &[String]) -> Rc<RecordType> {
+    RECEIVED_TYPES.with_borrow_mut(|types| {
+        let known = types.iter().find(|ty| {
+            *ty.name == *name
+                && ty.fields.len() == fields.len()
+                && ty.fields.iter().zip(fields).all(|(a, b)| **a == **b)
+        });
+        if let Some(ty) = known {
+            return ty.clone();
         }
+        let ty = Rc::new(RecordType {
+            name: name.into(),
+            fields: fields.iter().map(|f| Rc::from(f.as_str())).collect(),
+        });
+        types.push(ty.clone());
+        ty
     })
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::interp::Interp;
 use crate::interp::builtins::Builtin;
 use crate::interp::ir::FnProto;
-use crate::interp::record::{Record, RecordType, field_name};
+use crate::interp::record::{Record, received_type};
 use crate::interp::value::{Captures, Closure, Function, Group, MAX_VALUE_DEPTH, Value};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -369,10 +369,7 @@ impl Decoder {
                 fields,
                 values,
             } => {
-                let ty = Rc::new(RecordType {
-                    name: name.as_str().into(),
-                    fields: fields.iter().map(|f| field_name(f)).collect(),
-                });
+                let ty = received_type(name, fields);
                 let values = values
                     .iter()
                     .map(|v| self.decode(interp, v))

@@ -64,7 +64,7 @@ impl Compiler<'_> {
         Ok(ir::Expr::new(
             ExprKind::Field {
                 object: Box::new(self.expr(object)?),
-                name: crate::interp::record::field_name(&name.name),
+                name: name.name.clone(),
                 cache: Default::default(),
             },
             object.span.to(name.span),
@@ -186,7 +186,7 @@ impl Compiler<'_> {
             }
             ast::ExprKind::Field { object, name } => ExprKind::Field {
                 object: Box::new(self.expr(object)?),
-                name: crate::interp::record::field_name(&name.name),
+                name: name.name.clone(),
                 cache: Default::default(),
             },
             ast::ExprKind::Index { object, index } => self.index_or_slice(object, index)?,

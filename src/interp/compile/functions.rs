@@ -150,11 +150,7 @@ impl Compiler<'_> {
         }
         let record = Rc::new(RecordType {
             name: def.name.name.clone(),
-            fields: def
-                .fields
-                .iter()
-                .map(|f| crate::interp::record::field_name(&f.name.name))
-                .collect(),
+            fields: def.fields.iter().map(|f| f.name.name.clone()).collect(),
         });
         let as_function = ast::FnDef {
             name: Some(def.name.clone()),

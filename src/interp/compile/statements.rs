@@ -197,7 +197,7 @@ impl Compiler<'_> {
             },
             ast::Target::Field { object, name } => StmtKind::AssignField {
                 object: self.expr(object)?,
-                name: crate::interp::record::field_name(&name.name),
+                name: name.name.clone(),
                 op: op.binary(),
                 value,
                 cache: Default::default(),
