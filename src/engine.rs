@@ -95,6 +95,23 @@ impl Engine {
         self.interp.check_source(name, code)
     }
 
+    /// Serves a pool on another machine: `mpscript worker`, which a pool started with
+    /// `hosts`, `launcher` or `slurm` runs on the far side through ssh, `srun` or any
+    /// command that connects standard input and output. It greets the pool (a different
+    /// mpscript version on either side is refused with a message naming both), runs the
+    /// tasks it is sent, relays prints over the link, and returns the exit status once the
+    /// pool lets go (2 for a refused handshake). A host program that registers functions serves
+    /// workers with them this way; it must be the same version as the pool's.
+    ///
+    /// ```no_run
+    /// let mut engine = mpscript::Engine::new();
+    /// engine.register_fn("double", |x: i64| x * 2);
+    /// std::process::exit(engine.serve_remote_worker());
+    /// ```
+    pub fn serve_remote_worker(&mut self) -> i32 {
+        crate::runtime::pool::run_remote_worker(&mut self.interp)
+    }
+
     /// Runs code as a whole script: afterwards (also after an error) it waits for every child
     /// process the script started and did not join, as the command line does.
     ///

@@ -27,6 +27,7 @@ mod pool;
 mod process;
 mod props;
 mod records;
+mod remote;
 mod repl;
 mod stdlib;
 

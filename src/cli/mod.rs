@@ -54,6 +54,10 @@ enum Command {
     },
     /// Start an interactive session.
     Repl,
+    /// Serve a pool on another machine over standard input and output: the far side of
+    /// `pool(n, hosts = [...])`, `launcher = [...]` and `slurm = {...}`. Started by the pool
+    /// (through ssh, srun, kubectl exec -i...), not by hand.
+    Worker,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -126,12 +130,13 @@ pub fn main() -> i32 {
                 Err(e) => report(&e),
             }
         }
+        (None, Some(Command::Worker)) => engine.serve_remote_worker(),
         (None, Some(Command::Repl)) | (None, None) => repl::run(&mut engine),
     }
 }
 
 /// The subcommands; any other first word is a script's file name.
-const SUBCOMMANDS: &[&str] = &["run", "check", "repl", "help"];
+const SUBCOMMANDS: &[&str] = &["run", "check", "repl", "worker", "help"];
 
 /// Options that take a value as the next argument (`--start-method spawn`).
 const VALUED_OPTIONS: &[&str] = &["--start-method"];

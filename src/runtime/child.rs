@@ -48,11 +48,17 @@ impl ParentProgram {
         if !super::os::sys::setup_child(self.parent) {
             return false;
         }
+        self.adopt_program(interp);
+        true
+    }
+
+    /// Takes the parent's program without becoming its child: a worker on another machine
+    /// (`mpscript worker`), whose parent here is `sshd` or Slurm's step daemon.
+    pub(crate) fn adopt_program(&self, interp: &mut Interp) {
         interp.runtime.start_method = StartMethod::Spawn;
         interp.adopt_global_names(&self.names);
         interp.adopt_sources(&self.sources);
         interp.set_args(self.script_args.clone());
-        true
     }
 }
 

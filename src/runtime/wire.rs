@@ -87,11 +87,22 @@ pub struct Encoder {
     groups: Vec<WireGroup>,
     group_ids: HashMap<*const Group, u32>,
     values: Vec<Wire>,
+    /// For a worker on another machine: handles of this machine's objects cannot go.
+    remote: bool,
 }
 
 impl Encoder {
     pub fn new() -> Encoder {
         Encoder::default()
+    }
+
+    /// An encoder for values going to another machine: local IPC and process handles are
+    /// refused (they name shared memory and processes that exist only here).
+    pub fn for_remote() -> Encoder {
+        Encoder {
+            remote: true,
+            ..Encoder::default()
+        }
     }
 
     /// Adds a value; returns its index in the packet, or why it cannot be sent.
@@ -187,6 +198,13 @@ impl Encoder {
             Value::Function(Function::Native(n)) => Wire::Native(n.name.to_string()),
             Value::Handle(h) if crate::interp::stdlib::as_namespace(h).is_some() => {
                 Wire::Namespace(h.describe())
+            }
+            Value::Handle(h) if self.remote && super::command::as_completed(&***h).is_none() => {
+                return Err(format!(
+                    "{} cannot be sent to a worker on another machine (it exists only on this \
+                     one)",
+                    crate::interp::value::a(h.type_name())
+                ));
             }
             Value::Handle(h) => match super::ipc::to_wire(&***h) {
                 Some(w) => Wire::Handle(w),

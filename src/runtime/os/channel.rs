@@ -206,6 +206,11 @@ impl BlockingLink {
         }
     }
 
+    /// The descriptor messages are read from.
+    pub fn read_fd(&self) -> RawFd {
+        self.reader.as_raw_fd()
+    }
+
     /// Another descriptor for the writing end, for messages sent from elsewhere in the same
     /// thread (whole frames only, so they never interleave with this link's own).
     pub fn writer(&self) -> io::Result<File> {

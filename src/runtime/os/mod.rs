@@ -16,6 +16,8 @@ pub mod command;
 pub mod job;
 pub mod joblog;
 #[cfg(unix)]
+pub mod launch;
+#[cfg(unix)]
 pub mod mailbox;
 #[cfg(unix)]
 pub mod outlock;

@@ -15,6 +15,9 @@ use std::time::Duration;
 pub struct Relay {
     fd: OwnedFd,
     pending: Vec<u8>,
+    /// For a remote worker's stderr: `[host] ` before each line, written to this process's
+    /// stderr rather than to the output sink.
+    label: Option<Vec<u8>>,
 }
 
 #[cfg(unix)]
@@ -32,7 +35,16 @@ impl Relay {
         Relay {
             fd,
             pending: Vec::new(),
+            label: None,
         }
+    }
+
+    /// Relays a remote worker's stderr to this process's stderr, whole lines, each with
+    /// `[label] ` in front.
+    pub fn labelled(fd: OwnedFd, label: &str) -> Relay {
+        let mut relay = Relay::new(fd);
+        relay.label = Some(format!("[{label}] ").into_bytes());
+        relay
     }
 
     pub fn raw(&self) -> RawFd {
@@ -42,6 +54,17 @@ impl Relay {
     /// Copies what is available to `out`, whole lines at a time. Returns false once the pipe
     /// is closed and drained (the last partial line is passed on then).
     pub fn pump(&mut self, out: &mut dyn Write) -> bool {
+        if let Some(label) = &self.label {
+            let mut labelled = Labelled {
+                label: label.clone(),
+                out: std::io::stderr(),
+            };
+            return self.pump_into(&mut labelled);
+        }
+        self.pump_into(out)
+    }
+
+    fn pump_into(&mut self, out: &mut dyn Write) -> bool {
         let mut buf = [0u8; 64 * 1024];
         loop {
             match nix::unistd::read(&self.fd, &mut buf) {
@@ -58,6 +81,33 @@ impl Relay {
                 Err(_) => return false,
             }
         }
+    }
+}
+
+/// Whole lines, each written with a label in front, in one write.
+#[cfg(unix)]
+struct Labelled {
+    label: Vec<u8>,
+    out: std::io::Stderr,
+}
+
+#[cfg(unix)]
+impl Write for Labelled {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut text = Vec::with_capacity(buf.len() + self.label.len() * 2);
+        for line in buf.split_inclusive(|&b| b == b'\n') {
+            text.extend_from_slice(&self.label);
+            text.extend_from_slice(line);
+        }
+        if text.last() != Some(&b'\n') {
+            text.push(b'\n');
+        }
+        self.out.write_all(&text)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -127,7 +127,12 @@ pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<
         ));
     }
     // Refuse what cannot cross now, in the sender, at the line that sent it.
-    let mut check = Encoder::new();
+    let remote = pool.is_remote();
+    let mut check = if remote {
+        Encoder::for_remote()
+    } else {
+        Encoder::new()
+    };
     let values: Vec<&Value> = match &kind {
         TaskKind::Call {
             callee,
@@ -136,6 +141,16 @@ pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<
         } => std::iter::once(callee)
             .chain(args.iter())
             .chain(named.iter().map(|(_, v)| v))
+            .collect(),
+        // Items going to another machine are looked at here too, so that a local handle
+        // among them is an error at the sending line.
+        TaskKind::Chunk {
+            callee,
+            items,
+            range,
+            ..
+        } if remote => std::iter::once(callee)
+            .chain(items[range.clone()].iter())
             .collect(),
         TaskKind::Chunk { callee, .. } => vec![callee],
     };

@@ -173,6 +173,7 @@ fn release_workers(pool: &Pool) {
             );
         }
     }
+    pool.end_masters();
 }
 
 /// `p.terminate()`: stops the workers now; unfinished results raise when read.

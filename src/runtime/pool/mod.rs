@@ -39,6 +39,7 @@ use crate::syntax::Span;
 mod api;
 mod life;
 mod protocol;
+mod remote;
 mod schedule;
 mod start;
 mod worker;
@@ -53,7 +54,7 @@ pub(crate) use start::new_pool;
 pub(super) use api::{pool_method, result_method};
 pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools};
 pub(super) use schedule::{pools_writable, register_pools, serve_pools};
-pub use worker::run_exec_worker;
+pub use worker::{run_exec_worker, run_remote_worker};
 
 /// The first argument that marks a process as a spawn-method pool worker.
 pub const WORKER_ARG: &str = "--mpscript-pool-worker";
@@ -71,6 +72,8 @@ pub struct Pool {
     state: RefCell<PoolState>,
     /// Ctrl-C came while the script waited for this pool (see `life`).
     interrupted: Cell<bool>,
+    /// Where the workers run when not on this machine (hosts, a launcher).
+    remote: RefCell<Option<remote::Remote>>,
 }
 
 struct PoolState {
@@ -97,6 +100,8 @@ struct Worker {
     known_sources: usize,
     /// When the task at the head of `in_flight` started (approximately).
     started: Instant,
+    /// For a remote worker, its place among the pool's hosts or launchers.
+    place: Option<usize>,
 }
 
 enum TaskKind {
@@ -209,6 +214,7 @@ impl Pool {
                 failures: 0,
             }),
             interrupted: Cell::new(false),
+            remote: RefCell::new(None),
         }
     }
 
@@ -232,6 +238,19 @@ impl Pool {
                 let _ = sys::reap(w.pid, Instant::now() + Duration::from_secs(5));
             }
         }
+        self.end_masters();
+    }
+
+    /// Ends a remote pool's ssh master connections, once its workers are gone.
+    fn end_masters(&self) {
+        if let Some(remote) = self.remote.borrow_mut().as_mut() {
+            remote.end_masters();
+        }
+    }
+
+    /// Whether the workers run elsewhere (their values cross machines: no local handles).
+    fn is_remote(&self) -> bool {
+        self.remote.borrow().is_some()
     }
 
     /// Kills the workers if this process owns the pool.

@@ -75,16 +75,16 @@ pub(super) fn span_of(t: (u32, u32, u32)) -> Span {
     }
 }
 
-pub(super) fn remote_message(remote: &RemoteError, pid: i32, description: &str) -> String {
+pub(super) fn remote_message(remote: &RemoteError, who: &str, description: &str) -> String {
     let item = remote
         .item
         .map(|i| format!(", item {i}"))
         .unwrap_or_default();
     match &remote.location {
         Some(loc) => format!(
-            "{} (in {description}{item}, worker {pid}, at {loc})",
+            "{} (in {description}{item}, {who}, at {loc})",
             remote.message
         ),
-        None => format!("{} (in {description}{item}, worker {pid})", remote.message),
+        None => format!("{} (in {description}{item}, {who})", remote.message),
     }
 }

@@ -108,6 +108,7 @@ pub(super) fn dispatch(interp: &mut Interp, pool: &Rc<Pool>, _span: Span) -> RtR
 /// Sends batches to idle workers until the queue or the idle workers run out; stops early
 /// with a task that cannot be sent (the tasks taken with it are queued again, in order).
 pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Task, String)> {
+    let remote = pool.is_remote();
     let mut st = pool.state.borrow_mut();
     if st.queue.is_empty() || st.terminated {
         return None;
@@ -136,7 +137,7 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
                 break;
             }
         }
-        let batch = match encode_batch(interp, &st, &st.workers[wi], &ids) {
+        let batch = match encode_batch(interp, &st, &st.workers[wi], &ids, remote) {
             Ok(batch) => batch,
             Err((bad, message)) => {
                 for &id in ids.iter().rev().filter(|&&id| id != bad) {
@@ -164,8 +165,13 @@ pub(super) fn encode_batch(
     st: &PoolState,
     worker: &Worker,
     ids: &[u64],
+    remote: bool,
 ) -> Result<Batch, (u64, String)> {
-    let mut encoder = Encoder::new();
+    let mut encoder = if remote {
+        Encoder::for_remote()
+    } else {
+        Encoder::new()
+    };
     // The globals the tasks' functions use, as they are now.
     let mut slots = Vec::new();
     for id in ids {
@@ -359,12 +365,17 @@ pub(super) fn finish_task(
             if task.retries > 0 {
                 return retry(pool, task);
             }
-            let pid = pool.state.borrow().workers.get(wi).map_or(0, |w| w.pid);
+            let who = pool
+                .state
+                .borrow()
+                .workers
+                .get(wi)
+                .map_or_else(|| "worker ?".into(), |w| super::remote::who(pool, w));
             let mut remote = remote;
             if let TaskKind::Chunk { offset, .. } = &task.kind {
                 remote.item = remote.item.map(|i| i + offset);
             }
-            Outcome::Error(remote_message(&remote, pid, &task.result.description))
+            Outcome::Error(remote_message(&remote, &who, &task.result.description))
         }
     };
     complete(interp, pool, task, outcome);
@@ -450,6 +461,8 @@ pub(super) fn worker_died(
         Some(ExitStatus::Exited(c)) => format!("exit code {c}"),
         None => "unknown status".into(),
     };
+    let who = super::remote::who(pool, &worker);
+    let place = worker.place;
     let mut in_flight = worker.in_flight;
     if let Some(running) = in_flight.pop_front() {
         let task = pool.state.borrow_mut().tasks.remove(&running);
@@ -457,12 +470,24 @@ pub(super) fn worker_died(
             if task.retries > 0 {
                 retry(pool, task)?;
             } else {
-                let message = match &reason {
-                    Some(r) => format!("{} {r}", task.result.description),
-                    None => format!(
+                let message = match (&reason, place) {
+                    (Some(r), _) => format!("{} {r}", task.result.description),
+                    (None, None) => format!(
                         "worker {} died ({how}) while running {}",
                         worker.pid, task.result.description
                     ),
+                    (None, Some(_)) => {
+                        let ended = match status {
+                            Some(ExitStatus::Signaled(s)) => format!("was killed by signal {s}"),
+                            Some(ExitStatus::Exited(c)) => format!("exited with code {c}"),
+                            None => "did not exit".into(),
+                        };
+                        format!(
+                            "{who} was lost (the connection closed; its launcher {ended}) while \
+                             running {}",
+                            task.result.description
+                        )
+                    }
                 };
                 complete(interp, pool, task, Outcome::Error(message));
             }
@@ -479,8 +504,33 @@ pub(super) fn worker_died(
         !st.terminated && st.workers.len() < pool.size
     };
     if replace {
-        let w = start::start_worker(interp, pool, span)?;
-        pool.state.borrow_mut().workers.push(w);
+        match place {
+            None => {
+                let w = start::start_worker(interp, pool, span)?;
+                pool.state.borrow_mut().workers.push(w);
+            }
+            Some(place) => {
+                if let Some(w) = super::remote::replace_worker(interp, pool, place, span) {
+                    pool.state.borrow_mut().workers.push(w);
+                }
+            }
+        }
+    }
+    if pool.state.borrow().workers.is_empty() {
+        // Every remote worker was lost and none could be replaced: the tasks left would wait
+        // for ever.
+        let tasks: Vec<Task> = {
+            let mut st = pool.state.borrow_mut();
+            st.queue.clear();
+            st.tasks.drain().map(|(_, t)| t).collect()
+        };
+        for task in tasks {
+            let message = format!(
+                "no worker of the pool is left to run {} (every worker was lost)",
+                task.result.description
+            );
+            complete(interp, pool, task, Outcome::Error(message));
+        }
     }
     Ok(())
 }

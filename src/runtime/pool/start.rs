@@ -41,15 +41,9 @@ pub(crate) fn new_pool(
     named: NamedArgs,
     span: Span,
 ) -> RtResult<Value> {
-    if let Some((name, _)) = named.first() {
-        return Err(RtError::new(
-            format!("pool() takes no argument named `{name}`"),
-            span,
-        ));
-    }
     let size = match args.as_slice() {
-        [] | [Value::Nil] => crate::interp::builtins::cpu_count(),
-        [Value::Int(n)] if *n >= 1 && *n <= 1024 => *n as usize,
+        [] | [Value::Nil] => None,
+        [Value::Int(n)] if *n >= 1 && *n <= 1024 => Some(*n as usize),
         [Value::Int(n)] => {
             return Err(RtError::new(
                 format!("pool() needs between 1 and 1024 workers, got {n}"),
@@ -71,6 +65,10 @@ pub(crate) fn new_pool(
             return Err(RtError::new(message, span));
         }
     };
+    if !named.is_empty() {
+        return super::remote::new_remote_pool(interp, size, named, span);
+    }
+    let size = size.unwrap_or_else(crate::interp::builtins::cpu_count);
     interp.flush_output();
     let pool = Rc::new(Pool::new(
         size,
@@ -121,6 +119,7 @@ pub(super) fn start_worker(interp: &mut Interp, pool: &Pool, span: Span) -> RtRe
         in_flight: VecDeque::new(),
         known_sources: interp.source_count(),
         started: Instant::now(),
+        place: None,
     })
 }
 

@@ -25,7 +25,10 @@ pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink) -> i32 {
 fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
     while let Some(message) = link.recv::<Batch>() {
         let Ok(batch) = message else { return 1 };
-        if let Some(code) = run_batch(interp, batch, &mut link) {
+        sys::set_busy(true);
+        let ended = run_batch(interp, batch, &mut link);
+        sys::set_busy(false);
+        if let Some(code) = ended {
             return code;
         }
     }
@@ -180,6 +183,55 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     if !start.program.adopt(interp) {
         return 1;
     }
+    start_serving(interp, start, link)
+}
+
+/// Serves `mpscript worker`: a pool worker on another machine, reached through a launcher
+/// (`ssh`, `srun`, `kubectl exec -i`...) that connects its standard input and output to the
+/// pool. It greets the pool (the handshake refuses another version), takes the program it is
+/// sent, and runs batches until the link closes; a link that hangs up in the middle of a task
+/// ends it at once. Diagnostics go to standard error, which the pool relays with the host's
+/// name. Returns the exit status.
+pub fn run_remote_worker(interp: &mut Interp) -> i32 {
+    sys::ignore_interrupts();
+    sys::die_with_parent();
+    crate::runtime::os::command::keep_stdio_from_commands();
+    let fail = |message: &str| {
+        crate::output::stderr_line(format_args!("mpscript worker: {message}"));
+        2
+    };
+    let (read, write) = match sys::take_stdio_link() {
+        Ok(ends) => ends,
+        Err(e) => return fail(&format!("cannot take over standard input and output: {e}")),
+    };
+    let mut reader = std::fs::File::from(read);
+    let mut writer = std::fs::File::from(write);
+    if let Err(message) = crate::runtime::os::launch::greet_parent(&mut reader, &mut writer) {
+        return fail(&message);
+    }
+    let link = BlockingLink::new(LinkEnds {
+        read: reader.into(),
+        write: writer.into(),
+    });
+    if let Err(e) = sys::die_when_link_hangs_up(link.read_fd()) {
+        return fail(&format!("cannot watch the link: {e}"));
+    }
+    let Ok(output) = link.writer() else {
+        return fail("cannot duplicate the link");
+    };
+    interp.set_output(Box::new(LinkOutput(output)));
+    let mut link = link;
+    let start = match link.recv::<WorkerStart>() {
+        Some(Ok(start)) => start,
+        Some(Err(e)) => return fail(&format!("the pool's start message is corrupt: {e}")),
+        None => return 0,
+    };
+    start.program.adopt_program(interp);
+    start_serving(interp, start, link)
+}
+
+/// Sets the globals a start message carries, then serves batches.
+fn start_serving(interp: &mut Interp, start: WorkerStart, link: BlockingLink) -> i32 {
     if let Ok(decoder) = Decoder::new(interp, &start.globals) {
         for (slot, wire) in start.global_slots.iter().zip(start.globals.values.iter()) {
             if let Ok(v) = decoder.value(interp, wire) {

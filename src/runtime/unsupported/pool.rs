@@ -59,6 +59,13 @@ pub fn run_exec_worker(_interp: &mut Interp) -> i32 {
     1
 }
 
+pub fn run_remote_worker(_interp: &mut Interp) -> i32 {
+    crate::output::stderr_line(format_args!(
+        "mpscript worker: pool workers are not available on this platform"
+    ));
+    2
+}
+
 pub(crate) fn new_pool(
     _interp: &mut Interp,
     _args: Vec<Value>,

@@ -701,3 +701,83 @@ pub fn random_bits() -> std::io::Result<u128> {
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(u128::from_le_bytes(bytes))
 }
+
+// ---------------------------------------------------------------------------------------------
+// A remote pool worker's link: dying when it hangs up in the middle of a task.
+
+/// The read end of a remote worker's link, watched for a hang-up (-1: none).
+static HANGUP_FD: AtomicI32 = AtomicI32::new(-1);
+/// The worker is running a task (not waiting on its link, where a hang-up shows as the end of
+/// input and the worker leaves normally).
+static BUSY: AtomicBool = AtomicBool::new(false);
+
+/// Makes a remote worker (`mpscript worker`, reached over ssh or `srun`) die, as of SIGHUP, when
+/// its link hangs up while it runs a task: the parent's side is gone (the script ended, was
+/// interrupted, or its `ssh` was killed), and nothing would read the result. Without this a
+/// worker busy in a long task would run on, alone, on the far machine. The kernel signals
+/// (SIGIO) every change on the link; the handler looks whether it was a hang-up.
+pub fn die_when_link_hangs_up(read: RawFd) -> std::io::Result<()> {
+    HANGUP_FD.store(read, Ordering::SeqCst);
+    let action = SigAction::new(
+        SigHandler::Handler(on_link_event),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: `on_link_event` makes only async-signal-safe calls (`poll`, and on a hang-up
+    // the same calls as the SIGHUP handler).
+    unsafe {
+        signal::sigaction(Signal::SIGIO, &action)?;
+    }
+    // SAFETY: `read` is an open descriptor owned by the caller for the life of the worker;
+    // F_SETOWN and F_SETFL change only how it signals.
+    unsafe {
+        if nix::libc::fcntl(read, nix::libc::F_SETOWN, nix::libc::getpid()) < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let flags = nix::libc::fcntl(read, nix::libc::F_GETFL);
+        if flags < 0 || nix::libc::fcntl(read, nix::libc::F_SETFL, flags | nix::libc::O_ASYNC) < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// A remote worker dies, as of SIGHUP, when its parent there (`sshd`, Slurm's step daemon)
+/// goes.
+pub fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGHUP);
+}
+
+/// Marks the time a remote worker runs tasks. Entering it with the link already hung up ends
+/// the worker at once.
+pub fn set_busy(busy: bool) {
+    BUSY.store(busy, Ordering::SeqCst);
+    if busy && link_hung_up() {
+        die_ending_commands(Signal::SIGHUP as nix::libc::c_int);
+    }
+}
+
+fn link_hung_up() -> bool {
+    let fd = HANGUP_FD.load(Ordering::SeqCst);
+    if fd < 0 {
+        return false;
+    }
+    let mut poll_fd = nix::libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid `pollfd` on the stack; `poll` is async-signal-safe and a timeout of 0
+    // never blocks.
+    let n = unsafe { nix::libc::poll(&mut poll_fd, 1, 0) };
+    n > 0 && poll_fd.revents & (nix::libc::POLLHUP | nix::libc::POLLERR) != 0
+}
+
+extern "C" fn on_link_event(_signo: nix::libc::c_int) {
+    let saved = Errno::last_raw();
+    if BUSY.load(Ordering::SeqCst) && link_hung_up() {
+        die_ending_commands(Signal::SIGHUP as nix::libc::c_int);
+    }
+    Errno::set_raw(saved);
+}
