@@ -357,7 +357,7 @@ fn terminate_and_the_end_of_the_script_leave_no_worker_behind() {
 
 #[test]
 fn ctrl_c_stops_every_launched_worker() {
-    let mut running = Test::new()
+    let running = Test::new()
         .script(&script(
             r#"
             fn pid() { return getpid() }
