@@ -98,6 +98,7 @@ impl Encoder {
 
     /// An encoder for values going to another machine: local IPC and process handles are
     /// refused (they name shared memory and processes that exist only here).
+    #[cfg(unix)]
     pub fn for_remote() -> Encoder {
         Encoder {
             remote: true,
