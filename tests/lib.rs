@@ -9,6 +9,7 @@ mod harness;
 
 mod chains;
 mod cli;
+mod cluster;
 mod commands;
 mod commands_groups;
 mod commands_start;
