@@ -154,12 +154,12 @@ fn user_at_host_colon_port_and_one_worker_per_cpu() {
     Test::new()
         .script(&format!(
             r#"
-            let p = pool(nil, hosts = ["{user}@127.0.0.1:{port}"], ssh = ["ssh", "-F", {config:?}], program = {BIN:?})
+            let p = pool(nil, hosts = ["{user}@127.0.0.1:{port}"], ssh = ["ssh", "-i", {key:?}, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"], program = {BIN:?})
             print(p.size == cpu_count(), (apply_async p, fn() {{ return 6 * 7 }}()).get())
             close p
             join p
             "#,
-            config = vars["MPSCRIPT_SSH_CONFIG"]
+            key = format!("{}/id_ed25519", vars["MPSCRIPT_CLUSTER_DIR"])
         ))
         .stdout("true 42\n")
         .run();
@@ -187,11 +187,12 @@ fn ssh_failures_make_pool_fail_with_the_host_and_ssh_s_message() {
         ),
         (
             format!(
-                r#"hosts = ["node1"], ssh = ["ssh", "-F", {config:?}, "-o", "IdentityFile={}"], program = {BIN:?}"#,
-                stranger.display()
+                r#"hosts = ["root@127.0.0.1:{}"], ssh = ["ssh", "-i", {:?}, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"], program = {BIN:?}"#,
+                vars["MPSCRIPT_SSH_PORT"],
+                stranger.display().to_string()
             ),
-            "cannot start a worker on host node1: ",
-            "Permission denied",
+            "cannot start a worker on host root@127.0.0.1:",
+            "Permission denied (publickey)",
         ),
         (
             format!(

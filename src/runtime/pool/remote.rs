@@ -192,7 +192,12 @@ fn parse_options(named: NamedArgs, span: Span) -> RtResult<Options> {
         hosts: None,
         launcher: None,
         slurm: None,
-        ssh: vec!["ssh".into()],
+        // Like GNU parallel's PARALLEL_SSH: the ssh command, split at spaces.
+        ssh: std::env::var("MPSCRIPT_SSH")
+            .ok()
+            .map(|s| s.split_whitespace().map(String::from).collect::<Vec<_>>())
+            .filter(|words| !words.is_empty())
+            .unwrap_or_else(|| vec!["ssh".into()]),
         program: std::env::var("MPSCRIPT_REMOTE_PROGRAM").unwrap_or_else(|_| "mpscript".into()),
         timeout: Duration::from_secs_f64(DEFAULT_CONNECT_TIMEOUT),
     };
@@ -406,7 +411,7 @@ fn launcher_place(launcher: &[String], program: &str) -> Place {
 }
 
 /// `slurm = {"partition": "debug", "time": "10:00"}` → `srun --partition=debug --time=10:00
-/// --ntasks=1 --quiet [--exact] PROGRAM worker`: one step per worker, inside the allocation the
+/// --ntasks=1 --nodes=1 --unbuffered [--exact] PROGRAM worker`: one step per worker, inside the allocation the
 /// script runs in (`salloc`, `sbatch`) or, outside one, a job of its own.
 fn slurm_place(options: &[(String, String)], program: &str) -> Place {
     let mut launcher = vec!["srun".to_string()];
@@ -429,7 +434,11 @@ fn slurm_place(options: &[(String, String)], program: &str) -> Place {
     if !has("nodes") {
         launcher.push("--nodes=1".into());
     }
-    launcher.push("--quiet".into());
+    // Without it srun passes a task's output on a line at a time, and the link's messages are
+    // not lines.
+    launcher.push("--unbuffered".into());
+    // Not `--quiet`: srun's "queued and waiting for resources" is what a worker that does not
+    // answer in time quotes.
     // Inside an allocation, steps share it: each takes only what it asks for.
     if std::env::var_os("SLURM_JOB_ID").is_some() && !has("overlap") {
         launcher.push("--exact".into());

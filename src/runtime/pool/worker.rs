@@ -186,6 +186,9 @@ pub fn run_exec_worker(interp: &mut Interp) -> i32 {
     start_serving(interp, start, link)
 }
 
+/// How long a remote worker waits for the pool to answer its greeting.
+const GREETING_PATIENCE_SECONDS: u32 = 60;
+
 /// Serves `mpscript worker`: a pool worker on another machine, reached through a launcher
 /// (`ssh`, `srun`, `kubectl exec -i`...) that connects its standard input and output to the
 /// pool. It greets the pool (the handshake refuses another version), takes the program it is
@@ -206,9 +209,14 @@ pub fn run_remote_worker(interp: &mut Interp) -> i32 {
     };
     let mut reader = std::fs::File::from(read);
     let mut writer = std::fs::File::from(write);
+    // The pool answers at once; a worker that hears nothing for a minute has lost it (its
+    // launcher was killed before the answer, and the far side kept the link open) and must
+    // not wait for ever: the alarm's default action ends it.
+    sys::alarm(GREETING_PATIENCE_SECONDS);
     if let Err(message) = crate::runtime::os::launch::greet_parent(&mut reader, &mut writer) {
         return fail(&message);
     }
+    sys::alarm(0);
     let link = BlockingLink::new(LinkEnds {
         read: reader.into(),
         write: writer.into(),

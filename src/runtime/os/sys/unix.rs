@@ -749,6 +749,15 @@ pub fn die_with_parent() {
     let _ = nix::sys::prctl::set_pdeathsig(Signal::SIGHUP);
 }
 
+/// SIGALRM (whose default action ends the process) in `seconds`; 0 cancels it.
+pub fn alarm(seconds: u32) {
+    if seconds == 0 {
+        let _ = nix::unistd::alarm::cancel();
+    } else {
+        let _ = nix::unistd::alarm::set(seconds);
+    }
+}
+
 /// Marks the time a remote worker runs tasks. Entering it with the link already hung up ends
 /// the worker at once.
 pub fn set_busy(busy: bool) {
