@@ -390,3 +390,30 @@ fn ctrl_c_stops_every_launched_worker() {
         assert!(!alive(pid), "worker {pid} survived Ctrl-C");
     }
 }
+
+#[test]
+fn module_functions_travel_as_source_to_a_worker_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    std::fs::write(
+        dir.path().join("lib/util.mps"),
+        "let factor = 3\nfn triple(x) { return factor * x }\n",
+    )
+    .unwrap();
+    // The worker starts in `/`, where lib/util.mps is not: the module's source travels.
+    Test::new()
+        .in_dir(dir.path())
+        .script(
+            r#"
+            import "lib/util.mps" as util
+            let p = pool(1, launcher = ["sh", "-c", "cd / && exec \"$@\"", "sh"], program = args()[0])
+            print(p.map(util.triple, [1, 2, 3]))
+            print(p.map(fn(x) { return util.triple(x) + 1 }, [1, 2]))
+            close p
+            join p
+            "#,
+        )
+        .args(&[BIN])
+        .stdout("[3, 6, 9]\n[4, 7]\n")
+        .run();
+}

@@ -264,6 +264,9 @@ impl Pool {
     pub fn abandon(&self) {
         let workers = std::mem::take(&mut self.state.borrow_mut().workers);
         drop(workers);
+        if let Some(remote) = self.remote.borrow_mut().as_mut() {
+            remote.abandon();
+        }
     }
 
     fn is_idle(&self) -> bool {

@@ -39,7 +39,7 @@ pub(super) struct Remote {
     /// The ssh master connections (pids), one per host; ended after the workers.
     masters: Vec<i32>,
     /// Holds the masters' control sockets; removed with the pool.
-    _control_dir: Option<tempfile::TempDir>,
+    control_dir: Option<tempfile::TempDir>,
     timeout: Duration,
 }
 
@@ -112,7 +112,7 @@ pub(super) fn new_remote_pool(
     let mut remote = Remote {
         places,
         masters,
-        _control_dir: control_dir,
+        control_dir: control_dir,
         timeout: options.timeout,
     };
     // Workers per place: `n` on each host; for one launcher, `n` in all. Unknown (`nil` with
@@ -330,26 +330,35 @@ fn strings(value: &Value, name: &str, span: Span) -> RtResult<Vec<String>> {
         .collect()
 }
 
-/// `user@host:port` → (`user@host`, port). A bracketed IPv6 address keeps its colons.
+/// `user@host:port` → (`user@host`, port). A bracketed IPv6 address keeps its colons; a bare
+/// one (`::1`) has no port.
 fn split_host(host: &str) -> (String, Option<String>) {
-    if let Some(rest) = host.strip_suffix(']') {
-        return (rest.replace('[', ""), None);
-    }
-    if let Some((user_host, port)) = host.rsplit_once(':') {
-        let (user, h) = match user_host.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, user_host),
-        };
-        if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') {
-            let h = h.trim_start_matches('[').trim_end_matches(']');
-            let dest = match user {
-                Some(u) => format!("{u}@{h}"),
-                None => h.to_string(),
-            };
-            return (dest, Some(port.to_string()));
+    let (user, rest) = match host.rsplit_once('@') {
+        Some((user, rest)) => (Some(user), rest),
+        None => (None, host),
+    };
+    let is_port = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let (address, port) = if let Some(inner) = rest.strip_prefix('[') {
+        match inner.split_once(']') {
+            Some((address, tail)) => (
+                address,
+                tail.strip_prefix(':').filter(is_port).map(String::from),
+            ),
+            None => (rest, None),
         }
-    }
-    (host.to_string(), None)
+    } else {
+        match rest.split_once(':') {
+            Some((address, port)) if !port.contains(':') && is_port(&port) => {
+                (address, Some(port.to_string()))
+            }
+            _ => (rest, None),
+        }
+    };
+    let destination = match user {
+        Some(user) => format!("{user}@{address}"),
+        None => address.to_string(),
+    };
+    (destination, port)
 }
 
 /// The ssh options shared by the master and the workers of one host.
@@ -680,6 +689,14 @@ pub(super) fn who(pool: &Pool, worker: &Worker) -> String {
 }
 
 impl Remote {
+    /// In a forked child: the masters and their sockets are the parent's; leave them be.
+    pub(super) fn abandon(&mut self) {
+        self.masters.clear();
+        if let Some(dir) = self.control_dir.take() {
+            let _ = dir.keep();
+        }
+    }
+
     /// Ends the ssh master connections (after the workers).
     pub(super) fn end_masters(&mut self) {
         for pid in std::mem::take(&mut self.masters) {
@@ -712,6 +729,10 @@ mod tests {
         );
         assert_eq!(split_host("::1"), ("::1".into(), None));
         assert_eq!(split_host("[fe80::1]"), ("fe80::1".into(), None));
+        assert_eq!(
+            split_host("me@[::1]:22"),
+            ("me@::1".into(), Some("22".into()))
+        );
     }
 
     #[test]
