@@ -25,7 +25,6 @@ pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink) -> i32 {
 fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
     while let Some(message) = link.recv::<Batch>() {
         let Ok(batch) = message else { return 1 };
-        sys::set_busy(true);
         let ended = run_batch(interp, batch, &mut link);
         sys::set_busy(false);
         if let Some(code) = ended {
@@ -51,6 +50,9 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
         interp.set_global_slot(slot as usize, value);
     }
     for spec in batch.tasks {
+        // Busy while the task's code runs, not while its result is sent: the parent may close
+        // the link as soon as it has the last result, and that is no reason to die.
+        sys::set_busy(true);
         let span = span_of(spec.span);
         let mut next = || values.next().and_then(|w| decoder.value(interp, w).ok());
         let result = match spec.kind {
@@ -74,6 +76,7 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
                 run_chunk(interp, callee, items, star, span)
             }
         };
+        sys::set_busy(false);
         let result = match result {
             Ok(v) => crate::runtime::wire::encode_one(&v).map_err(|m| RemoteError {
                 message: format!("the task's result cannot be sent back: {m}"),
