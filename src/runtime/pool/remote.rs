@@ -112,7 +112,7 @@ pub(super) fn new_remote_pool(
     let mut remote = Remote {
         places,
         masters,
-        control_dir: control_dir,
+        control_dir,
         timeout: options.timeout,
     };
     // Workers per place: `n` on each host; for one launcher, `n` in all. Unknown (`nil` with
