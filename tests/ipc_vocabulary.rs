@@ -488,12 +488,13 @@ fn the_new_handles_reach_pool_workers() {
                     e.wait(30)
                     return x
                 }
+                # The pool starts before the handles exist: they reach its workers by path.
+                let p = pool(2)
                 let m = shared_map()
                 m["sum"] = 0
                 let s = semaphore(1)
                 let e = event()
                 let q = queue(100)
-                let p = pool(2)
                 let rs = []
                 for x in range(10) { rs.push(apply_async p, task(m, s, e, q, x)) }
                 # Two tasks run at once, each waiting for the event.
@@ -507,6 +508,35 @@ fn the_new_handles_reach_pool_workers() {
                 "#,
             )
             .stdout("true\n45 45 8\n")
+    });
+}
+
+#[test]
+fn the_new_handles_travel_inside_queue_messages() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                fn user(inbox) {
+                    let got = inbox.get(30)
+                    let e = got[0]
+                    let m = got[1]
+                    let b = got[2]
+                    with m { m["seen"] = true }
+                    b.wait(30)
+                    e.set()
+                }
+                let inbox = queue()
+                let p = spawn user(inbox)
+                let e = event()
+                let m = shared_map()
+                let b = barrier(2)
+                inbox.put([e, m, b, semaphore(3)])
+                print(b.wait(30) in [0, 1], e.wait(30), m["seen"])
+                join p
+                "#,
+            )
+            .stdout("true true true\n")
     });
 }
 
