@@ -445,7 +445,12 @@ fn receive_value(
         mailbox.take(deadline, closable)
     };
     let bytes = bytes.map_err(|e| take_error(e, what, span))?;
-    let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
+    decode_message(interp, &bytes, what, span)
+}
+
+/// A queue or pipe message's value.
+fn decode_message(interp: &mut Interp, bytes: &[u8], what: Method, span: Span) -> RtResult<Value> {
+    let decoded = wire::from_bytes::<Packet>(bytes).and_then(|packet| {
         let decoder = Decoder::new(interp, &packet)?;
         let wire = packet.values.first().ok_or("an empty message")?;
         decoder.value(interp, wire)

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::crossing::Message;
 use super::sync::block_on;
-use super::{Queue, arity, deadline_arg, no_method, receive_value, take_error};
+use super::{Queue, arity, deadline_arg, decode_message, no_method, receive_value, take_error};
 use crate::interp::args::Callee;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
@@ -61,11 +61,11 @@ pub(super) fn queue_method(
         }
         "get_nowait" => {
             arity(what, args, 0, 0, span)?;
-            if q.mailbox.is_empty() {
-                return Err(RtError::new(format!("{what}: the queue is empty"), span));
+            match q.mailbox.poll_take(false) {
+                Ok(Some(bytes)) => decode_message(interp, &bytes, what, span),
+                Ok(None) => Err(RtError::new(format!("{what}: the queue is empty"), span)),
+                Err(e) => Err(take_error(e, what, span)),
             }
-            receive_value(interp, &q.mailbox, Some(Instant::now()), false, what, span)
-                .map_err(|_| RtError::new(format!("{what}: the queue is empty"), span))
         }
         "empty" => {
             arity(what, args, 0, 0, span)?;
