@@ -35,10 +35,27 @@ pub fn method_names(type_name: &str) -> &'static [&'static str] {
             "size",
         ],
         "result" => &["get", "wait", "ready", "successful"],
-        "queue" => &["put", "get", "empty", "size"],
+        "queue" => &[
+            "put",
+            "get",
+            "put_nowait",
+            "get_nowait",
+            "empty",
+            "full",
+            "qsize",
+            "size",
+            "task_done",
+            "join",
+        ],
         "pipe" => &["send", "recv", "poll", "close"],
         "lock" => &["acquire", "release", "locked"],
         "shared" => &["get", "set", "add"],
+        "event" => &["set", "clear", "is_set", "wait"],
+        "semaphore" => &["acquire", "release", "get_value"],
+        "barrier" => &["wait", "abort", "broken", "n_waiting", "parties"],
+        "shared_map" => &[
+            "get", "keys", "values", "items", "len", "copy", "pop", "clear", "acquire", "release",
+        ],
         _ => &[],
     }
 }
@@ -321,6 +338,10 @@ impl Interp {
                     RtError::new(format!("key {} not found in map", index.repr()), span)
                 })
             }
+            Value::Handle(h) if h.type_name() == "shared_map" => {
+                crate::runtime::ipc::handle_index(self, h, index, span)
+                    .unwrap_or_else(|| Err(RtError::new("not a shared map", span)))
+            }
             other => Err(RtError::new(
                 format!(
                     "{} cannot be indexed",
@@ -361,6 +382,10 @@ impl Interp {
                 Ok(())
             }
             Value::Str(_) => Err(RtError::new("a str cannot be changed in place", span)),
+            Value::Handle(h) if h.type_name() == "shared_map" => {
+                crate::runtime::ipc::handle_set_index(self, h, index, value, span)
+                    .unwrap_or_else(|| Err(RtError::new("not a shared map", span)))
+            }
             other => Err(RtError::new(
                 format!(
                     "{} does not support item assignment",
