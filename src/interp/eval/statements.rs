@@ -133,6 +133,12 @@ impl Interp {
                 op,
                 value,
             } => {
+                if op.is_none()
+                    && let ir::Place::Local(i) = *place
+                    && self.assign_local_field(f, i, value)
+                {
+                    return Ok(Flow::Normal);
+                }
                 let mut v = self.eval(f, value)?;
                 if let Some(op) = op {
                     if self.update_int_in_place(f, *place, *op, &v) {
@@ -146,6 +152,37 @@ impl Interp {
             _ => return self.exec_cold(f, stmt),
         }
         Ok(Flow::Normal)
+    }
+
+    /// `x = y.name` with `y` a record in a local and `x` a local (`x = x.next` walking a
+    /// chain): the field is read in place and stored without the general read and assignment.
+    /// False, having done nothing, when another path must run (and report the errors).
+    #[inline(always)]
+    fn assign_local_field(&mut self, f: &Frame, i: u32, value: &ir::Expr) -> bool {
+        let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &value.kind
+        else {
+            return false;
+        };
+        let ExprKind::Local(j) = object.kind else {
+            return false;
+        };
+        let v = match &self.stack[f.base + j as usize] {
+            Slot::Val(Value::Record(record)) => match cache.slot(&record.ty, name) {
+                Some(slot) => record.slots()[slot].clone(),
+                None => return false,
+            },
+            _ => return false,
+        };
+        match &mut self.stack[f.base + i as usize] {
+            Slot::Val(old) => std::mem::replace(old, v).release(),
+            Slot::Cell(c) => *c.borrow_mut() = v,
+            Slot::Uninit => return false,
+        }
+        true
     }
 
     #[inline(never)]
