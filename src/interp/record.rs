@@ -200,7 +200,8 @@ impl Record {
 }
 
 // Records nest like lists (`n.next = Node(...)` a million times): dropping one must not
-// recurse once per level.
+// recurse once per level. It recurses up to `DROP_RECURSION` levels (a tree's nodes are freed
+// as they are met, with no list of pending values); deeper, the rest is dropped flat.
 impl Drop for Record {
     fn drop(&mut self) {
         let slots = self.slots.get_mut();
@@ -208,10 +209,28 @@ impl Drop for Record {
         if !slots.inline.iter().any(owns_nested) && !slots.spill.iter().any(owns_nested) {
             return;
         }
+        let depth = DROP_DEPTH.get();
+        if depth < DROP_RECURSION {
+            DROP_DEPTH.set(depth + 1);
+            for v in slots.inline.iter_mut() {
+                std::mem::take(v).release();
+            }
+            drop(std::mem::take(&mut slots.spill));
+            DROP_DEPTH.set(depth);
+            return;
+        }
         let mut pending = std::mem::take(&mut slots.spill).into_vec();
         pending.extend(slots.inline.iter_mut().map(std::mem::take));
         super::value::drop_flat(pending);
     }
+}
+
+/// How many records deep a drop recurses before it goes on flat.
+const DROP_RECURSION: u32 = 64;
+
+thread_local! {
+    /// How many records deep the drop running now is.
+    static DROP_DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
 thread_local! {
