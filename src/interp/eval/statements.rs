@@ -269,10 +269,7 @@ impl Interp {
         (object, index, op, value): (&ir::Expr, &ir::Expr, Option<BinaryOp>, &ir::Expr),
         span: Span,
     ) -> RtResult<()> {
-        if let ExprKind::Local(i) = object.kind
-            && let Slot::Val(Value::List(list)) = &self.stack[f.base + i as usize]
-        {
-            let list = list.clone();
+        if let Some(list) = self.list_in_place(f, object) {
             let index = self.eval(f, index)?;
             let v = self.eval(f, value)?;
             if let Value::Int(i) = index {
@@ -304,6 +301,35 @@ impl Interp {
         let index = self.eval(f, index)?;
         let v = self.eval(f, value)?;
         self.store_index(&object, index, op, v, span)
+    }
+
+    /// The list in a local, or in a field of a record in a local (`self.items[i] = v`),
+    /// taken without the general evaluation.
+    #[inline(always)]
+    fn list_in_place(&self, f: &Frame, object: &ir::Expr) -> Option<Rc<List>> {
+        match &object.kind {
+            ExprKind::Local(i) => match &self.stack[f.base + *i as usize] {
+                Slot::Val(Value::List(list)) => Some(list.clone()),
+                _ => None,
+            },
+            ExprKind::Field {
+                object,
+                name,
+                cache,
+            } => {
+                let ExprKind::Local(r) = object.kind else {
+                    return None;
+                };
+                let Slot::Val(Value::Record(record)) = &self.stack[f.base + r as usize] else {
+                    return None;
+                };
+                match &record.slots()[cache.slot(&record.ty, name)?] {
+                    Value::List(list) => Some(list.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     fn store_index(
