@@ -124,6 +124,12 @@ impl Interp {
     fn exec_binding(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
         match &stmt.kind {
             StmtKind::Let(place, value) => {
+                if let ir::Place::Local(i) = *place
+                    && let Some(v) = self.local_field(f, value)
+                {
+                    self.stack[f.base + i as usize] = Slot::Val(v);
+                    return Ok(Flow::Normal);
+                }
                 let v = self.eval(f, value)?;
                 self.bind(f, *place, v);
             }
@@ -183,6 +189,29 @@ impl Interp {
             Slot::Uninit => return false,
         }
         true
+    }
+
+    /// `y.name` with `y` a record in a local and `name` one of its fields, read in place;
+    /// `None` when the general evaluation must run (and report the errors).
+    #[inline(always)]
+    fn local_field(&self, f: &Frame, value: &ir::Expr) -> Option<Value> {
+        let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &value.kind
+        else {
+            return None;
+        };
+        let ExprKind::Local(j) = object.kind else {
+            return None;
+        };
+        match &self.stack[f.base + j as usize] {
+            Slot::Val(Value::Record(record)) => {
+                Some(record.slots()[cache.slot(&record.ty, name)?].clone())
+            }
+            _ => None,
+        }
     }
 
     #[inline(never)]
