@@ -281,6 +281,12 @@ impl FieldCache {
         self.miss(ty, name)
     }
 
+    /// The slot, if the site's last record type was `ty`.
+    #[inline(always)]
+    pub fn hit(&self, ty: &Rc<RecordType>) -> Option<usize> {
+        (self.ty.get() == Rc::as_ptr(ty) as usize).then(|| self.slot.get() as usize)
+    }
+
     #[inline(never)]
     fn miss(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
         let cached = self.slot.get() as usize;

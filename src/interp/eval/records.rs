@@ -12,6 +12,20 @@ use crate::syntax::ast::BinaryOp;
 use std::rc::Rc;
 
 pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    // The common read (a record in a local, the site's cache hit) has nothing else in this
+    // function, so that it saves no registers; the rest is `run_field_slow`.
+    if let ExprKind::Field { object, cache, .. } = &e.kind
+        && let ExprKind::Local(i) = object.kind
+        && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
+        && let Some(slot) = cache.hit(&record.ty)
+    {
+        return Ok(record.slots()[slot].clone());
+    }
+    run_field_slow(interp, f, e)
+}
+
+#[inline(never)]
+fn run_field_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Field {
         object,
         name,
