@@ -150,7 +150,7 @@ impl Interp {
             let Some(slot) = record.ty.slot_of(name) else {
                 return Err(RtError::new(record.ty.no_field(name), span));
             };
-            let callee = record.fields.borrow()[slot].clone();
+            let callee = record.slots()[slot].clone();
             return self.call_value(callee, args, named, span);
         }
         let call = MethodCall {
@@ -282,7 +282,7 @@ impl Interp {
     pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
         if let Value::Record(record) = object {
             return match record.ty.slot_of(name) {
-                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                Some(slot) => Ok(record.slots()[slot].clone()),
                 None => Err(RtError::new(record.ty.no_field(name), span)),
             };
         }
