@@ -430,10 +430,10 @@ fn wait_returns_the_handles_that_are_ready() {
                 fn nap(t) { sleep(t) }
                 let q = queue()
                 let [a, b] = pipe()
-                let p = spawn nap(0.2)
+                let p = spawn nap(1.5)
                 let slow = spawn nap(60)
                 let pl = pool(1)
-                let r = apply_async pl, nap(0.3)
+                let r = apply_async pl, nap(2)
                 print(wait([q, a, p, slow, r], 0), wait([q, a], -1))
                 print(wait([p, slow]) == [p])
                 print(wait([r, slow]) == [r])
