@@ -353,23 +353,22 @@ fn local_handles_cannot_be_sent_over_ssh() {
         .run();
 }
 
-#[test]
-fn ctrl_c_stops_every_ssh_worker() {
-    let Some(vars) = ssh() else { return };
-    let running = Test::new()
+/// Runs a script that makes a pool with `options`, prints its workers' pids and gives them
+/// long tasks; sends it Ctrl-C; checks that it exits 130 and that no worker is left.
+fn ctrl_c_leaves_no_worker(test: Test, options: &str) {
+    let running = test
         .script(&format!(
             r#"
             fn slow() {{ sleep(30) }}
-            let p = pool(2, {})
+            let p = pool(2, {options})
             print(p.map(fn(x) {{ return getpid() }}, range(40)))
             for i in range(4) {{ apply_async p, slow() }}
             close p
             join p
-            "#,
-            ssh_options(&vars, &["node1", "node2"])
+            "#
         ))
         .start();
-    let line = running.line(Duration::from_secs(20));
+    let line = running.line(Duration::from_secs(30));
     let pids = pids_in(&line);
     assert!(!pids.is_empty(), "{line}");
     std::thread::sleep(Duration::from_millis(500));
@@ -377,6 +376,12 @@ fn ctrl_c_stops_every_ssh_worker() {
     let (status, _) = running.finish();
     assert_eq!(status, 130);
     assert_all_gone(&pids, "Ctrl-C");
+}
+
+#[test]
+fn ctrl_c_stops_every_ssh_worker() {
+    let Some(vars) = ssh() else { return };
+    ctrl_c_leaves_no_worker(Test::new(), &ssh_options(&vars, &["node1", "node2"]));
 }
 
 #[test]
@@ -461,26 +466,10 @@ fn a_cancelled_slurm_step_fails_its_task_and_the_pool_goes_on() {
 #[test]
 fn ctrl_c_stops_every_slurm_worker_and_its_job() {
     let Some((vars, _turn)) = slurm() else { return };
-    let running = with_env(Test::new(), &vars)
-        .script(&format!(
-            r#"
-            fn slow() {{ sleep(30) }}
-            let p = pool(2, slurm = {{"time": "5", "job_name": "mps-ctrl-c"}}, program = {BIN:?})
-            print(p.map(fn(x) {{ return getpid() }}, range(20)))
-            for i in range(2) {{ apply_async p, slow() }}
-            close p
-            join p
-            "#
-        ))
-        .start();
-    let line = running.line(Duration::from_secs(30));
-    let pids = pids_in(&line);
-    assert!(!pids.is_empty(), "{line}");
-    std::thread::sleep(Duration::from_millis(500));
-    send_signal("-INT", &running.pid().to_string());
-    let (status, _) = running.finish();
-    assert_eq!(status, 130);
-    assert_all_gone(&pids, "Ctrl-C");
+    ctrl_c_leaves_no_worker(
+        with_env(Test::new(), &vars),
+        &format!(r#"slurm = {{"time": "5", "job_name": "mps-ctrl-c"}}, program = {BIN:?}"#),
+    );
     // The workers' jobs end with them.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

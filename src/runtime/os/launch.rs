@@ -155,15 +155,7 @@ impl Launching {
         if !sys::has_exited(self.pid) {
             return None;
         }
-        let mut buf = [0u8; 8192];
-        while self.stderr_open {
-            match nix::unistd::read(&self.stderr, &mut buf) {
-                Ok(0) => self.stderr_open = false,
-                Ok(n) => self.errors.extend_from_slice(&buf[..n]),
-                Err(nix::errno::Errno::EINTR) => continue,
-                Err(_) => break,
-            }
-        }
+        self.read_stderr();
         Some(self.ended_message())
     }
 
@@ -173,8 +165,8 @@ impl Launching {
         std::mem::replace(&mut self.pid, -1)
     }
 
-    /// Reads what stdout and stderr have; looks for the greeting on stdout.
-    fn pump(&mut self) -> Progress {
+    /// Keeps what the launcher wrote on stderr so far (for an error message).
+    fn read_stderr(&mut self) {
         let mut buf = [0u8; 8192];
         while self.stderr_open {
             match nix::unistd::read(&self.stderr, &mut buf) {
@@ -184,8 +176,14 @@ impl Launching {
                 Err(_) => break,
             }
         }
+    }
+
+    /// Reads what stdout and stderr have; looks for the greeting on stdout.
+    fn pump(&mut self) -> Progress {
+        self.read_stderr();
+        let mut buf = [0u8; 1];
         while self.stdout_open {
-            match nix::unistd::read(&self.stdout, &mut buf[..1]) {
+            match nix::unistd::read(&self.stdout, &mut buf) {
                 Ok(0) => self.stdout_open = false,
                 Ok(_) => {
                     self.seen.push(buf[0]);
