@@ -37,6 +37,7 @@ use crate::runtime::{Handle, StartMethod};
 use crate::syntax::Span;
 
 mod api;
+mod imap;
 mod life;
 mod protocol;
 mod remote;
@@ -52,7 +53,8 @@ pub(crate) use life::end_interrupted;
 pub(crate) use start::new_pool;
 
 pub(super) use api::{pool_method, result_method};
-pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools};
+pub(super) use imap::{is_iterator, next_item};
+pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools, terminate_pool};
 pub(super) use schedule::{pools_writable, register_pools, serve_pools};
 pub use worker::{run_exec_worker, run_remote_worker};
 
@@ -74,6 +76,16 @@ pub struct Pool {
     interrupted: Cell<bool>,
     /// Where the workers run when not on this machine (hosts, a launcher).
     remote: RefCell<Option<remote::Remote>>,
+    /// `initializer = f, initargs = [...]`: run by every worker when it starts.
+    init: RefCell<Option<Rc<Init>>>,
+    /// `maxtasksperchild = k`: a worker retires after running this many tasks.
+    max_tasks: Cell<Option<u32>>,
+}
+
+/// A pool's initializer and its arguments.
+pub(super) struct Init {
+    callee: Value,
+    args: Vec<Value>,
 }
 
 struct PoolState {
@@ -91,6 +103,10 @@ struct PoolState {
     failed: Vec<Rc<ResultCell>>,
     done: u64,
     failures: u64,
+    /// Items finished: one per call, one per item of a chunk (`map`'s progress).
+    items_done: u64,
+    /// Why the pool cannot run tasks any more (its initializer failed).
+    broken: Option<String>,
 }
 
 struct Worker {
@@ -102,6 +118,8 @@ struct Worker {
     started: Instant,
     /// For a remote worker, its place among the pool's hosts or launchers.
     place: Option<usize>,
+    /// With `maxtasksperchild`: how many more tasks it may be handed before it retires.
+    tasks_left: Option<u32>,
 }
 
 enum TaskKind {
@@ -130,6 +148,18 @@ struct Task {
     retries: u32,
     timeout: Option<Duration>,
     span: Span,
+    /// A chunk of `map_async`: its group and its place in it.
+    group: Option<(Rc<MapGroup>, usize)>,
+}
+
+/// The chunks of one `map_async`: their results, joined into one result when the last is in
+/// (or failed at the first error), with the callbacks of the whole.
+pub(super) struct MapGroup {
+    result: Rc<ResultCell>,
+    parts: RefCell<Vec<Option<Value>>>,
+    left: Cell<usize>,
+    callback: Option<Value>,
+    error_callback: Option<Value>,
 }
 
 /// Where a task's outcome lands; shared by the pool and the script's result handle.
@@ -138,6 +168,9 @@ pub struct ResultCell {
     /// Someone looked at the error (`get`, `successful`, or an error callback).
     observed: Cell<bool>,
     description: String,
+    /// For a chunk that failed, the results of its items before the failing one (`imap`
+    /// yields them before raising).
+    partial: RefCell<Vec<Value>>,
 }
 
 #[derive(Clone)]
@@ -212,9 +245,13 @@ impl Pool {
                 failed: Vec::new(),
                 done: 0,
                 failures: 0,
+                items_done: 0,
+                broken: None,
             }),
             interrupted: Cell::new(false),
             remote: RefCell::new(None),
+            init: RefCell::new(None),
+            max_tasks: Cell::new(None),
         }
     }
 
