@@ -49,7 +49,9 @@ pub fn top_level_names(program: &ast::Program) -> HashSet<Rc<str>> {
                 names.insert(name.name.clone());
             }
             ast::StmtKind::LetUnpack { pattern, .. } => pattern_names(pattern, &mut names),
-            ast::StmtKind::With { name: Some(name), .. } => {
+            ast::StmtKind::With {
+                name: Some(name), ..
+            } => {
                 names.insert(name.name.clone());
             }
             ast::StmtKind::Fn(def) => names.extend(def.name.iter().map(|n| n.name.clone())),

@@ -49,10 +49,14 @@ impl Progress {
             );
             bar
         });
+        let rate = rate_and_eta(
+            done - base.min(done),
+            total - base.min(total),
+            self.start.elapsed(),
+        );
+        bar.set_message(format!("{failed} failed, {rate}"));
         bar.set_length(total);
         bar.set_position(done);
-        let rate = rate_and_eta(done - base.min(done), total - base.min(total), self.start.elapsed());
-        bar.set_message(format!("{failed} failed, {rate}"));
     }
 
     pub fn finish(&self) {
@@ -102,8 +106,17 @@ mod tests {
     #[test]
     fn the_rate_counts_from_the_start_of_the_wait() {
         assert_eq!(rate_and_eta(0, 10, Duration::from_secs(2)), "?/s eta ?");
-        assert_eq!(rate_and_eta(50, 150, Duration::from_secs(10)), "5.0/s eta 20s");
-        assert_eq!(rate_and_eta(1000, 2000, Duration::from_secs(1)), "1000/s eta 1s");
-        assert_eq!(rate_and_eta(1, 200, Duration::from_secs(1)), "1.0/s eta 3m19s");
+        assert_eq!(
+            rate_and_eta(50, 150, Duration::from_secs(10)),
+            "5.0/s eta 20s"
+        );
+        assert_eq!(
+            rate_and_eta(1000, 2000, Duration::from_secs(1)),
+            "1000/s eta 1s"
+        );
+        assert_eq!(
+            rate_and_eta(1, 200, Duration::from_secs(1)),
+            "1.0/s eta 3m19s"
+        );
     }
 }

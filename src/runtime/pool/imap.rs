@@ -56,7 +56,11 @@ impl Handle for Imap {
         "imap"
     }
     fn describe(&self) -> String {
-        let order = if self.ordered { "imap" } else { "imap_unordered" };
+        let order = if self.ordered {
+            "imap"
+        } else {
+            "imap_unordered"
+        };
         format!(
             "<{order} {} over {} items>",
             callee_name(&self.callee),

@@ -169,9 +169,12 @@ pub(super) fn init_spec(init: &Init, remote: bool, span: Span) -> RtResult<InitS
         Encoder::new()
     };
     for v in std::iter::once(&init.callee).chain(init.args.iter()) {
-        encoder
-            .push(v)
-            .map_err(|m| RtError::new(format!("pool(): the initializer cannot reach the workers: {m}"), span))?;
+        encoder.push(v).map_err(|m| {
+            RtError::new(
+                format!("pool(): the initializer cannot reach the workers: {m}"),
+                span,
+            )
+        })?;
     }
     Ok(InitSpec {
         packet: encoder.finish(),
