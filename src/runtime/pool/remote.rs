@@ -119,7 +119,7 @@ pub(super) fn new_remote_pool(
     let mut remote = Remote {
         places,
         masters,
-        control_dir: control_dir,
+        control_dir,
         timeout: options.timeout,
         init,
     };

@@ -122,13 +122,17 @@ pub(super) fn run_batch(
     None
 }
 
+/// A chunk's failure: the error, the failing item's index in the chunk, and the results of
+/// the items before it.
+type ChunkError = (Box<RtError>, Option<usize>, Vec<Value>);
+
 pub(super) fn run_chunk(
     interp: &mut Interp,
     callee: Value,
     items: Vec<Value>,
     star: bool,
     span: Span,
-) -> Result<Value, (Box<RtError>, Option<usize>, Vec<Value>)> {
+) -> Result<Value, ChunkError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let result = match (star, item) {
