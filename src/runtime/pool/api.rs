@@ -1,5 +1,6 @@
 //! What scripts call on pools: `apply_async` with its options, `pool.map`/`starmap`/`apply`,
-//! and the result handle's `get`, `wait`, `ready`, `successful`.
+//! `map_async`/`starmap_async` (one result for the whole list), and the result handle's `get`,
+//! `wait`, `ready`, `successful`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

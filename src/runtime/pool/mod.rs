@@ -17,9 +17,11 @@
 //!
 //! The files: `protocol` (the messages between parent and worker), `start` (starting workers by
 //! fork or by spawning the executable), `schedule` (the queue, batched dispatch, collecting
-//! results, timeouts, retries and lost workers), `api` (what scripts call: `apply_async`,
-//! `map`, `apply`, results), `worker` (the worker's loop), `life` (ownership, `close`, `join`,
-//! `terminate`, pools kept until their tasks are done).
+//! results, timeouts, retries and lost workers, a failed initializer, workers retiring after
+//! `maxtasksperchild`), `api` (what scripts call: `apply_async`, `map`, `map_async`, `apply`,
+//! results), `imap` (the streaming iterator of `imap` and `imap_unordered`), `worker` (the
+//! worker's loop and its initializer), `life` (ownership, `close`, `join`, `terminate`, pools
+//! kept until their tasks are done).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};

@@ -1,5 +1,6 @@
-//! Starting a pool and its workers: by fork (a copy of the running interpreter) or by
-//! spawning the executable with a start message (sources, global names, globals).
+//! Starting a pool and its workers: the options every pool takes (`initializer`, `initargs`,
+//! `maxtasksperchild`), workers by fork (a copy of the running interpreter) or by spawning the
+//! executable with a start message (sources, global names, globals, the initializer).
 
 use std::collections::VecDeque;
 use std::process::{Command, Stdio};
