@@ -585,3 +585,27 @@ fn map_draws_nothing_into_a_pipe() {
         .stderr("")
         .run();
 }
+
+#[test]
+fn a_task_reads_the_globals_as_they_were_when_it_was_submitted() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let base = 1
+                fn f(x) { return base + x }
+                let p = pool(1)
+                let busy = apply_async p, sleep(0.3)
+                let r1 = apply_async p, f(0)
+                let m1 = p.map_async(f, [10, 20], chunksize = 1)
+                let it = p.imap(f, [100, 200], chunksize = 1)
+                base = 1000
+                let r2 = apply_async p, f(0)
+                print(r1.get(), m1.get(), [y for y in it], r2.get())
+                close p
+                join p
+                "#,
+            )
+            .stdout("1 [11, 21] [101, 201] 1000\n")
+    });
+}

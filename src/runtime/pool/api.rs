@@ -196,11 +196,18 @@ pub(super) fn build_task(
         timeout: None,
         span,
         group: None,
+        globals: None,
     })
 }
 
-pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, task: Task) -> u64 {
+pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, mut task: Task) -> u64 {
     life::keep_pool(interp, pool);
+    if task.globals.is_none() {
+        let callee = match &task.kind {
+            TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
+        };
+        task.globals = Some(schedule::snapshot_globals(interp, callee));
+    }
     let mut st = pool.state.borrow_mut();
     let id = st.next_id;
     st.next_id += 1;
@@ -361,6 +368,7 @@ fn map_async(
         callback,
         error_callback,
     });
+    let globals = schedule::snapshot_globals(interp, &callee);
     let mut tasks = Vec::with_capacity(starts.len());
     for (part, &start) in starts.iter().enumerate() {
         let mut task = new_task(
@@ -375,6 +383,7 @@ fn map_async(
             span,
         )?;
         task.group = Some((group.clone(), part));
+        task.globals = Some(globals.clone());
         tasks.push(task);
     }
     if tasks.is_empty() {
@@ -425,9 +434,10 @@ pub(super) fn map(
         return Ok(Value::list(Vec::new()));
     }
     let size = self::chunk_size(pool, items.len(), chunk_size);
+    let globals = schedule::snapshot_globals(interp, &callee);
     let mut cells = Vec::new();
     for start in (0..items.len()).step_by(size) {
-        let task = new_task(
+        let mut task = new_task(
             pool,
             TaskKind::Chunk {
                 callee: callee.clone(),
@@ -438,6 +448,7 @@ pub(super) fn map(
             },
             span,
         )?;
+        task.globals = Some(globals.clone());
         cells.push(task.result.clone());
         submit(interp, pool, task);
     }

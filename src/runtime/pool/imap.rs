@@ -32,6 +32,8 @@ const MAX_AUTO_CHUNK: usize = 1024;
 pub struct Imap {
     pool: Rc<Pool>,
     callee: Value,
+    /// The globals `callee` uses, as they were at the `imap` call (every chunk sees these).
+    globals: super::Globals,
     items: Rc<Vec<Value>>,
     chunk: usize,
     ordered: bool,
@@ -123,6 +125,7 @@ pub(super) fn imap(
     super::life::check_mine(pool, span)?;
     let imap = Rc::new(Imap {
         pool: pool.clone(),
+        globals: schedule::snapshot_globals(interp, &callee),
         callee,
         items,
         chunk,
@@ -164,7 +167,7 @@ impl Imap {
                     end - 1
                 )
             };
-            let task = build_task(
+            let mut task = build_task(
                 &self.pool,
                 TaskKind::Chunk {
                     callee: self.callee.clone(),
@@ -176,6 +179,7 @@ impl Imap {
                 Some(description),
                 span,
             )?;
+            task.globals = Some(self.globals.clone());
             let mut st = self.state.borrow_mut();
             st.pending.push_back(task.result.clone());
             st.next = end;

@@ -152,7 +152,13 @@ struct Task {
     span: Span,
     /// A chunk of `map_async`: its group and its place in it.
     group: Option<(Rc<MapGroup>, usize)>,
+    /// The globals its function uses, as they were when it was submitted (taken by `submit`
+    /// unless the caller shares one snapshot among chunks).
+    globals: Option<Globals>,
 }
+
+/// Global slots and their values, as a task's function saw them when it was submitted.
+type Globals = Rc<Vec<(u32, Value)>>;
 
 /// The chunks of one `map_async`: their results, joined into one result when the last is in
 /// (or failed at the first error), with the callbacks of the whole.
@@ -331,5 +337,30 @@ fn callee_name(callee: &Value) -> Rc<str> {
     match callee {
         Value::Function(f) => f.name(),
         other => other.type_name().into(),
+    }
+}
+
+/// Whether two values are the very same value: equal scalars and strs, the same list, map,
+/// record, function or handle (not merely equal ones).
+pub(super) fn same_value(a: &Value, b: &Value) -> bool {
+    use crate::interp::value::Function;
+    match (a, b) {
+        (Value::Nil, Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(x, y) || x == y,
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
+        (Value::Record(x), Value::Record(y)) => Rc::ptr_eq(x, y),
+        (Value::Handle(x), Value::Handle(y)) => Rc::ptr_eq(x, y),
+        (Value::Function(Function::Closure(x)), Value::Function(Function::Closure(y))) => {
+            Rc::ptr_eq(x, y)
+        }
+        (Value::Function(Function::Native(x)), Value::Function(Function::Native(y))) => {
+            Rc::ptr_eq(x, y)
+        }
+        (Value::Function(Function::Builtin(x)), Value::Function(Function::Builtin(y))) => x == y,
+        _ => false,
     }
 }

@@ -122,6 +122,10 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
             break;
         }
         let mut ids = Vec::new();
+        // The globals the batch carries: a task that saw another value of one of them (it
+        // was changed between two submissions) waits for the next batch.
+        let mut merged: Vec<(u32, Value)> = Vec::new();
+        let mut last: Option<super::Globals> = None;
         // A worker that retires after `maxtasksperchild` tasks is never handed more.
         let share = st.workers[wi]
             .tasks_left
@@ -134,6 +138,19 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
                 .is_some_and(|t| t.timeout.is_some() || t.retries > 0);
             if special && !ids.is_empty() {
                 break;
+            }
+            if let Some(seen) = st.tasks.get(&id).and_then(|t| t.globals.clone()) {
+                if !last.as_ref().is_some_and(|l| Rc::ptr_eq(l, &seen)) {
+                    if clashes(&merged, &seen) {
+                        break;
+                    }
+                    for (slot, v) in seen.iter() {
+                        if !merged.iter().any(|(s, _)| s == slot) {
+                            merged.push((*slot, v.clone()));
+                        }
+                    }
+                    last = Some(seen);
+                }
             }
             st.queue.pop_front();
             ids.push(id);
@@ -166,6 +183,26 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
     None
 }
 
+/// Whether a snapshot of globals holds another value for a slot than the batch's.
+fn clashes(batch: &[(u32, Value)], seen: &[(u32, Value)]) -> bool {
+    seen.iter().any(|(slot, v)| {
+        batch
+            .iter()
+            .any(|(s, w)| s == slot && !super::same_value(v, w))
+    })
+}
+
+/// The globals `callee` uses (following the global functions it calls), as they are now: what
+/// a task sees in its worker, whenever it is handed out.
+pub(super) fn snapshot_globals(interp: &Interp, callee: &Value) -> super::Globals {
+    Rc::new(
+        globals_used_by(interp, callee)
+            .into_iter()
+            .filter_map(|slot| Some((slot, interp.global_value(slot)?)))
+            .collect(),
+    )
+}
+
 /// Encodes a batch; `Err` names the task that cannot be sent, and why.
 pub(super) fn encode_batch(
     interp: &Interp,
@@ -179,20 +216,27 @@ pub(super) fn encode_batch(
     } else {
         Encoder::new()
     };
-    // The globals the tasks' functions use, as they are now.
-    let mut slots = Vec::new();
+    // The globals the tasks' functions use, as they were when the tasks were submitted
+    // (`dispatch_some` put only tasks that agree on them in one batch).
+    let mut values: Vec<(u32, Value)> = Vec::new();
+    let mut snapshots: Vec<&super::Globals> = Vec::new();
     for id in ids {
         let task = &st.tasks[id];
-        let callee = match &task.kind {
-            TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
+        let globals = match &task.globals {
+            Some(g) => g,
+            None => continue,
         };
-        for slot in globals_used_by(interp, callee) {
-            if !slots.contains(&slot) {
-                slots.push(slot);
+        if snapshots.iter().any(|g| Rc::ptr_eq(g, globals)) {
+            continue;
+        }
+        snapshots.push(globals);
+        for (slot, v) in globals.iter() {
+            if !values.iter().any(|(s, _)| s == slot) {
+                values.push((*slot, v.clone()));
             }
         }
     }
-    let global_slots = crate::runtime::wire::push_globals(&mut encoder, interp, slots);
+    let global_slots = crate::runtime::wire::push_global_values(&mut encoder, values);
     let mut tasks = Vec::with_capacity(ids.len());
     for &id in ids {
         let task = &st.tasks[&id];

@@ -340,27 +340,7 @@ pub(super) fn run_initializer(
 fn same_value(a: &Option<Value>, b: &Option<Value>) -> bool {
     match (a, b) {
         (None, None) => true,
-        (Some(a), Some(b)) => match (a, b) {
-            (Value::Nil, Value::Nil) => true,
-            (Value::Bool(x), Value::Bool(y)) => x == y,
-            (Value::Int(x), Value::Int(y)) => x == y,
-            (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
-            (Value::Str(x), Value::Str(y)) => std::rc::Rc::ptr_eq(x, y) || x == y,
-            (Value::List(x), Value::List(y)) => std::rc::Rc::ptr_eq(x, y),
-            (Value::Map(x), Value::Map(y)) => std::rc::Rc::ptr_eq(x, y),
-            (Value::Record(x), Value::Record(y)) => std::rc::Rc::ptr_eq(x, y),
-            (Value::Handle(x), Value::Handle(y)) => std::rc::Rc::ptr_eq(x, y),
-            (Value::Function(x), Value::Function(y)) => {
-                use crate::interp::value::Function;
-                match (x, y) {
-                    (Function::Closure(x), Function::Closure(y)) => std::rc::Rc::ptr_eq(x, y),
-                    (Function::Native(x), Function::Native(y)) => std::rc::Rc::ptr_eq(x, y),
-                    (Function::Builtin(x), Function::Builtin(y)) => x == y,
-                    _ => false,
-                }
-            }
-            _ => false,
-        },
+        (Some(a), Some(b)) => super::same_value(a, b),
         _ => false,
     }
 }
