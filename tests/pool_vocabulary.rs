@@ -419,12 +419,15 @@ fn maxtasksperchild_replaces_workers_and_loses_no_task() {
         Test::new()
             .script(
                 r#"
-                let p = pool(2, maxtasksperchild = 3)
-                let rows = p.map(fn(x) { return [x, getpid()] }, range(30), chunksize = 1)
+                # Every worker, the replacements too, ran the initializer.
+                let tag = "none"
+                fn init() { tag = f"init-{getpid()}" }
+                let p = pool(2, maxtasksperchild = 3, initializer = init)
+                let rows = p.map(fn(x) { return [x, getpid(), tag] }, range(30), chunksize = 1)
                 let pids = {}
                 let ok = true
                 for i in range(30) {
-                    if rows[i][0] != i { ok = false }
+                    if rows[i][0] != i or rows[i][2] != f"init-{rows[i][1]}" { ok = false }
                     pids[rows[i][1]] = true
                 }
                 print(ok, len(pids) >= 10)
