@@ -554,6 +554,9 @@ fn map_and_imap_draw_a_progress_bar_with_a_rate_on_a_terminal() {
             let p = pool(1)
             let r = p.map(fn(x) { sleep(0.3); return x }, range(8), chunksize = 1)
             print("finished", len(r))
+            let n = 0
+            for y in p.imap(fn(x) { sleep(0.3); return x }, range(8), chunksize = 1) { n += 1 }
+            print("streamed", n)
             "#,
         )
         .cli(&["run"])
@@ -570,8 +573,19 @@ fn map_and_imap_draw_a_progress_bar_with_a_rate_on_a_terminal() {
         !seen.contains("finished"),
         "the bar came after the end: {seen}"
     );
+    session.expect("finished 8").expect("the map's line");
+    let bar = session
+        .expect(expectrl::Regex(
+            r"[1-8]/8 items, 0 failed, [0-9.]+/s eta [0-9]+s",
+        ))
+        .expect("imap's progress bar");
+    let seen = String::from_utf8_lossy(bar.before()).into_owned();
+    assert!(
+        !seen.contains("streamed"),
+        "the bar came after the end: {seen}"
+    );
     session
-        .expect("finished 8")
+        .expect("streamed 8")
         .expect("the script's last line");
 }
 
