@@ -299,8 +299,9 @@ fn parse_options(named: NamedArgs, span: Span) -> RtResult<Options> {
             }
             other => {
                 return Err(fail(format!(
-                    "pool() takes no argument named `{other}` (it takes `hosts`, `launcher`, \
-                     `slurm`, `ssh`, `program` and `connect_timeout`)"
+                    "pool() takes no argument named `{other}` (it takes `initializer`, \
+                     `initargs`, `maxtasksperchild`, `hosts`, `launcher`, `slurm`, `ssh`, \
+                     `program` and `connect_timeout`)"
                 )));
             }
         }
