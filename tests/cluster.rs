@@ -457,3 +457,43 @@ fn a_cancelled_slurm_step_fails_its_task_and_the_pool_goes_on() {
         })
         .run();
 }
+
+#[test]
+fn ctrl_c_stops_every_slurm_worker_and_its_job() {
+    let Some((vars, _turn)) = slurm() else { return };
+    let running = with_env(Test::new(), &vars)
+        .script(&format!(
+            r#"
+            fn slow() {{ sleep(30) }}
+            let p = pool(2, slurm = {{"time": "5", "job_name": "mps-ctrl-c"}}, program = {BIN:?})
+            print(p.map(fn(x) {{ return getpid() }}, range(20)))
+            for i in range(2) {{ apply_async p, slow() }}
+            close p
+            join p
+            "#
+        ))
+        .start();
+    let line = running.line(Duration::from_secs(30));
+    let pids = pids_in(&line);
+    assert!(!pids.is_empty(), "{line}");
+    std::thread::sleep(Duration::from_millis(500));
+    send_signal("-INT", &running.pid().to_string());
+    let (status, _) = running.finish();
+    assert_eq!(status, 130);
+    assert_all_gone(&pids, "Ctrl-C");
+    // The workers' jobs end with them.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = std::process::Command::new("squeue")
+            .args(["-h", "-n", "mps-ctrl-c"])
+            .envs(&vars)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if text.trim().is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "jobs left after Ctrl-C: {text}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -20,6 +20,7 @@ mod golden;
 mod hostile;
 mod ipc;
 mod ipc_reliability;
+mod ipc_vocabulary;
 mod load;
 mod modules;
 mod parallel;

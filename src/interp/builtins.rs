@@ -63,6 +63,12 @@ builtins! {
     Pipe => "pipe",
     Lock => "lock",
     Shared => "shared",
+    Event => "event",
+    Semaphore => "semaphore",
+    Barrier => "barrier",
+    SharedMap => "shared_map",
+    Wait => "wait",
+    ActiveChildren => "active_children",
     Run => "run",
     Start => "start",
     Parallel => "parallel",
@@ -246,6 +252,8 @@ impl Interp {
             Builtin::Exit => &["code"],
             Builtin::Sorted => &["key", "reverse"],
             Builtin::Sum => &["start"],
+            Builtin::Queue => &["maxsize"],
+            Builtin::Wait => &["timeout"],
             Builtin::Run => crate::runtime::command::RUN_OPTIONS,
             Builtin::Start => crate::runtime::command::START_OPTIONS,
             Builtin::Parallel => crate::runtime::command::PARALLEL_OPTIONS,
@@ -266,8 +274,37 @@ impl Interp {
                 Ok(Value::Str(self.display(&a.positional[0], span)?))
             }
             Builtin::Queue => {
+                a.count(Arity::at_most(1))?;
+                let maxsize = opt(0);
+                let maxsize = maxsize.as_ref().or(a.positional.first());
+                ipc::new_queue(self, maxsize, span)
+            }
+            Builtin::Event => {
                 a.count(Arity::exactly(0))?;
-                ipc::new_queue(self, span)
+                ipc::new_event(self, span)
+            }
+            Builtin::Semaphore => {
+                a.count(Arity::at_most(1))?;
+                let n = a.positional.first().cloned().unwrap_or(Value::Int(1));
+                ipc::new_semaphore(self, &n, span)
+            }
+            Builtin::Barrier => {
+                a.count(Arity::exactly(1))?;
+                ipc::new_barrier(self, &a.positional[0], span)
+            }
+            Builtin::SharedMap => {
+                a.count(Arity::exactly(0))?;
+                ipc::new_shared_map(self, span)
+            }
+            Builtin::Wait => {
+                a.count(Arity::between(1, 2))?;
+                let timeout = opt(0);
+                let timeout = timeout.as_ref().or(a.positional.get(1));
+                ipc::wait_handles(self, &a.positional[0], timeout, span)
+            }
+            Builtin::ActiveChildren => {
+                a.count(Arity::exactly(0))?;
+                Ok(crate::runtime::process::active_children(self))
             }
             Builtin::Pipe => {
                 a.count(Arity::exactly(0))?;
@@ -317,6 +354,13 @@ impl Interp {
                     Value::Str(s) => self.strs.char_count(s),
                     Value::List(l) => l.borrow().len(),
                     Value::Map(m) => m.borrow().len(),
+                    Value::Handle(h) if h.type_name() == "shared_map" => {
+                        match ipc::handle_snapshot(self, h, span) {
+                            Some(Ok(Value::Map(m))) => m.borrow().len(),
+                            Some(Err(e)) => return Err(e),
+                            _ => 0,
+                        }
+                    }
                     other => {
                         return Err(a.err(format!(
                             "expected a str, list or map, got {}",

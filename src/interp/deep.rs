@@ -96,7 +96,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
             let same_len = match &pair {
                 Pair::Lists(x, y, _) => x.borrow().len() == y.borrow().len(),
                 Pair::Maps(x, y, _) => x.borrow().len() == y.borrow().len(),
-                Pair::Records(x, y, _) => x.fields.borrow().len() == y.fields.borrow().len(),
+                Pair::Records(x, y, _) => x.fields().len() == y.fields().len(),
             };
             if !same_len {
                 return false;
@@ -120,7 +120,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
                 }
             }
             Pair::Records(x, y, i) => {
-                let (xs, ys) = (x.fields.borrow(), y.fields.borrow());
+                let (xs, ys) = (x.fields(), y.fields());
                 if let Some(pair) = first_difference(&xs, &ys, i) {
                     match pair {
                         Some(pair) => next = Some(pair),
@@ -301,7 +301,7 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
                 Value::Record(r) => {
                     let id = Rc::as_ptr(&r) as usize;
                     write(out, &r.ty.name, limit)?;
-                    if r.fields.try_borrow().is_err() || open.contains(id) {
+                    if r.try_fields().is_err() || open.contains(id) {
                         write(out, "(...)", limit)?;
                     } else {
                         write(out, "(", limit)?;
@@ -347,7 +347,7 @@ pub fn write_repr(out: &mut String, value: &Value, limit: usize) -> Result<(), S
                 }
             }
             Printing::Record(r, i) => {
-                let fields = r.fields.try_borrow().map_err(|_| Stop::TooLarge)?;
+                let fields = r.try_fields().map_err(|_| Stop::TooLarge)?;
                 while let Some(v) = fields.get(*i) {
                     if *i > 0 {
                         write(out, ", ", limit)?;

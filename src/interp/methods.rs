@@ -35,10 +35,27 @@ pub fn method_names(type_name: &str) -> &'static [&'static str] {
             "size",
         ],
         "result" => &["get", "wait", "ready", "successful"],
-        "queue" => &["put", "get", "empty", "size"],
+        "queue" => &[
+            "put",
+            "get",
+            "put_nowait",
+            "get_nowait",
+            "empty",
+            "full",
+            "qsize",
+            "size",
+            "task_done",
+            "join",
+        ],
         "pipe" => &["send", "recv", "poll", "close"],
         "lock" => &["acquire", "release", "locked"],
         "shared" => &["get", "set", "add"],
+        "event" => &["set", "clear", "is_set", "wait"],
+        "semaphore" => &["acquire", "release", "get_value"],
+        "barrier" => &["wait", "abort", "broken", "n_waiting", "parties"],
+        "shared_map" => &[
+            "get", "keys", "values", "items", "len", "copy", "pop", "clear", "acquire", "release",
+        ],
         _ => &[],
     }
 }
@@ -133,7 +150,7 @@ impl Interp {
             let Some(slot) = record.ty.slot_of(name) else {
                 return Err(RtError::new(record.ty.no_field(name), span));
             };
-            let callee = record.fields.borrow()[slot].clone();
+            let callee = record.slots()[slot].clone();
             return self.call_value(callee, args, named, span);
         }
         let call = MethodCall {
@@ -265,7 +282,7 @@ impl Interp {
     pub(crate) fn field(&mut self, object: &Value, name: &str, span: Span) -> RtResult<Value> {
         if let Value::Record(record) = object {
             return match record.ty.slot_of(name) {
-                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                Some(slot) => Ok(record.slots()[slot].clone()),
                 None => Err(RtError::new(record.ty.no_field(name), span)),
             };
         }
@@ -321,6 +338,10 @@ impl Interp {
                     RtError::new(format!("key {} not found in map", index.repr()), span)
                 })
             }
+            Value::Handle(h) if h.type_name() == "shared_map" => {
+                crate::runtime::ipc::handle_index(self, h, index, span)
+                    .unwrap_or_else(|| Err(RtError::new("not a shared map", span)))
+            }
             other => Err(RtError::new(
                 format!(
                     "{} cannot be indexed",
@@ -361,6 +382,10 @@ impl Interp {
                 Ok(())
             }
             Value::Str(_) => Err(RtError::new("a str cannot be changed in place", span)),
+            Value::Handle(h) if h.type_name() == "shared_map" => {
+                crate::runtime::ipc::handle_set_index(self, h, index, value, span)
+                    .unwrap_or_else(|| Err(RtError::new("not a shared map", span)))
+            }
             other => Err(RtError::new(
                 format!(
                     "{} does not support item assignment",

@@ -7,7 +7,7 @@
 //! body is one `MakeRecord` node; [`constructor_type`] recognizes such a function, so that
 //! argument errors can name the type's fields.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::{Rc, Weak};
 
 use super::ir::{ExprKind, FnProto, StmtKind};
@@ -22,9 +22,19 @@ pub struct RecordType {
 }
 
 impl RecordType {
-    /// The slot of field `name`.
+    /// The slot of field `name` in a record of this type (see [`Slots`]).
     pub fn slot_of(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| **f == *name)
+        let i = self.fields.iter().position(|f| **f == *name)?;
+        Some(self.first_slot() + i)
+    }
+
+    /// The slot of the first field: small records keep their fields inline.
+    fn first_slot(&self) -> usize {
+        if self.fields.len() <= INLINE_FIELDS {
+            0
+        } else {
+            INLINE_FIELDS
+        }
     }
 
     pub fn same(&self, other: &RecordType) -> bool {
@@ -46,30 +56,181 @@ impl RecordType {
     }
 }
 
-/// A record value: shared by reference, like lists and maps.
+/// A record value: shared by reference, like lists and maps. The fields of a small record
+/// are stored inline, so that such a record is one allocation (a binary tree's node is one
+/// allocation of 80 bytes rather than two).
 pub struct Record {
     pub ty: Rc<RecordType>,
-    pub fields: RefCell<Box<[Value]>>,
+    slots: RefCell<Slots>,
+}
+
+/// How many fields a record holds inline; a record with more keeps all of them in a slice of
+/// their own.
+pub const INLINE_FIELDS: usize = 2;
+
+/// The fields of a record: in `inline` for a type of up to [`INLINE_FIELDS`] fields (the
+/// slots past the type's fields are nil), in `spill` for a bigger one.
+///
+/// A field's slot (what [`RecordType::slot_of`] gives, and the field caches keep) indexes
+/// the two one after the other: field `i` of a small type is slot `i`, of a big type slot
+/// `INLINE_FIELDS + i`. A read is then one comparison with a constant, whichever the type.
+pub struct Slots {
+    inline: [Value; INLINE_FIELDS],
+    spill: Box<[Value]>,
+}
+
+impl Slots {
+    /// The fields, one for each of the type's `len` fields.
+    #[inline]
+    fn fields(&self, len: usize) -> &[Value] {
+        if len <= INLINE_FIELDS {
+            &self.inline[..len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Slots {
+    type Output = Value;
+    #[inline(always)]
+    fn index(&self, slot: usize) -> &Value {
+        if slot < INLINE_FIELDS {
+            &self.inline[slot]
+        } else {
+            &self.spill[slot - INLINE_FIELDS]
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Slots {
+    #[inline(always)]
+    fn index_mut(&mut self, slot: usize) -> &mut Value {
+        if slot < INLINE_FIELDS {
+            &mut self.inline[slot]
+        } else {
+            &mut self.spill[slot - INLINE_FIELDS]
+        }
+    }
 }
 
 impl Record {
-    pub fn new_value(ty: Rc<RecordType>, fields: Box<[Value]>) -> Value {
+    /// A record of type `ty` with these fields (one for each of the type's fields).
+    pub fn new_value(ty: Rc<RecordType>, fields: Vec<Value>) -> Value {
+        let slots = if fields.len() <= INLINE_FIELDS {
+            let mut inline: [Value; INLINE_FIELDS] = Default::default();
+            for (slot, v) in inline.iter_mut().zip(fields) {
+                *slot = v;
+            }
+            Slots {
+                inline,
+                spill: Box::default(),
+            }
+        } else {
+            Slots {
+                inline: Default::default(),
+                spill: fields.into_boxed_slice(),
+            }
+        };
         Value::Record(Rc::new(Record {
             ty,
-            fields: RefCell::new(fields),
+            slots: RefCell::new(slots),
         }))
+    }
+
+    /// A record of type `ty` whose fields are `field(0)`, `field(1)`...; the first error
+    /// stops it.
+    #[inline(always)]
+    pub fn build<E>(
+        ty: &Rc<RecordType>,
+        mut field: impl FnMut(usize) -> Result<Value, E>,
+    ) -> Result<Value, E> {
+        let len = ty.fields.len();
+        let mut inline: [Value; INLINE_FIELDS] = Default::default();
+        let spill = if len <= INLINE_FIELDS {
+            for (i, slot) in inline.iter_mut().enumerate().take(len) {
+                *slot = field(i)?;
+            }
+            Box::default()
+        } else {
+            let mut values = Vec::with_capacity(len);
+            for i in 0..len {
+                values.push(field(i)?);
+            }
+            values.into_boxed_slice()
+        };
+        Ok(Value::Record(Rc::new(Record {
+            ty: ty.clone(),
+            slots: RefCell::new(Slots { inline, spill }),
+        })))
+    }
+
+    /// The slots, for reading a field by its slot (from [`RecordType::slot_of`] or a field
+    /// cache).
+    #[inline(always)]
+    pub fn slots(&self) -> Ref<'_, Slots> {
+        self.slots.borrow()
+    }
+
+    #[inline(always)]
+    pub fn slots_mut(&self) -> RefMut<'_, Slots> {
+        self.slots.borrow_mut()
+    }
+
+    /// The fields, one for each of the type's fields.
+    pub fn fields(&self) -> Ref<'_, [Value]> {
+        let len = self.ty.fields.len();
+        Ref::map(self.slots.borrow(), |s| s.fields(len))
+    }
+
+    /// The fields, or an error while they are being written.
+    pub fn try_fields(&self) -> Result<Ref<'_, [Value]>, std::cell::BorrowError> {
+        let len = self.ty.fields.len();
+        Ok(Ref::map(self.slots.try_borrow()?, |s| s.fields(len)))
+    }
+
+    /// Moves every field out (leaving nil) to `into`, for dropping nested records without
+    /// recursion; nothing if they are borrowed.
+    pub(crate) fn take_fields(&self, into: &mut Vec<Value>) {
+        if let Ok(mut slots) = self.slots.try_borrow_mut() {
+            into.extend(slots.inline.iter_mut().map(std::mem::take));
+            into.extend(std::mem::take(&mut slots.spill).into_vec());
+        }
     }
 }
 
 // Records nest like lists (`n.next = Node(...)` a million times): dropping one must not
-// recurse once per level.
+// recurse once per level. It recurses up to `DROP_RECURSION` levels (a tree's nodes are freed
+// as they are met, with no list of pending values); deeper, the rest is dropped flat.
 impl Drop for Record {
     fn drop(&mut self) {
-        let fields = std::mem::take(self.fields.get_mut());
-        if !fields.is_empty() {
-            super::value::drop_flat(fields.into_vec());
+        let slots = self.slots.get_mut();
+        let owns_nested = super::value::owns_nested;
+        if !slots.inline.iter().any(owns_nested) && !slots.spill.iter().any(owns_nested) {
+            return;
         }
+        let depth = DROP_DEPTH.get();
+        if depth < DROP_RECURSION {
+            DROP_DEPTH.set(depth + 1);
+            for v in slots.inline.iter_mut() {
+                std::mem::take(v).release();
+            }
+            drop(std::mem::take(&mut slots.spill));
+            DROP_DEPTH.set(depth);
+            return;
+        }
+        let mut pending = std::mem::take(&mut slots.spill).into_vec();
+        pending.extend(slots.inline.iter_mut().map(std::mem::take));
+        super::value::drop_flat(pending);
     }
+}
+
+/// How many records deep a drop recurses before it goes on flat.
+const DROP_RECURSION: u32 = 64;
+
+thread_local! {
+    /// How many records deep the drop running now is.
+    static DROP_DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
 thread_local! {
@@ -120,10 +281,20 @@ impl FieldCache {
         self.miss(ty, name)
     }
 
+    /// The slot, if the site's last record type was `ty`.
+    #[inline(always)]
+    pub fn hit(&self, ty: &Rc<RecordType>) -> Option<usize> {
+        (self.ty.get() == Rc::as_ptr(ty) as usize).then(|| self.slot.get() as usize)
+    }
+
     #[inline(never)]
     fn miss(&self, ty: &Rc<RecordType>, name: &str) -> Option<usize> {
         let cached = self.slot.get() as usize;
-        let slot = if ty.fields.get(cached).is_some_and(|f| **f == *name) {
+        let same_field = cached
+            .checked_sub(ty.first_slot())
+            .and_then(|i| ty.fields.get(i))
+            .is_some_and(|f| **f == *name);
+        let slot = if same_field {
             cached
         } else {
             ty.slot_of(name)?

@@ -131,6 +131,15 @@ impl Interp {
                 }
                 Ok(Value::list(items))
             }
+            // `k in m` on a shared map: asked of the map as it is now.
+            (BinaryOp::In | BinaryOp::NotIn, _, Value::Handle(h)) => {
+                match crate::runtime::ipc::handle_snapshot(self, h, span) {
+                    Some(map) => {
+                        super::eval::binary_values(op, a, &map?).map_err(|m| RtError::new(m, span))
+                    }
+                    None => super::eval::binary_values(op, a, b).map_err(|m| RtError::new(m, span)),
+                }
+            }
             _ => super::eval::binary_values(op, a, b).map_err(|m| RtError::new(m, span)),
         }
     }

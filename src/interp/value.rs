@@ -528,15 +528,19 @@ impl Drop for Map {
     }
 }
 
-pub(crate) fn drop_flat(mut pending: Vec<Value>) {
-    // Nothing this drop would free holds values of its own (`[nil] * n`, a list of ints or
-    // of shared records): the items drop where they are.
-    let owns_nested = |v: &Value| match v {
+/// Whether dropping this handle would free a container, which holds values of its own.
+pub(crate) fn owns_nested(v: &Value) -> bool {
+    match v {
         Value::List(rc) => Rc::strong_count(rc) == 1,
         Value::Map(rc) => Rc::strong_count(rc) == 1,
         Value::Record(rc) => Rc::strong_count(rc) == 1,
         _ => false,
-    };
+    }
+}
+
+pub(crate) fn drop_flat(mut pending: Vec<Value>) {
+    // Nothing this drop would free holds values of its own (`[nil] * n`, a list of ints or
+    // of shared records): the items drop where they are.
     if !pending.iter().any(owns_nested) {
         return;
     }
@@ -552,11 +556,7 @@ pub(crate) fn drop_flat(mut pending: Vec<Value>) {
                     pending.extend(entries.drain(..).map(|(_, v)| v));
                 }
             }
-            Value::Record(rc) if Rc::strong_count(rc) == 1 => {
-                if let Ok(mut fields) = rc.fields.try_borrow_mut() {
-                    pending.extend(std::mem::take(&mut *fields).into_vec());
-                }
-            }
+            Value::Record(rc) if Rc::strong_count(rc) == 1 => rc.take_fields(&mut pending),
             _ => {}
         }
     }

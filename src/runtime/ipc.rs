@@ -1,4 +1,7 @@
-//! Inter-process communication handles: `queue()`, `pipe()`, `lock()` and `shared(v)`.
+//! Inter-process communication handles: `queue()`, `pipe()`, `lock()` and `shared(v)`; the
+//! synchronisation handles (`event()`, `semaphore(n)`, `barrier(n)`) are in `ipc/sync.rs`,
+//! `shared_map()` in `ipc/shared_map.rs`, a queue's methods in `ipc/queue.rs`, and
+//! `wait(handles)` in `ipc/wait.rs`.
 //!
 //! Each is a shared-memory segment (see [`super::os::shm`]) and crosses process boundaries as the
 //! segment's path, so the same OS object is reached from every process that holds the handle.
@@ -17,7 +20,9 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::Handle;
-use super::os::mailbox::{IN_TRANSIT, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED};
+use super::os::mailbox::{
+    IN_TRANSIT, MAXSIZE, Mailbox, READER_CLOSED, TakeError, WRITER, WRITER_CLOSED,
+};
 use super::os::shm::{BODY, LockError, Segment, WaitError};
 use super::os::sys::my_pid;
 use super::process::timeout_arg;
@@ -39,9 +44,19 @@ const PAGE: usize = 4096;
 const SERVE_EVERY: std::time::Duration = std::time::Duration::from_millis(2);
 
 mod crossing;
+mod queue;
+mod shared_map;
+mod sync;
+mod wait;
 use crate::runtime::reactor;
 use crossing::Message;
 pub use crossing::{WireHandle, claim_pipe_ends_for, from_wire, hand_over, to_wire};
+pub(crate) use shared_map::{
+    index as handle_index, new_shared_map, set_index as handle_set_index,
+    snapshot as handle_snapshot,
+};
+pub(crate) use sync::{new_barrier, new_event, new_semaphore};
+pub(crate) use wait::wait_handles;
 
 // ---------------------------------------------------------------------------------------------
 // The handles.
@@ -82,6 +97,14 @@ impl Handle for Queue {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+impl PipeEnd {
+    /// Whether `recv` would return at once: a message waits, or the other side is closed
+    /// and nothing is left (then `recv` raises), as Python's `poll`.
+    fn is_ready(&self) -> bool {
+        !self.recv.is_empty() || self.recv.sender_gone()
     }
 }
 
@@ -209,9 +232,15 @@ fn remember_created(interp: &mut Interp, paths: &[&Path]) {
         .extend(paths.iter().map(|p| p.to_path_buf()));
 }
 
-/// `queue()`.
-pub(crate) fn new_queue(interp: &mut Interp, span: Span) -> RtResult<Value> {
+/// `queue(maxsize)`.
+pub(crate) fn new_queue(
+    interp: &mut Interp,
+    maxsize: Option<&Value>,
+    span: Span,
+) -> RtResult<Value> {
+    let maxsize = queue::maxsize_arg(maxsize, span)?;
     let mailbox = Mailbox::create(QUEUE).map_err(|e| RtError::new(e, span))?;
+    mailbox.segment.set_word(MAXSIZE, maxsize);
     remember_created(interp, &[mailbox.segment.path()]);
     Ok(Value::handle(Rc::new(Queue { mailbox })))
 }
@@ -277,7 +306,19 @@ pub(super) fn ipc_method(
     span: Span,
 ) -> Option<RtResult<Value>> {
     if let Some(q) = handle_of::<Queue>(handle) {
-        return Some(queue_method(interp, q, name, args, span));
+        return Some(queue::queue_method(interp, q, name, args, span));
+    }
+    if let Some(e) = handle_of::<sync::Event>(handle) {
+        return Some(sync::event_method(interp, e, name, args, span));
+    }
+    if let Some(s) = handle_of::<sync::Semaphore>(handle) {
+        return Some(sync::semaphore_method(interp, s, name, args, span));
+    }
+    if let Some(b) = handle_of::<sync::Barrier>(handle) {
+        return Some(sync::barrier_method(interp, b, name, args, span));
+    }
+    if let Some(m) = handle_of::<shared_map::SharedMap>(handle) {
+        return Some(shared_map::shared_map_method(interp, m, name, args, span));
     }
     if let Some(end) = handle_of::<PipeEnd>(handle) {
         return Some(pipe_method(interp, end, name, args, span));
@@ -289,37 +330,6 @@ pub(super) fn ipc_method(
         return Some(shared_method(c, name, args, span));
     }
     None
-}
-
-fn queue_method(
-    interp: &mut Interp,
-    q: &Queue,
-    name: &str,
-    args: &[Value],
-    span: Span,
-) -> RtResult<Value> {
-    let what = Callee::Method("queue", name);
-    match name {
-        "put" => {
-            arity(what, args, 1, 1, span)?;
-            send_value(&q.mailbox, &args[0], what, span)?;
-            Ok(Value::Nil)
-        }
-        "get" => {
-            arity(what, args, 0, 1, span)?;
-            let deadline = deadline_arg(args, what, span)?;
-            receive_value(interp, &q.mailbox, deadline, false, what, span)
-        }
-        "empty" => {
-            arity(what, args, 0, 0, span)?;
-            Ok(Value::Bool(q.mailbox.is_empty()))
-        }
-        "size" => {
-            arity(what, args, 0, 0, span)?;
-            Ok(Value::Int(q.mailbox.len() as i64))
-        }
-        _ => Err(no_method("a queue", name, "put, get, empty, size", span)),
-    }
 }
 
 fn pipe_method(
@@ -362,8 +372,18 @@ fn pipe_method(
             receive_value(interp, &end.recv, deadline, true, what, span)
         }
         "poll" => {
-            arity(what, args, 0, 0, span)?;
-            Ok(Value::Bool(!end.recv.is_empty()))
+            arity(what, args, 0, 1, span)?;
+            if end.closed.get() {
+                return Err(closed_here());
+            }
+            let deadline = match args.first() {
+                None | Some(Value::Nil) => Some(Instant::now()),
+                Some(_) => deadline_arg(args, what, span)?,
+            };
+            let ready = sync::block_on(interp, &end.recv.segment, deadline, span, |_| {
+                Ok(end.is_ready().then_some(()))
+            })?;
+            Ok(Value::Bool(ready.is_some()))
         }
         "close" => {
             arity(what, args, 0, 0, span)?;
@@ -394,7 +414,7 @@ fn send_value(mailbox: &Mailbox, value: &Value, what: Method, span: Span) -> RtR
     if sent.is_err() {
         message.not_sent();
     }
-    sent.map_err(|e| take_error(e, what, span))
+    sent.map(|_| ()).map_err(|e| take_error(e, what, span))
 }
 
 fn receive_value(
@@ -425,7 +445,12 @@ fn receive_value(
         mailbox.take(deadline, closable)
     };
     let bytes = bytes.map_err(|e| take_error(e, what, span))?;
-    let decoded = wire::from_bytes::<Packet>(&bytes).and_then(|packet| {
+    decode_message(interp, &bytes, what, span)
+}
+
+/// A queue or pipe message's value.
+fn decode_message(interp: &mut Interp, bytes: &[u8], what: Method, span: Span) -> RtResult<Value> {
+    let decoded = wire::from_bytes::<Packet>(bytes).and_then(|packet| {
         let decoder = Decoder::new(interp, &packet)?;
         let wire = packet.values.first().ok_or("an empty message")?;
         decoder.value(interp, wire)

@@ -421,6 +421,20 @@ pub(crate) fn terminate_children(interp: &mut Interp) {
     }
 }
 
+/// `active_children()`: the children started here that still run; as in Python, the ones
+/// that ended are reaped (their exit code stays readable on their handles).
+pub(crate) fn active_children(interp: &mut Interp) -> Value {
+    interp.runtime.children.retain(|c| c.poll().is_none());
+    Value::list(
+        interp
+            .runtime
+            .children
+            .iter()
+            .map(|c| Value::handle(c.clone()))
+            .collect(),
+    )
+}
+
 pub(super) fn process_method(
     interp: &mut Interp,
     process: &Process,

@@ -189,8 +189,7 @@ impl Encoder {
                 name: record.ty.name.to_string(),
                 fields: record.ty.fields.iter().map(|f| f.to_string()).collect(),
                 values: record
-                    .fields
-                    .borrow()
+                    .fields()
                     .iter()
                     .map(|v| self.encode(v, depth + 1))
                     .collect::<Result<_, _>>()?,
@@ -400,7 +399,7 @@ impl Decoder {
                 let values = values
                     .iter()
                     .map(|v| self.decode(interp, v))
-                    .collect::<Result<Box<[Value]>, String>>()?;
+                    .collect::<Result<Vec<Value>, String>>()?;
                 if values.len() != ty.fields.len() {
                     return Err(format!(
                         "a {name} record arrived with the wrong number of fields"

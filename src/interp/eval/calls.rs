@@ -220,14 +220,7 @@ impl Interp {
         span: Span,
     ) -> RtResult<Value> {
         self.tick(span)?;
-        let mut fields = Vec::with_capacity(args.len());
-        for arg in args {
-            fields.push(self.eval(f, arg)?);
-        }
-        Ok(crate::interp::record::Record::new_value(
-            ty.clone(),
-            fields.into_boxed_slice(),
-        ))
+        crate::interp::record::Record::build(ty, |i| self.eval(f, &args[i]))
     }
 
     /// The common call: one argument for every parameter, none named. Nothing to check but
@@ -348,7 +341,7 @@ impl Interp {
         if args.named.is_empty()
             && let Some(slot) = cache.slot(&record.ty, name)
         {
-            let callee = match &record.fields.borrow()[slot] {
+            let callee = match &record.slots()[slot] {
                 Value::Function(Function::Closure(c))
                     if c.proto.params.len() == args.positional.len() =>
                 {

@@ -447,7 +447,7 @@ fn run_nil_test(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value>
             && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
             && let Some(slot) = cache.slot(&record.ty, name)
         {
-            let is_nil = matches!(record.fields.borrow()[slot], Value::Nil);
+            let is_nil = matches!(record.slots()[slot], Value::Nil);
             return Ok(Value::Bool(is_nil == (*op == BinaryOp::Eq)));
         }
         let v = interp.eval(f, other)?;

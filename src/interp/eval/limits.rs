@@ -24,6 +24,8 @@ pub(super) fn build_cost(op: BinaryOp, a: &Value, b: &Value) -> u64 {
             (Some(l), Some(m)) => l.saturating_add(m),
             _ => 0,
         },
+        // `k in m` on a shared map needs the interpreter (see `build_binary`).
+        (BinaryOp::In | BinaryOp::NotIn, _, Value::Handle(_)) => 1,
         _ => 0,
     }
 }

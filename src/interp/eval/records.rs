@@ -12,6 +12,20 @@ use crate::syntax::ast::BinaryOp;
 use std::rc::Rc;
 
 pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
+    // The common read (a record in a local, the site's cache hit) has nothing else in this
+    // function, so that it saves no registers; the rest is `run_field_slow`.
+    if let ExprKind::Field { object, cache, .. } = &e.kind
+        && let ExprKind::Local(i) = object.kind
+        && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
+        && let Some(slot) = cache.hit(&record.ty)
+    {
+        return Ok(record.slots()[slot].clone());
+    }
+    run_field_slow(interp, f, e)
+}
+
+#[inline(never)]
+fn run_field_slow(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResult<Value> {
     if let ExprKind::Field {
         object,
         name,
@@ -22,7 +36,7 @@ pub(super) fn run_field(interp: &mut Interp, f: &Frame, e: &ir::Expr) -> RtResul
             && let Slot::Val(Value::Record(record)) = &interp.stack[f.base + i as usize]
             && let Some(slot) = cache.slot(&record.ty, name)
         {
-            return Ok(record.fields.borrow()[slot].clone());
+            return Ok(record.slots()[slot].clone());
         }
         let object = interp.eval(f, object)?;
         let value = interp.read_field(&object, name, cache, e.span);
@@ -43,7 +57,7 @@ impl Interp {
     ) -> RtResult<Value> {
         match object {
             Value::Record(record) => match cache.slot(&record.ty, name) {
-                Some(slot) => Ok(record.fields.borrow()[slot].clone()),
+                Some(slot) => Ok(record.slots()[slot].clone()),
                 None => Err(RtError::new(record.ty.no_field(name), span)),
             },
             other => self.field(other, name, span),
@@ -52,14 +66,16 @@ impl Interp {
 
     /// The record a constructor returns: its parameters, which are the fields.
     pub(super) fn make_record(&self, f: &Frame, ty: &Rc<RecordType>) -> Value {
-        let fields = (0..ty.fields.len())
-            .map(|i| match &self.stack[f.base + i] {
+        let built: Result<Value, std::convert::Infallible> = Record::build(ty, |i| {
+            Ok(match &self.stack[f.base + i] {
                 Slot::Val(v) => v.clone(),
                 Slot::Cell(cell) => cell.borrow().clone(),
                 Slot::Uninit => Value::Nil,
             })
-            .collect();
-        Record::new_value(ty.clone(), fields)
+        });
+        match built {
+            Ok(v) => v,
+        }
     }
 
     /// `object.name = value`, or `object.name op= value`. A record in a local is held by its
@@ -106,7 +122,7 @@ impl Interp {
         let mut v = self.eval(f, value)?;
         if let Some(op) = op {
             let old = {
-                let mut fields = record.fields.borrow_mut();
+                let mut fields = record.slots_mut();
                 let field = &mut fields[slot];
                 if super::statements::update_number_in_place(field, op, &v) {
                     return Ok(());
@@ -116,7 +132,7 @@ impl Interp {
             v = self.binary(op, &old, &v, span)?;
         }
         // The old value is dropped after the borrow ends: dropping it may drop records.
-        let old = std::mem::replace(&mut record.fields.borrow_mut()[slot], v);
+        let old = std::mem::replace(&mut record.slots_mut()[slot], v);
         old.release();
         Ok(())
     }

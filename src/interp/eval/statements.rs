@@ -124,6 +124,12 @@ impl Interp {
     fn exec_binding(&mut self, f: &Frame, stmt: &ir::Stmt) -> RtResult<Flow> {
         match &stmt.kind {
             StmtKind::Let(place, value) => {
+                if let ir::Place::Local(i) = *place
+                    && let Some(v) = self.local_field(f, value)
+                {
+                    self.stack[f.base + i as usize] = Slot::Val(v);
+                    return Ok(Flow::Normal);
+                }
                 let v = self.eval(f, value)?;
                 self.bind(f, *place, v);
             }
@@ -133,6 +139,12 @@ impl Interp {
                 op,
                 value,
             } => {
+                if op.is_none()
+                    && let ir::Place::Local(i) = *place
+                    && self.assign_local_field(f, i, value)
+                {
+                    return Ok(Flow::Normal);
+                }
                 let mut v = self.eval(f, value)?;
                 if let Some(op) = op {
                     if self.update_int_in_place(f, *place, *op, &v) {
@@ -146,6 +158,60 @@ impl Interp {
             _ => return self.exec_cold(f, stmt),
         }
         Ok(Flow::Normal)
+    }
+
+    /// `x = y.name` with `y` a record in a local and `x` a local (`x = x.next` walking a
+    /// chain): the field is read in place and stored without the general read and assignment.
+    /// False, having done nothing, when another path must run (and report the errors).
+    #[inline(always)]
+    fn assign_local_field(&mut self, f: &Frame, i: u32, value: &ir::Expr) -> bool {
+        let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &value.kind
+        else {
+            return false;
+        };
+        let ExprKind::Local(j) = object.kind else {
+            return false;
+        };
+        let v = match &self.stack[f.base + j as usize] {
+            Slot::Val(Value::Record(record)) => match cache.slot(&record.ty, name) {
+                Some(slot) => record.slots()[slot].clone(),
+                None => return false,
+            },
+            _ => return false,
+        };
+        match &mut self.stack[f.base + i as usize] {
+            Slot::Val(old) => std::mem::replace(old, v).release(),
+            Slot::Cell(c) => *c.borrow_mut() = v,
+            Slot::Uninit => return false,
+        }
+        true
+    }
+
+    /// `y.name` with `y` a record in a local and `name` one of its fields, read in place;
+    /// `None` when the general evaluation must run (and report the errors).
+    #[inline(always)]
+    fn local_field(&self, f: &Frame, value: &ir::Expr) -> Option<Value> {
+        let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &value.kind
+        else {
+            return None;
+        };
+        let ExprKind::Local(j) = object.kind else {
+            return None;
+        };
+        match &self.stack[f.base + j as usize] {
+            Slot::Val(Value::Record(record)) => {
+                Some(record.slots()[cache.slot(&record.ty, name)?].clone())
+            }
+            _ => None,
+        }
     }
 
     #[inline(never)]
@@ -238,10 +304,7 @@ impl Interp {
         (object, index, op, value): (&ir::Expr, &ir::Expr, Option<BinaryOp>, &ir::Expr),
         span: Span,
     ) -> RtResult<()> {
-        if let ExprKind::Local(i) = object.kind
-            && let Slot::Val(Value::List(list)) = &self.stack[f.base + i as usize]
-        {
-            let list = list.clone();
+        if let Some(list) = self.list_in_place(f, object) {
             let index = self.eval(f, index)?;
             let v = self.eval(f, value)?;
             if let Value::Int(i) = index {
@@ -273,6 +336,35 @@ impl Interp {
         let index = self.eval(f, index)?;
         let v = self.eval(f, value)?;
         self.store_index(&object, index, op, v, span)
+    }
+
+    /// The list in a local, or in a field of a record in a local (`self.items[i] = v`),
+    /// taken without the general evaluation.
+    #[inline(always)]
+    fn list_in_place(&self, f: &Frame, object: &ir::Expr) -> Option<Rc<List>> {
+        match &object.kind {
+            ExprKind::Local(i) => match &self.stack[f.base + *i as usize] {
+                Slot::Val(Value::List(list)) => Some(list.clone()),
+                _ => None,
+            },
+            ExprKind::Field {
+                object,
+                name,
+                cache,
+            } => {
+                let ExprKind::Local(r) = object.kind else {
+                    return None;
+                };
+                let Slot::Val(Value::Record(record)) = &self.stack[f.base + r as usize] else {
+                    return None;
+                };
+                match &record.slots()[cache.slot(&record.ty, name)?] {
+                    Value::List(list) => Some(list.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
     }
 
     fn store_index(

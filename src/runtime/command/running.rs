@@ -66,6 +66,12 @@ pub struct Running {
 }
 
 impl Running {
+    /// Whether the command ended (for `wait(handles)`).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    pub(crate) fn is_done(&self) -> bool {
+        self.completed.is_some()
+    }
+
     /// Starts `cmd`; a command that cannot start is returned ended, with the failure as a
     /// shell would give it (code 127 or 126).
     pub(super) fn launch(

@@ -10,6 +10,8 @@ use std::rc::{Rc, Weak};
 
 use serde::{Deserialize, Serialize};
 
+use super::shared_map::{SHARED_MAP, SharedMap};
+use super::sync::{BARRIER, Barrier, EVENT, Event, SEMAPHORE, Semaphore};
 use super::{LOCK, Lock, PIPE, PipeEnd, QUEUE, Queue, SHARED, SharedCell};
 use crate::interp::value::Value;
 use crate::runtime::Handle;
@@ -31,12 +33,22 @@ pub enum WireHandle {
     },
     Lock(String),
     Shared(String),
+    Event(String),
+    Semaphore(String),
+    Barrier(String),
+    SharedMap(String),
 }
 
 impl WireHandle {
     fn paths(&self) -> Vec<&str> {
         match self {
-            WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => vec![p],
+            WireHandle::Queue(p)
+            | WireHandle::Lock(p)
+            | WireHandle::Shared(p)
+            | WireHandle::Event(p)
+            | WireHandle::Semaphore(p)
+            | WireHandle::Barrier(p)
+            | WireHandle::SharedMap(p) => vec![p],
             WireHandle::PipeEnd { send, recv, .. } => vec![send, recv],
         }
     }
@@ -54,6 +66,10 @@ enum WireForm<'a> {
     },
     Lock(&'a str),
     Shared(&'a str),
+    Event(&'a str),
+    Semaphore(&'a str),
+    Barrier(&'a str),
+    SharedMap(&'a str),
 }
 
 impl Serialize for WireHandle {
@@ -70,6 +86,10 @@ impl Serialize for WireHandle {
             },
             WireHandle::Lock(p) => WireForm::Lock(p),
             WireHandle::Shared(p) => WireForm::Shared(p),
+            WireHandle::Event(p) => WireForm::Event(p),
+            WireHandle::Semaphore(p) => WireForm::Semaphore(p),
+            WireHandle::Barrier(p) => WireForm::Barrier(p),
+            WireHandle::SharedMap(p) => WireForm::SharedMap(p),
         }
         .serialize(serializer)
     }
@@ -108,14 +128,26 @@ pub fn to_wire(handle: &dyn Handle) -> Option<WireHandle> {
     if let Some(c) = any.downcast_ref::<Rc<SharedCell>>() {
         return Some(WireHandle::Shared(c.segment.share()));
     }
+    if let Some(e) = any.downcast_ref::<Rc<Event>>() {
+        return Some(WireHandle::Event(e.segment.share()));
+    }
+    if let Some(s) = any.downcast_ref::<Rc<Semaphore>>() {
+        return Some(WireHandle::Semaphore(s.segment.share()));
+    }
+    if let Some(b) = any.downcast_ref::<Rc<Barrier>>() {
+        return Some(WireHandle::Barrier(b.segment.share()));
+    }
+    if let Some(m) = any.downcast_ref::<Rc<SharedMap>>() {
+        return Some(WireHandle::SharedMap(m.segment.share()));
+    }
     None
 }
 
 /// The handle a wire form names, mapped into this process (once per path).
 pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
     let key = match handle {
-        WireHandle::Queue(p) | WireHandle::Lock(p) | WireHandle::Shared(p) => p.clone(),
         WireHandle::PipeEnd { send, .. } => send.clone(),
+        other => other.paths()[0].to_string(),
     };
     if let Some(value) = RECEIVED.with(|r| r.borrow().get(&key).and_then(Weak::upgrade)) {
         // Mapped here already: the reference this copy carried is not needed.
@@ -141,6 +173,18 @@ pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
         }),
         WireHandle::Shared(p) => Rc::new(SharedCell {
             segment: Segment::open(Path::new(p), SHARED, "shared cell")?,
+        }),
+        WireHandle::Event(p) => Rc::new(Event {
+            segment: Segment::open(Path::new(p), EVENT, "event")?,
+        }),
+        WireHandle::Semaphore(p) => Rc::new(Semaphore {
+            segment: Segment::open(Path::new(p), SEMAPHORE, "semaphore")?,
+        }),
+        WireHandle::Barrier(p) => Rc::new(Barrier {
+            segment: Segment::open(Path::new(p), BARRIER, "barrier")?,
+        }),
+        WireHandle::SharedMap(p) => Rc::new(SharedMap {
+            segment: Segment::open(Path::new(p), SHARED_MAP, "shared_map")?,
         }),
     };
     RECEIVED.with(|r| {
@@ -184,8 +228,24 @@ fn to_value(object: Rc<dyn Any>) -> Value {
         Ok(l) => return Value::handle(l),
         Err(o) => o,
     };
-    match object.downcast::<SharedCell>() {
-        Ok(c) => Value::handle(c),
+    let object = match object.downcast::<SharedCell>() {
+        Ok(c) => return Value::handle(c),
+        Err(o) => o,
+    };
+    let object = match object.downcast::<Event>() {
+        Ok(e) => return Value::handle(e),
+        Err(o) => o,
+    };
+    let object = match object.downcast::<Semaphore>() {
+        Ok(s) => return Value::handle(s),
+        Err(o) => o,
+    };
+    let object = match object.downcast::<Barrier>() {
+        Ok(b) => return Value::handle(b),
+        Err(o) => o,
+    };
+    match object.downcast::<SharedMap>() {
+        Ok(m) => Value::handle(m),
         Err(_) => Value::Nil,
     }
 }

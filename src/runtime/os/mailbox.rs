@@ -24,6 +24,10 @@ pub const READER_CLOSED: usize = BODY + 40;
 /// Set while a pipe end is in a queue or pipe message: its sender gave it up, and whoever
 /// receives it owns it. Meanwhile the end is not closed by its last owner ending.
 pub const IN_TRANSIT: usize = BODY + 44;
+/// A queue's bound (`queue(maxsize)`; 0: unbounded). Pipes leave it 0.
+pub const MAXSIZE: usize = BODY + 48;
+/// Items put and not yet marked done with `task_done()` (JoinableQueue).
+pub const UNFINISHED: usize = BODY + 56;
 /// Where messages start; each is a 4-byte length and the bytes.
 const DATA: usize = 128;
 /// Small, because the whole file is reserved (so that a full `/dev/shm` is an error, not
@@ -83,14 +87,19 @@ impl Mailbox {
         Ok(locked)
     }
 
-    /// Appends one message. Never blocks for room: the log grows instead.
-    pub fn put(&self, bytes: &[u8]) -> Result<(), TakeError> {
+    /// Appends one message. Never blocks for room: the log grows instead. A bounded queue
+    /// that holds `maxsize` items already takes nothing: `Ok(false)`.
+    pub fn put(&self, bytes: &[u8]) -> Result<bool, TakeError> {
         let len = u32::try_from(bytes.len())
             .map_err(|_| TakeError::Failed("the item is too large (over 4 GiB)".into()))?;
         let need = 4 + bytes.len() as u64;
         {
             let _locked = self.lock()?;
             let s = &self.segment;
+            let bound = s.word(MAXSIZE);
+            if bound != 0 && s.word64(ITEMS) >= u64::from(bound) {
+                return Ok(false);
+            }
             let (mut head, mut tail) = (s.word64(HEAD), s.word64(TAIL));
             if tail + need > s.word64(CAPACITY) {
                 (head, tail) = self
@@ -106,9 +115,10 @@ impl Mailbox {
             map.u64_at(TAIL).store(tail + need, Ordering::Release);
             map.u64_at(HEAD).store(head, Ordering::Release);
             map.u64_at(ITEMS).fetch_add(1, Ordering::SeqCst);
+            map.u64_at(UNFINISHED).fetch_add(1, Ordering::SeqCst);
         }
         self.segment.notify();
-        Ok(())
+        Ok(true)
     }
 
     /// Moves the unread messages to the start, growing the segment if they and `need` more
@@ -135,7 +145,7 @@ impl Mailbox {
         if self.segment.word64(ITEMS) == 0 {
             return Ok(None);
         }
-        let _locked = self.lock()?;
+        let locked = self.lock()?;
         let s = &self.segment;
         let (head, tail) = (s.word64(HEAD), s.word64(TAIL));
         if head >= tail {
@@ -152,6 +162,11 @@ impl Mailbox {
         map.u64_at(HEAD).store(head, Ordering::Release);
         map.u64_at(TAIL).store(tail, Ordering::Release);
         map.u64_at(ITEMS).fetch_sub(1, Ordering::SeqCst);
+        drop(locked);
+        if s.word(MAXSIZE) != 0 {
+            // A producer may be waiting for room.
+            s.notify();
+        }
         Ok(Some(bytes))
     }
 
@@ -205,6 +220,11 @@ impl Mailbox {
             && writer != my_pid()
             && self.segment.word(IN_TRANSIT) == 0
             && pid_is_dead(writer)
+    }
+
+    /// Whether the sending side is closed or its process ended (a pipe's).
+    pub fn sender_gone(&self) -> bool {
+        self.writer_gone(true)
     }
 
     pub fn is_empty(&self) -> bool {

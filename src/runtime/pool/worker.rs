@@ -26,7 +26,6 @@ pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink, pinned: &[u32
 fn serve_batches(interp: &mut Interp, mut link: BlockingLink, pinned: &[u32]) -> i32 {
     while let Some(message) = link.recv::<Batch>() {
         let Ok(batch) = message else { return 1 };
-        sys::set_busy(true);
         let ended = run_batch(interp, batch, &mut link, pinned);
         sys::set_busy(false);
         if let Some(code) = ended {
@@ -59,6 +58,9 @@ pub(super) fn run_batch(
         }
     }
     for spec in batch.tasks {
+        // Busy while the task's code runs, not while its result is sent: the parent may close
+        // the link as soon as it has the last result, and that is no reason to die.
+        sys::set_busy(true);
         let span = span_of(spec.span);
         let mut next = || values.next().and_then(|w| decoder.value(interp, w).ok());
         let result = match spec.kind {
@@ -82,6 +84,7 @@ pub(super) fn run_batch(
                 run_chunk(interp, callee, items, star, span)
             }
         };
+        sys::set_busy(false);
         let result = match result {
             Ok(v) => crate::runtime::wire::encode_one(&v).map_err(|m| RemoteError {
                 message: format!("the task's result cannot be sent back: {m}"),

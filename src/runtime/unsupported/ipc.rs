@@ -1,5 +1,6 @@
 //! IPC handles where the platform lacks what they are built on (shared memory files and
-//! futexes): `queue()`, `pipe()`, `lock()` and `shared(v)` fail with a clear error, so no such
+//! futexes): `queue()`, `pipe()`, `lock()`, `shared(v)`, `event()`, `semaphore(n)`,
+//! `barrier(n)`, `shared_map()` and `wait(handles)` fail with a clear error, so no such
 //! handle ever exists or crosses to a child.
 
 use std::path::PathBuf;
@@ -42,7 +43,11 @@ fn unavailable(what: &str, span: Span) -> Box<RtError> {
     )
 }
 
-pub(crate) fn new_queue(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+pub(crate) fn new_queue(
+    _interp: &mut Interp,
+    _maxsize: Option<&Value>,
+    span: Span,
+) -> RtResult<Value> {
     Err(unavailable("queue()", span))
 }
 
@@ -56,6 +61,59 @@ pub(crate) fn new_lock(_interp: &mut Interp, span: Span) -> RtResult<Value> {
 
 pub(crate) fn new_shared(_interp: &mut Interp, _initial: &Value, span: Span) -> RtResult<Value> {
     Err(unavailable("shared()", span))
+}
+
+pub(crate) fn new_event(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+    Err(unavailable("event()", span))
+}
+
+pub(crate) fn new_semaphore(_interp: &mut Interp, _n: &Value, span: Span) -> RtResult<Value> {
+    Err(unavailable("semaphore()", span))
+}
+
+pub(crate) fn new_barrier(_interp: &mut Interp, _n: &Value, span: Span) -> RtResult<Value> {
+    Err(unavailable("barrier()", span))
+}
+
+pub(crate) fn new_shared_map(_interp: &mut Interp, span: Span) -> RtResult<Value> {
+    Err(unavailable("shared_map()", span))
+}
+
+pub(crate) fn wait_handles(
+    _interp: &mut Interp,
+    _handles: &Value,
+    _timeout: Option<&Value>,
+    span: Span,
+) -> RtResult<Value> {
+    Err(unavailable("wait()", span))
+}
+
+/// `m[k]` on a shared map: there are none here.
+pub(crate) fn handle_index(
+    _interp: &mut Interp,
+    _handle: &HandleRef,
+    _key: &Value,
+    _span: Span,
+) -> Option<RtResult<Value>> {
+    None
+}
+
+pub(crate) fn handle_set_index(
+    _interp: &mut Interp,
+    _handle: &HandleRef,
+    _key: Value,
+    _value: Value,
+    _span: Span,
+) -> Option<RtResult<()>> {
+    None
+}
+
+pub(crate) fn handle_snapshot(
+    _interp: &mut Interp,
+    _handle: &HandleRef,
+    _span: Span,
+) -> Option<RtResult<Value>> {
+    None
 }
 
 pub(super) fn ipc_method(
