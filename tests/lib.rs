@@ -26,6 +26,7 @@ mod modules;
 mod parallel;
 mod parallel_joblog;
 mod pool;
+mod pool_vocabulary;
 mod process;
 mod props;
 mod records;

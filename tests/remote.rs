@@ -417,3 +417,32 @@ fn module_functions_travel_as_source_to_a_worker_elsewhere() {
         .stdout("[3, 6, 9]\n[4, 7]\n")
         .run();
 }
+
+#[test]
+fn a_launched_pool_takes_an_initializer_maxtasksperchild_and_streams_imap() {
+    Test::new()
+        .script(&script(
+            r#"
+            let tag = "none"
+            fn init(prefix) { tag = f"{prefix}-{getpid()}" }
+            let p = pool(2, LOCAL, initializer = init, initargs = ["w"], maxtasksperchild = 2)
+            let rows = p.map(fn(x) { return [x, tag, getpid()] }, range(12), chunksize = 1)
+            let pids = {}
+            let ok = true
+            for i in range(12) {
+                if rows[i][0] != i or rows[i][1] != f"w-{rows[i][2]}" { ok = false }
+                pids[rows[i][2]] = true
+            }
+            print(ok, len(pids) >= 6, tag)
+            print(sum([x for x in p.imap_unordered(fn(x) { return x }, range(100))]))
+            print(p.map_async(fn(x) { return x * 2 }, [1, 2]).get())
+            close p
+            join p
+            let bad = pool(1, LOCAL, initializer = fn() { throw "no" })
+            try { bad.apply(str, 1) } catch e { print(e.startswith("the pool's initializer failed in the worker on launcher")) }
+            "#,
+        ))
+        .args(&[BIN])
+        .stdout("true true none\n4950\n[2, 4]\ntrue\n")
+        .run();
+}

@@ -157,6 +157,8 @@ pub enum StmtKind {
     },
     With {
         lock: Expr,
+        /// `as NAME`: where the value is bound.
+        name: Option<Place>,
         body: Block,
     },
     Close(Expr),

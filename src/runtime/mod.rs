@@ -78,6 +78,46 @@ fn as_pool(value: &Value) -> Option<Rc<pool::Pool>> {
     }
 }
 
+/// The next item of a handle a `for` loop walks through (what `p.imap(...)` returns): `None`
+/// when the handle is not one to iterate, `Some(Ok(None))` after its last item.
+pub(crate) fn next_item(
+    interp: &mut Interp,
+    handle: &HandleRef,
+    span: Span,
+) -> Option<RtResult<Option<Value>>> {
+    pool::next_item(interp, handle, span)
+}
+
+/// Whether a handle yields items to a `for` loop.
+pub(crate) fn is_iterator(handle: &HandleRef) -> bool {
+    pool::is_iterator(handle)
+}
+
+/// Whether a value is a pool (`with pool(n) as p { ... }` closes and joins it).
+pub(crate) fn is_pool(value: &Value) -> bool {
+    as_pool(value).is_some()
+}
+
+/// The end of `with pool(n) as p { ... }`: close and join after the block, terminate after
+/// an error in it.
+pub(crate) fn end_with_pool(
+    interp: &mut Interp,
+    value: Value,
+    block_ok: bool,
+    span: Span,
+) -> RtResult<()> {
+    let Some(p) = as_pool(&value) else {
+        return Ok(());
+    };
+    if block_ok {
+        pool::close_pool(&p, span)?;
+        pool::join_pool(interp, &p, span)
+    } else {
+        pool::terminate_pool(&p);
+        Ok(())
+    }
+}
+
 /// How child processes start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum StartMethod {

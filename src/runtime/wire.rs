@@ -274,11 +274,19 @@ pub fn push_globals(
     interp: &Interp,
     slots: impl IntoIterator<Item = u32>,
 ) -> Vec<u32> {
+    let values = slots
+        .into_iter()
+        .filter_map(|slot| Some((slot, interp.global_value(slot)?)));
+    push_global_values(encoder, values)
+}
+
+/// Like [`push_globals`], with the values given (as they were when a task was submitted).
+pub fn push_global_values(
+    encoder: &mut Encoder,
+    values: impl IntoIterator<Item = (u32, Value)>,
+) -> Vec<u32> {
     let mut added = Vec::new();
-    for slot in slots {
-        let Some(value) = interp.global_value(slot) else {
-            continue;
-        };
+    for (slot, value) in values {
         if matches!(value, Value::Function(Function::Builtin(_))) {
             continue;
         }

@@ -81,9 +81,10 @@ pub enum StmtKind {
         err: Option<Ident>,
         handler: Block,
     },
-    /// `with lock { body }`
+    /// `with lock { body }`, `with pool(2) as p { body }`
     With {
         lock: Expr,
+        name: Option<Ident>,
         body: Block,
     },
     /// `close pool`

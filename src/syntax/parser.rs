@@ -287,10 +287,20 @@ impl Builder {
                     handler: self.block(handler)?,
                 }
             }
-            Rule::with_stmt => StmtKind::With {
-                lock: self.expr(next("lock")?)?,
-                body: self.block(next("body")?)?,
-            },
+            Rule::with_stmt => {
+                let lock = self.expr(next("lock")?)?;
+                let mut part = next("body")?;
+                let mut name = None;
+                if part.as_rule() == Rule::ident {
+                    name = Some(self.ident(&part));
+                    part = next("body")?;
+                }
+                StmtKind::With {
+                    lock,
+                    name,
+                    body: self.block(part)?,
+                }
+            }
             Rule::close_stmt => StmtKind::Close(self.expr(next("pool")?)?),
             Rule::join_stmt => StmtKind::Join(self.expr(next("target")?)?),
             Rule::import_stmt => {

@@ -74,7 +74,7 @@ fn assigned_in_stmt(stmt: &ast::Stmt, names: &mut HashSet<Rc<str>>) {
             assigned_in_block(body, names);
             assigned_in_block(handler, names);
         }
-        ast::StmtKind::With { lock, body } => {
+        ast::StmtKind::With { lock, body, .. } => {
             assigned_in_expr(lock, names);
             assigned_in_block(body, names);
         }

@@ -49,6 +49,11 @@ pub fn top_level_names(program: &ast::Program) -> HashSet<Rc<str>> {
                 names.insert(name.name.clone());
             }
             ast::StmtKind::LetUnpack { pattern, .. } => pattern_names(pattern, &mut names),
+            ast::StmtKind::With {
+                name: Some(name), ..
+            } => {
+                names.insert(name.name.clone());
+            }
             ast::StmtKind::Fn(def) => names.extend(def.name.iter().map(|n| n.name.clone())),
             ast::StmtKind::Struct(def) => {
                 names.insert(def.name.name.clone());

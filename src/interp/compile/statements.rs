@@ -144,10 +144,16 @@ impl Compiler<'_> {
                     handler: handler?,
                 }
             }
-            ast::StmtKind::With { lock, body } => StmtKind::With {
-                lock: self.expr(lock)?,
-                body: self.block(body)?,
-            },
+            ast::StmtKind::With { lock, name, body } => {
+                let lock = self.expr(lock)?;
+                // `as NAME` binds like `let NAME = ...` before the block.
+                let name = name.as_ref().map(|n| self.declare(&n.name));
+                StmtKind::With {
+                    lock,
+                    name,
+                    body: self.block(body)?,
+                }
+            }
             ast::StmtKind::Close(e) => StmtKind::Close(self.expr(e)?),
             ast::StmtKind::Import { alias, .. } => self.import(alias, span)?,
             ast::StmtKind::Join(e) => StmtKind::Join(self.expr(e)?),

@@ -255,8 +255,14 @@ impl Interp {
                     other => return other,
                 }
             }
-            StmtKind::With { lock, body } => {
+            StmtKind::With { lock, name, body } => {
                 let lock = self.eval(f, lock)?;
+                if let Some(place) = name {
+                    self.bind(f, *place, lock.clone());
+                }
+                if runtime::is_pool(&lock) {
+                    return self.exec_with_pool(f, lock, body, stmt.span);
+                }
                 return self.exec_with(f, lock, body, stmt.span);
             }
             StmtKind::Close(e) => {
@@ -401,6 +407,9 @@ impl Interp {
             return Ok(flow);
         }
         let seq = self.eval(f, iterable)?;
+        if let Value::Handle(handle) = &seq {
+            return self.for_handle(f, var, handle, body, span);
+        }
         let list = self.iteration_items(seq, iterable.span)?;
         let mut index = 0;
         // Read the list fresh at every step: the body may push to or pop from it.
@@ -408,6 +417,38 @@ impl Interp {
             let next = list.borrow().get(index).cloned();
             let Some(item) = next else { break };
             index += 1;
+            self.tick(span)?;
+            self.bind_to(f, var, item)?;
+            match self.exec_block(f, body)? {
+                Flow::Break => break,
+                Flow::Return(v) => return Ok(Flow::Return(v)),
+                Flow::Normal | Flow::Continue => {}
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// `for x in it` over a runtime handle that yields its items one at a time (the iterator
+    /// `p.imap(...)` returns): each item is asked for as the loop reaches it.
+    fn for_handle(
+        &mut self,
+        f: &Frame,
+        var: &Binding,
+        handle: &crate::interp::value::HandleRef,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        loop {
+            let next = runtime::next_item(self, handle, span).unwrap_or_else(|| {
+                Err(RtError::new(
+                    format!(
+                        "cannot iterate over {}",
+                        crate::interp::value::a(handle.type_name())
+                    ),
+                    span,
+                ))
+            })?;
+            let Some(item) = next else { break };
             self.tick(span)?;
             self.bind_to(f, var, item)?;
             match self.exec_block(f, body)? {
@@ -462,6 +503,14 @@ impl Interp {
             Value::Str(s) => Ok(new_list(s.chars().map(|c| self.strs.char_str(c)).collect())),
             // A snapshot of the keys, so the body may change the map.
             Value::Map(m) => Ok(new_list(m.borrow().keys().map(|k| k.to_value()).collect())),
+            // An iterator handle (`p.imap(...)`) in a comprehension: all its items.
+            Value::Handle(h) if runtime::is_iterator(&h) => {
+                let mut items = Vec::new();
+                while let Some(item) = runtime::next_item(self, &h, span).unwrap_or(Ok(None))? {
+                    items.push(item);
+                }
+                Ok(new_list(items))
+            }
             other => Err(RtError::new(
                 format!(
                     "cannot iterate over {}",
@@ -543,6 +592,23 @@ impl Interp {
         let released = self.call_method(lock, "release", Vec::new(), Vec::new(), span);
         let flow = result?;
         released?;
+        Ok(flow)
+    }
+
+    /// `with pool(n) as p { ... }`: at the block's end the pool is closed and joined (its
+    /// queued work finishes, unlike Python's `with Pool()`, which terminates); on an error in
+    /// the block it is terminated, and the error goes on.
+    fn exec_with_pool(
+        &mut self,
+        f: &Frame,
+        pool: Value,
+        body: &[ir::Stmt],
+        span: Span,
+    ) -> RtResult<Flow> {
+        let result = self.exec_block(f, body);
+        let ended = runtime::end_with_pool(self, pool, result.is_ok(), span);
+        let flow = result?;
+        ended?;
         Ok(flow)
     }
 }

@@ -1,5 +1,6 @@
 //! What scripts call on pools: `apply_async` with its options, `pool.map`/`starmap`/`apply`,
-//! and the result handle's `get`, `wait`, `ready`, `successful`.
+//! `map_async`/`starmap_async` (one result for the whole list), and the result handle's `get`,
+//! `wait`, `ready`, `successful`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -97,24 +98,47 @@ pub(crate) fn apply_async(
 }
 
 pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<Task> {
+    if pool.state.borrow().closed && !pool.state.borrow().terminated {
+        check_mine(pool, span)?;
+        return Err(RtError::new(
+            "the pool is closed: no more tasks can be added",
+            span,
+        ));
+    }
+    build_task(pool, kind, None, span)
+}
+
+/// A task for a pool that is not terminated or joined (closed is fine: `imap` goes on
+/// handing out its items after `close`, as in Python, where they were all queued at once).
+pub(super) fn build_task(
+    pool: &Rc<Pool>,
+    kind: TaskKind,
+    description: Option<String>,
+    span: Span,
+) -> RtResult<Task> {
     check_mine(pool, span)?;
     {
         let st = pool.state.borrow();
         if st.terminated {
             return Err(RtError::new("the pool was terminated", span));
         }
-        if st.closed {
+        if st.released {
             return Err(RtError::new(
-                "the pool is closed: no more tasks can be added",
+                "the pool was joined: its workers are gone",
                 span,
             ));
         }
     }
     let (callee, description) = match &kind {
-        TaskKind::Call { callee, args, .. } => (callee, describe_call(&callee_name(callee), args)),
+        TaskKind::Call { callee, args, .. } => (
+            callee,
+            description.unwrap_or_else(|| describe_call(&callee_name(callee), args)),
+        ),
         TaskKind::Chunk { callee, range, .. } => (
             callee,
-            format!("{}(...) over {} items", callee_name(callee), range.len()),
+            description.unwrap_or_else(|| {
+                format!("{}(...) over {} items", callee_name(callee), range.len())
+            }),
         ),
     };
     if !matches!(callee, Value::Function(_)) {
@@ -164,20 +188,36 @@ pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<
             outcome: RefCell::new(Outcome::Pending),
             observed: Cell::new(false),
             description,
+            partial: Default::default(),
         }),
         callback: None,
         error_callback: None,
         retries: 0,
         timeout: None,
         span,
+        group: None,
+        globals: None,
     })
 }
 
-pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, task: Task) -> u64 {
+pub(super) fn submit(interp: &mut Interp, pool: &Rc<Pool>, mut task: Task) -> u64 {
     life::keep_pool(interp, pool);
+    if task.globals.is_none() {
+        let callee = match &task.kind {
+            TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
+        };
+        task.globals = Some(schedule::snapshot_globals(interp, callee));
+    }
     let mut st = pool.state.borrow_mut();
     let id = st.next_id;
     st.next_id += 1;
+    if let Some(message) = st.broken.clone() {
+        // The initializer failed: the task fails with its error, as the queued ones did.
+        drop(st);
+        let message = format!("{message} (so {} never ran)", task.result.description);
+        schedule::complete(interp, pool, task, Outcome::Error(message));
+        return id;
+    }
     st.tasks.insert(id, task);
     st.queue.push_back(id);
     id
@@ -193,28 +233,18 @@ pub(in crate::runtime) fn pool_method(
 ) -> RtResult<Value> {
     check_mine(&pool, span)?;
     match name {
-        "map" | "starmap" => {
-            let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
-                let callee = crate::interp::args::Callee::Method("pool", name);
-                let message = crate::interp::args::Arity::exactly(2).message(callee, a.len());
-                RtError::new(format!("{message} (a function and a list)"), span)
-            })?;
-            let Value::List(items) = items else {
-                return Err(RtError::new(
-                    format!(
-                        "pool.{name}() needs a list of items, not {}",
-                        items.type_name()
-                    ),
-                    span,
-                ));
-            };
-            // A snapshot, since the script may change its list while the tasks run; a list
-            // nobody else holds (like the result of `range`) is simply taken.
-            let items = match Rc::try_unwrap(items) {
-                Ok(list) => Rc::new(std::mem::take(&mut *list.borrow_mut())),
-                Err(shared) => Rc::new(shared.borrow().clone()),
-            };
-            map(interp, &pool, callee, items, name == "starmap", named, span)
+        "map" | "starmap" | "map_async" | "starmap_async" | "imap" | "imap_unordered" => {
+            let (callee, items) = function_and_items(name, args, span)?;
+            let star = name.starts_with("star");
+            match name {
+                "imap" | "imap_unordered" => {
+                    super::imap::imap(interp, &pool, callee, items, name == "imap", named, span)
+                }
+                "map_async" | "starmap_async" => {
+                    map_async(interp, &pool, callee, items, star, named, span)
+                }
+                _ => map(interp, &pool, callee, items, star, named, span),
+            }
         }
         "apply" => {
             let mut args = args.into_iter();
@@ -248,11 +278,132 @@ pub(in crate::runtime) fn pool_method(
         }
         _ => Err(RtError::new(
             format!(
-                "a pool has no method `{name}` (it has: map, starmap, apply, close, join, terminate)"
+                "a pool has no method `{name}` (it has: map, starmap, imap, imap_unordered, \
+                 map_async, starmap_async, apply, close, join, terminate)"
             ),
             span,
         )),
     }
+}
+
+/// The two arguments of `map` and its kin: a function and a list, the list as a snapshot.
+fn function_and_items(
+    name: &str,
+    args: Vec<Value>,
+    span: Span,
+) -> RtResult<(Value, Rc<Vec<Value>>)> {
+    let [callee, items] = <[Value; 2]>::try_from(args).map_err(|a| {
+        let callee = crate::interp::args::Callee::Method("pool", name);
+        let message = crate::interp::args::Arity::exactly(2).message(callee, a.len());
+        RtError::new(format!("{message} (a function and a list)"), span)
+    })?;
+    let Value::List(items) = items else {
+        return Err(RtError::new(
+            format!(
+                "pool.{name}() needs a list of items, not {}",
+                items.type_name()
+            ),
+            span,
+        ));
+    };
+    // A snapshot, since the script may change its list while the tasks run; a list
+    // nobody else holds (like the result of `range`) is simply taken.
+    let items = match Rc::try_unwrap(items) {
+        Ok(list) => Rc::new(std::mem::take(&mut *list.borrow_mut())),
+        Err(shared) => Rc::new(shared.borrow().clone()),
+    };
+    Ok((callee, items))
+}
+
+/// `map`'s chunk size: `chunksize = n`, or about 64 chunks per worker.
+fn chunk_size(pool: &Pool, len: usize, chunk: Option<usize>) -> usize {
+    // About 64 chunks per worker (Python uses four): smaller chunks let the parent
+    // encode the next chunk and decode finished ones while the workers compute, which
+    // measured 5-10% faster on `map` over 500,000 ints.
+    chunk.unwrap_or_else(|| len.div_ceil(pool.size * 64)).max(1)
+}
+
+/// `p.map_async(f, xs)`, `p.starmap_async(f, xs)`: the chunks of `map`, and one result
+/// handle for the whole list (with `callback`, `error_callback` and `chunksize`).
+fn map_async(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    callee: Value,
+    items: Rc<Vec<Value>>,
+    star: bool,
+    named: NamedArgs,
+    span: Span,
+) -> RtResult<Value> {
+    let what = if star { "starmap_async" } else { "map_async" };
+    let (mut chunk, mut callback, mut error_callback) = (None, None, None);
+    for (name, value) in named {
+        match (&*name, value) {
+            ("chunksize", Value::Int(n)) if n >= 1 => chunk = Some(n as usize),
+            ("chunksize", Value::Nil) => {}
+            ("callback", v) => callback = callable_option(v, "callback", span)?,
+            ("error_callback", v) => error_callback = callable_option(v, "error_callback", span)?,
+            (other, v) => {
+                return Err(RtError::new(
+                    format!(
+                        "pool.{what}: bad option `{other} = {}` (it has: chunksize, an int >= 1; \
+                         callback; error_callback)",
+                        v.repr()
+                    ),
+                    span,
+                ));
+            }
+        }
+    }
+    let size = chunk_size(pool, items.len(), chunk);
+    let starts: Vec<usize> = (0..items.len()).step_by(size).collect();
+    let group = Rc::new(super::MapGroup {
+        result: Rc::new(ResultCell {
+            outcome: RefCell::new(Outcome::Pending),
+            observed: Cell::new(false),
+            description: format!("{}(...) over {} items", callee_name(&callee), items.len()),
+            partial: Default::default(),
+        }),
+        parts: RefCell::new(vec![None; starts.len()]),
+        left: Cell::new(starts.len()),
+        callback,
+        error_callback,
+    });
+    let globals = schedule::snapshot_globals(interp, &callee);
+    let mut tasks = Vec::with_capacity(starts.len());
+    for (part, &start) in starts.iter().enumerate() {
+        let mut task = new_task(
+            pool,
+            TaskKind::Chunk {
+                callee: callee.clone(),
+                items: items.clone(),
+                range: start..(start + size).min(items.len()),
+                star,
+                offset: start,
+            },
+            span,
+        )?;
+        task.group = Some((group.clone(), part));
+        task.globals = Some(globals.clone());
+        tasks.push(task);
+    }
+    if tasks.is_empty() {
+        // Nothing to run: done at once, its callback with the empty list.
+        *group.result.outcome.borrow_mut() = Outcome::Value(Value::list(Vec::new()));
+        if let Some(cb) = &group.callback {
+            interp
+                .runtime
+                .callbacks
+                .push_back((cb.clone(), Value::list(Vec::new())));
+        }
+    }
+    for task in tasks {
+        submit(interp, pool, task);
+    }
+    schedule::dispatch(interp, pool, span)?;
+    Ok(Value::handle(Rc::new(AsyncResult {
+        cell: group.result.clone(),
+        pool: pool.clone(),
+    })))
 }
 
 pub(super) fn map(
@@ -282,15 +433,11 @@ pub(super) fn map(
     if items.is_empty() {
         return Ok(Value::list(Vec::new()));
     }
-    // About 64 chunks per worker (Python uses four): smaller chunks let the parent
-    // encode the next chunk and decode finished ones while the workers compute, which
-    // measured 5-10% faster on `map` over 500,000 ints.
-    let size = chunk_size
-        .unwrap_or_else(|| items.len().div_ceil(pool.size * 64))
-        .max(1);
+    let size = self::chunk_size(pool, items.len(), chunk_size);
+    let globals = schedule::snapshot_globals(interp, &callee);
     let mut cells = Vec::new();
     for start in (0..items.len()).step_by(size) {
-        let task = new_task(
+        let mut task = new_task(
             pool,
             TaskKind::Chunk {
                 callee: callee.clone(),
@@ -301,11 +448,26 @@ pub(super) fn map(
             },
             span,
         )?;
+        task.globals = Some(globals.clone());
         cells.push(task.result.clone());
         submit(interp, pool, task);
     }
     let mut out = Vec::with_capacity(items.len());
+    // The bar counts items, as chunks finish (on a terminal, after a second).
+    let progress = crate::runtime::os::progress::Progress::new(interp.runtime.progress, "items");
+    let (base, total) = (pool.state.borrow().items_done, items.len() as u64);
     for cell in cells {
+        let ready = reactor::wait_until(interp, None, span, |_| {
+            let done = pool
+                .state
+                .borrow()
+                .items_done
+                .saturating_sub(base)
+                .min(total);
+            progress.tick((done, total, 0));
+            !matches!(*cell.outcome.borrow(), Outcome::Pending)
+        });
+        note_interrupt(pool, ready)?;
         await_result(interp, pool, &cell, None, span)?;
         // Only `map` holds these cells: take each chunk's list rather than copy it.
         let taken = std::mem::replace(&mut *cell.outcome.borrow_mut(), Outcome::Pending);
@@ -412,7 +574,7 @@ pub(in crate::runtime) fn result_method(
     }
 }
 
-fn callable_option(value: Value, what: &str, span: Span) -> RtResult<Option<Value>> {
+pub(super) fn callable_option(value: Value, what: &str, span: Span) -> RtResult<Option<Value>> {
     match value {
         Value::Nil => Ok(None),
         f @ Value::Function(_) => Ok(Some(f)),

@@ -68,6 +68,7 @@ pub fn from_foreign(handle: &ForeignHandle) -> Value {
                 outcome: std::cell::RefCell::new(Outcome::Pending),
                 observed: std::cell::Cell::new(true),
                 description: description.clone(),
+                partial: Default::default(),
             }),
             pool,
         })),
@@ -135,7 +136,16 @@ pub(in crate::runtime) fn join_pool(
     progress.finish();
     note_interrupt(pool, result)?;
     reactor::run_callbacks(interp, span)?;
-    let failed = std::mem::take(&mut pool.state.borrow_mut().failed);
+    let mut failed = std::mem::take(&mut pool.state.borrow_mut().failed);
+    if pool.state.borrow().broken.is_some() {
+        // Every task failed of the one initializer error: reported once, unless the script
+        // already met it.
+        if failed.iter().any(|c| c.observed.get()) {
+            failed.clear();
+        } else {
+            failed.truncate(1);
+        }
+    }
     let mut report = String::new();
     for cell in failed {
         if !cell.observed.get() {
@@ -177,7 +187,7 @@ fn release_workers(pool: &Pool) {
 }
 
 /// `p.terminate()`: stops the workers now; unfinished results raise when read.
-pub(super) fn terminate_pool(pool: &Rc<Pool>) {
+pub(in crate::runtime) fn terminate_pool(pool: &Rc<Pool>) {
     {
         let mut st = pool.state.borrow_mut();
         st.terminated = true;
@@ -193,11 +203,18 @@ pub(super) fn terminate_pool(pool: &Rc<Pool>) {
         .map(|(_, t)| t)
         .collect();
     for task in tasks {
-        task.result.observed.set(true);
-        *task.result.outcome.borrow_mut() = Outcome::Error(format!(
-            "the pool was terminated before {} finished",
-            task.result.description
-        ));
+        // A chunk of `map_async` ends its whole result.
+        let result = match &task.group {
+            Some((group, _)) => group.result.clone(),
+            None => task.result.clone(),
+        };
+        result.observed.set(true);
+        if matches!(*result.outcome.borrow(), Outcome::Pending) {
+            *result.outcome.borrow_mut() = Outcome::Error(format!(
+                "the pool was terminated before {} finished",
+                result.description
+            ));
+        }
     }
 }
 

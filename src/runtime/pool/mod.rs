@@ -17,9 +17,11 @@
 //!
 //! The files: `protocol` (the messages between parent and worker), `start` (starting workers by
 //! fork or by spawning the executable), `schedule` (the queue, batched dispatch, collecting
-//! results, timeouts, retries and lost workers), `api` (what scripts call: `apply_async`,
-//! `map`, `apply`, results), `worker` (the worker's loop), `life` (ownership, `close`, `join`,
-//! `terminate`, pools kept until their tasks are done).
+//! results, timeouts, retries and lost workers, a failed initializer, workers retiring after
+//! `maxtasksperchild`), `api` (what scripts call: `apply_async`, `map`, `map_async`, `apply`,
+//! results), `imap` (the streaming iterator of `imap` and `imap_unordered`), `worker` (the
+//! worker's loop and its initializer), `life` (ownership, `close`, `join`, `terminate`, pools
+//! kept until their tasks are done).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -37,6 +39,7 @@ use crate::runtime::{Handle, StartMethod};
 use crate::syntax::Span;
 
 mod api;
+mod imap;
 mod life;
 mod protocol;
 mod remote;
@@ -52,7 +55,8 @@ pub(crate) use life::end_interrupted;
 pub(crate) use start::new_pool;
 
 pub(super) use api::{pool_method, result_method};
-pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools};
+pub(super) use imap::{is_iterator, next_item};
+pub(super) use life::{close_pool, finish_pools, join_pool, terminate_all_pools, terminate_pool};
 pub(super) use schedule::{pools_writable, register_pools, serve_pools};
 pub use worker::{run_exec_worker, run_remote_worker};
 
@@ -74,6 +78,16 @@ pub struct Pool {
     interrupted: Cell<bool>,
     /// Where the workers run when not on this machine (hosts, a launcher).
     remote: RefCell<Option<remote::Remote>>,
+    /// `initializer = f, initargs = [...]`: run by every worker when it starts.
+    init: RefCell<Option<Rc<Init>>>,
+    /// `maxtasksperchild = k`: a worker retires after running this many tasks.
+    max_tasks: Cell<Option<u32>>,
+}
+
+/// A pool's initializer and its arguments.
+pub(super) struct Init {
+    callee: Value,
+    args: Vec<Value>,
 }
 
 struct PoolState {
@@ -91,6 +105,10 @@ struct PoolState {
     failed: Vec<Rc<ResultCell>>,
     done: u64,
     failures: u64,
+    /// Items finished: one per call, one per item of a chunk (`map`'s progress).
+    items_done: u64,
+    /// Why the pool cannot run tasks any more (its initializer failed).
+    broken: Option<String>,
 }
 
 struct Worker {
@@ -102,6 +120,8 @@ struct Worker {
     started: Instant,
     /// For a remote worker, its place among the pool's hosts or launchers.
     place: Option<usize>,
+    /// With `maxtasksperchild`: how many more tasks it may be handed before it retires.
+    tasks_left: Option<u32>,
 }
 
 enum TaskKind {
@@ -130,6 +150,24 @@ struct Task {
     retries: u32,
     timeout: Option<Duration>,
     span: Span,
+    /// A chunk of `map_async`: its group and its place in it.
+    group: Option<(Rc<MapGroup>, usize)>,
+    /// The globals its function uses, as they were when it was submitted (taken by `submit`
+    /// unless the caller shares one snapshot among chunks).
+    globals: Option<Globals>,
+}
+
+/// Global slots and their values, as a task's function saw them when it was submitted.
+type Globals = Rc<Vec<(u32, Value)>>;
+
+/// The chunks of one `map_async`: their results, joined into one result when the last is in
+/// (or failed at the first error), with the callbacks of the whole.
+pub(super) struct MapGroup {
+    result: Rc<ResultCell>,
+    parts: RefCell<Vec<Option<Value>>>,
+    left: Cell<usize>,
+    callback: Option<Value>,
+    error_callback: Option<Value>,
 }
 
 /// Where a task's outcome lands; shared by the pool and the script's result handle.
@@ -138,6 +176,9 @@ pub struct ResultCell {
     /// Someone looked at the error (`get`, `successful`, or an error callback).
     observed: Cell<bool>,
     description: String,
+    /// For a chunk that failed, the results of its items before the failing one (`imap`
+    /// yields them before raising).
+    partial: RefCell<Vec<Value>>,
 }
 
 #[derive(Clone)]
@@ -212,9 +253,13 @@ impl Pool {
                 failed: Vec::new(),
                 done: 0,
                 failures: 0,
+                items_done: 0,
+                broken: None,
             }),
             interrupted: Cell::new(false),
             remote: RefCell::new(None),
+            init: RefCell::new(None),
+            max_tasks: Cell::new(None),
         }
     }
 
@@ -292,5 +337,30 @@ fn callee_name(callee: &Value) -> Rc<str> {
     match callee {
         Value::Function(f) => f.name(),
         other => other.type_name().into(),
+    }
+}
+
+/// Whether two values are the very same value: equal scalars and strs, the same list, map,
+/// record, function or handle (not merely equal ones).
+pub(super) fn same_value(a: &Value, b: &Value) -> bool {
+    use crate::interp::value::Function;
+    match (a, b) {
+        (Value::Nil, Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(x, y) || x == y,
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y),
+        (Value::Record(x), Value::Record(y)) => Rc::ptr_eq(x, y),
+        (Value::Handle(x), Value::Handle(y)) => Rc::ptr_eq(x, y),
+        (Value::Function(Function::Closure(x)), Value::Function(Function::Closure(y))) => {
+            Rc::ptr_eq(x, y)
+        }
+        (Value::Function(Function::Native(x)), Value::Function(Function::Native(y))) => {
+            Rc::ptr_eq(x, y)
+        }
+        (Value::Function(Function::Builtin(x)), Value::Function(Function::Builtin(y))) => x == y,
+        _ => false,
     }
 }

@@ -11,6 +11,15 @@ pub(super) struct WorkerStart {
     pub(super) program: crate::runtime::child::ParentProgram,
     pub(super) globals: Packet,
     pub(super) global_slots: Vec<u32>,
+    /// The pool's initializer and its arguments, run before the first batch.
+    pub(super) init: Option<InitSpec>,
+}
+
+/// The initializer as it travels: the function, then its arguments, in one packet.
+#[derive(Serialize, Deserialize, Debug)]
+pub(super) struct InitSpec {
+    pub(super) packet: Packet,
+    pub(super) span: (u32, u32, u32),
 }
 
 #[derive(Serialize, Deserialize, Debug)]
@@ -53,6 +62,8 @@ pub(super) enum Report {
     /// What the worker printed, when its standard output is the link (see `LinkOutput`): the
     /// parent writes it to its own output as it arrives, whole.
     Output(Vec<u8>),
+    /// The pool's initializer raised in this worker, which then exits.
+    InitFailed(RemoteError),
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -61,6 +72,8 @@ pub(super) struct RemoteError {
     pub(super) location: Option<String>,
     /// For a chunk of `map`, the index of the item that failed.
     pub(super) item: Option<usize>,
+    /// For a chunk, the results of the items before the one that failed (a list).
+    pub(super) partial: Option<Packet>,
 }
 
 pub(super) fn span_tuple(span: Span) -> (u32, u32, u32) {

@@ -18,7 +18,7 @@ use std::ffi::OsString;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::protocol::WorkerStart;
+use super::protocol::{InitSpec, WorkerStart};
 use super::{Pool, Worker};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::{Value, a};
@@ -41,6 +41,8 @@ pub(super) struct Remote {
     /// Holds the masters' control sockets; removed with the pool.
     control_dir: Option<tempfile::TempDir>,
     timeout: Duration,
+    /// The pool's initializer, sent to every worker it starts.
+    init: Option<InitSpec>,
 }
 
 /// One host, or one launcher.
@@ -83,9 +85,14 @@ pub(super) fn new_remote_pool(
     interp: &mut Interp,
     size: Option<usize>,
     named: NamedArgs,
+    pool_options: super::start::PoolOptions,
     span: Span,
 ) -> RtResult<Value> {
     let options = parse_options(named, span)?;
+    let init = pool_options
+        .init()
+        .map(|i| super::start::init_spec(i, true, span))
+        .transpose()?;
     let fail = |m: String| RtError::new(m, span);
     let mut control_dir = None;
     let mut places = Vec::new();
@@ -114,6 +121,7 @@ pub(super) fn new_remote_pool(
         masters,
         control_dir,
         timeout: options.timeout,
+        init,
     };
     // Workers per place: `n` on each host; for one launcher, `n` in all. Unknown (`nil` with
     // hosts): one first, then as many more as that worker's machine has CPUs.
@@ -161,6 +169,10 @@ pub(super) fn new_remote_pool(
         std::process::id() as i32,
         crate::runtime::StartMethod::Spawn,
     ));
+    pool_options.apply(&pool);
+    for w in &mut workers {
+        w.tasks_left = pool.max_tasks.get();
+    }
     pool.state.borrow_mut().workers = workers;
     *pool.remote.borrow_mut() = Some(remote);
     interp.runtime.pools.push(Rc::downgrade(&pool));
@@ -287,8 +299,9 @@ fn parse_options(named: NamedArgs, span: Span) -> RtResult<Options> {
             }
             other => {
                 return Err(fail(format!(
-                    "pool() takes no argument named `{other}` (it takes `hosts`, `launcher`, \
-                     `slurm`, `ssh`, `program` and `connect_timeout`)"
+                    "pool() takes no argument named `{other}` (it takes `initializer`, \
+                     `initargs`, `maxtasksperchild`, `hosts`, `launcher`, `slurm`, `ssh`, \
+                     `program` and `connect_timeout`)"
                 )));
             }
         }
@@ -606,7 +619,7 @@ fn start_workers(
         }
         return Err(RtError::new(message, span));
     }
-    let start = start_message(interp);
+    let start = start_message(interp, remote);
     let mut workers = Vec::new();
     for (l, p) in launched {
         let Launched {
@@ -633,6 +646,7 @@ fn start_workers(
                 known_sources: interp.source_count(),
                 started: Instant::now(),
                 place: Some(p),
+                tasks_left: None,
             },
             cpus,
         ));
@@ -641,7 +655,7 @@ fn start_workers(
 }
 
 /// What every remote worker is sent first: the program and the globals that can travel.
-fn start_message(interp: &Interp) -> WorkerStart {
+fn start_message(interp: &Interp, remote: &Remote) -> WorkerStart {
     let mut encoder = Encoder::for_remote();
     let global_slots =
         crate::runtime::wire::push_globals(&mut encoder, interp, 0..interp.global_count());
@@ -649,6 +663,10 @@ fn start_message(interp: &Interp) -> WorkerStart {
         program: ParentProgram::of(interp),
         globals: encoder.finish(),
         global_slots,
+        init: remote.init.as_ref().map(|i| InitSpec {
+            packet: i.packet.clone(),
+            span: i.span,
+        }),
     }
 }
 
@@ -667,7 +685,10 @@ pub(super) fn replace_worker(
     }
     let deadline = Instant::now() + remote.timeout;
     match start_workers(interp, remote, &[place], deadline, span) {
-        Ok(mut workers) => workers.pop().map(|(w, _)| w),
+        Ok(mut workers) => workers.pop().map(|(mut w, _)| {
+            w.tasks_left = pool.max_tasks.get();
+            w
+        }),
         Err(e) => {
             remote.places[place].lost.set(true);
             crate::output::stderr_line(format_args!(

@@ -10,7 +10,7 @@ use nix::sys::signal::Signal;
 use super::life;
 use super::protocol::{Batch, Done, Report, SpecKind, TaskSpec, remote_message, span_tuple};
 use super::start;
-use super::{MAX_BATCH, Outcome, Pool, PoolState, Task, TaskKind, Worker};
+use super::{MAX_BATCH, MapGroup, Outcome, Pool, PoolState, Task, TaskKind, Worker};
 use crate::interp::value::{Function, Value};
 use crate::interp::{Interp, RtError, RtResult};
 use crate::runtime::os::channel::ReadOutcome;
@@ -114,7 +114,7 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
         return None;
     }
     let idle: Vec<usize> = (0..st.workers.len())
-        .filter(|&i| st.workers[i].in_flight.is_empty())
+        .filter(|&i| st.workers[i].in_flight.is_empty() && st.workers[i].tasks_left != Some(0))
         .collect();
     let share = (st.queue.len() / (2 * st.workers.len().max(1))).clamp(1, MAX_BATCH);
     for wi in idle {
@@ -122,6 +122,14 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
             break;
         }
         let mut ids = Vec::new();
+        // The globals the batch carries: a task that saw another value of one of them (it
+        // was changed between two submissions) waits for the next batch.
+        let mut merged: Vec<(u32, Value)> = Vec::new();
+        let mut last: Option<super::Globals> = None;
+        // A worker that retires after `maxtasksperchild` tasks is never handed more.
+        let share = st.workers[wi]
+            .tasks_left
+            .map_or(share, |left| share.min(left as usize));
         while ids.len() < share {
             let Some(&id) = st.queue.front() else { break };
             let special = st
@@ -130,6 +138,19 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
                 .is_some_and(|t| t.timeout.is_some() || t.retries > 0);
             if special && !ids.is_empty() {
                 break;
+            }
+            if let Some(seen) = st.tasks.get(&id).and_then(|t| t.globals.clone()) {
+                if !last.as_ref().is_some_and(|l| Rc::ptr_eq(l, &seen)) {
+                    if clashes(&merged, &seen) {
+                        break;
+                    }
+                    for (slot, v) in seen.iter() {
+                        if !merged.iter().any(|(s, _)| s == slot) {
+                            merged.push((*slot, v.clone()));
+                        }
+                    }
+                    last = Some(seen);
+                }
             }
             st.queue.pop_front();
             ids.push(id);
@@ -155,8 +176,31 @@ pub(super) fn dispatch_some(interp: &mut Interp, pool: &Rc<Pool>) -> Option<(Tas
         let _ = w.link.flush();
         w.in_flight.extend(ids.iter().copied());
         w.started = Instant::now();
+        if let Some(left) = &mut w.tasks_left {
+            *left -= ids.len() as u32;
+        }
     }
     None
+}
+
+/// Whether a snapshot of globals holds another value for a slot than the batch's.
+fn clashes(batch: &[(u32, Value)], seen: &[(u32, Value)]) -> bool {
+    seen.iter().any(|(slot, v)| {
+        batch
+            .iter()
+            .any(|(s, w)| s == slot && !super::same_value(v, w))
+    })
+}
+
+/// The globals `callee` uses (following the global functions it calls), as they are now: what
+/// a task sees in its worker, whenever it is handed out.
+pub(super) fn snapshot_globals(interp: &Interp, callee: &Value) -> super::Globals {
+    Rc::new(
+        globals_used_by(interp, callee)
+            .into_iter()
+            .filter_map(|slot| Some((slot, interp.global_value(slot)?)))
+            .collect(),
+    )
 }
 
 /// Encodes a batch; `Err` names the task that cannot be sent, and why.
@@ -172,20 +216,27 @@ pub(super) fn encode_batch(
     } else {
         Encoder::new()
     };
-    // The globals the tasks' functions use, as they are now.
-    let mut slots = Vec::new();
+    // The globals the tasks' functions use, as they were when the tasks were submitted
+    // (`dispatch_some` put only tasks that agree on them in one batch).
+    let mut values: Vec<(u32, Value)> = Vec::new();
+    let mut snapshots: Vec<&super::Globals> = Vec::new();
     for id in ids {
         let task = &st.tasks[id];
-        let callee = match &task.kind {
-            TaskKind::Call { callee, .. } | TaskKind::Chunk { callee, .. } => callee,
+        let globals = match &task.globals {
+            Some(g) => g,
+            None => continue,
         };
-        for slot in globals_used_by(interp, callee) {
-            if !slots.contains(&slot) {
-                slots.push(slot);
+        if snapshots.iter().any(|g| Rc::ptr_eq(g, globals)) {
+            continue;
+        }
+        snapshots.push(globals);
+        for (slot, v) in globals.iter() {
+            if !values.iter().any(|(s, _)| s == slot) {
+                values.push((*slot, v.clone()));
             }
         }
     }
-    let global_slots = crate::runtime::wire::push_globals(&mut encoder, interp, slots);
+    let global_slots = crate::runtime::wire::push_global_values(&mut encoder, values);
     let mut tasks = Vec::with_capacity(ids.len());
     for &id in ids {
         let task = &st.tasks[&id];
@@ -295,6 +346,16 @@ pub(super) fn collect(
         for message in messages {
             match message {
                 Ok(Report::Done(done)) => finish_task(interp, pool, wi, done)?,
+                Ok(Report::InitFailed(error)) => {
+                    let who = pool
+                        .state
+                        .borrow()
+                        .workers
+                        .get(wi)
+                        .map_or_else(|| "worker ?".into(), |w| super::remote::who(pool, w));
+                    init_failed(interp, pool, &error, &who);
+                    return Ok(());
+                }
                 Ok(Report::Output(text)) => {
                     if let Err(e) = write_worker_output(interp, &text, span) {
                         // Nobody reads the output any more: as when a worker meets that.
@@ -317,7 +378,69 @@ pub(super) fn collect(
     for wi in dead.into_iter().rev() {
         worker_died(interp, pool, wi, None, span)?;
     }
-    Ok(())
+    retire_spent(interp, pool, span)
+}
+
+/// The pool's initializer raised in a worker: the pool cannot run tasks any more (Python
+/// would start workers for ever and hang). Every unfinished task fails with the
+/// initializer's error, the workers are ended, and new tasks are refused with it.
+fn init_failed(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    error: &super::protocol::RemoteError,
+    who: &str,
+) {
+    let at = error
+        .location
+        .as_ref()
+        .map(|l| format!(", at {l}"))
+        .unwrap_or_default();
+    let message = format!(
+        "the pool's initializer failed in {who}: {}{at}",
+        error.message
+    );
+    let tasks: Vec<Task> = {
+        let mut st = pool.state.borrow_mut();
+        st.broken = Some(message.clone());
+        st.queue.clear();
+        st.tasks.drain().map(|(_, t)| t).collect()
+    };
+    pool.kill_workers();
+    for task in tasks {
+        let message = format!("{message} (so {} never ran)", task.result.description);
+        complete(interp, pool, task, Outcome::Error(message));
+    }
+}
+
+/// Workers that ran their `maxtasksperchild` tasks retire: the link closes (they exit), and
+/// a new worker takes each one's place.
+fn retire_spent(interp: &mut Interp, pool: &Rc<Pool>, span: Span) -> RtResult<()> {
+    loop {
+        let spent = {
+            let st = pool.state.borrow();
+            if st.terminated || st.released || st.broken.is_some() {
+                return Ok(());
+            }
+            st.workers
+                .iter()
+                .position(|w| w.tasks_left == Some(0) && w.in_flight.is_empty())
+        };
+        let Some(wi) = spent else { return Ok(()) };
+        let worker = pool.state.borrow_mut().workers.remove(wi);
+        let (pid, place) = (worker.pid, worker.place);
+        drop(worker);
+        if sys::reap(pid, Instant::now() + Duration::from_secs(2)).is_none() {
+            sys::send_signal(pid, Signal::SIGKILL);
+            let _ = sys::reap(pid, Instant::now() + Duration::from_secs(2));
+        }
+        let replacement = match place {
+            None => Some(start::start_worker(interp, pool, span)?),
+            Some(place) => super::remote::replace_worker(interp, pool, place, span),
+        };
+        if let Some(w) = replacement {
+            pool.state.borrow_mut().workers.push(w);
+        }
+    }
 }
 
 /// Writes what a worker printed (one print) to this process's output, whole. Output that
@@ -375,6 +498,15 @@ pub(super) fn finish_task(
             if let TaskKind::Chunk { offset, .. } = &task.kind {
                 remote.item = remote.item.map(|i| i + offset);
             }
+            if let Some(packet) = remote.partial.take() {
+                let decoded = Decoder::new(interp, &packet).and_then(|d| {
+                    let wire = packet.values.first().ok_or("empty result")?;
+                    d.value(interp, wire)
+                });
+                if let Ok(Value::List(list)) = decoded {
+                    *task.result.partial.borrow_mut() = std::mem::take(&mut *list.borrow_mut());
+                }
+            }
             Outcome::Error(remote_message(&remote, &who, &task.result.description))
         }
     };
@@ -397,12 +529,20 @@ pub(super) fn complete(interp: &mut Interp, pool: &Rc<Pool>, task: Task, outcome
     {
         let mut st = pool.state.borrow_mut();
         st.done += 1;
+        st.items_done += match &task.kind {
+            TaskKind::Chunk { range, .. } => range.len() as u64,
+            TaskKind::Call { .. } => 1,
+        };
         if let Outcome::Error(_) = outcome {
             st.failures += 1;
-            if task.error_callback.is_none() {
+            if task.error_callback.is_none() && task.group.is_none() {
                 st.failed.push(task.result.clone());
             }
         }
+    }
+    if let Some((group, part)) = &task.group {
+        complete_part(interp, pool, group, *part, outcome);
+        return;
     }
     *task.result.outcome.borrow_mut() = outcome.clone();
     match outcome {
@@ -418,6 +558,56 @@ pub(super) fn complete(interp: &mut Interp, pool: &Rc<Pool>, task: Task, outcome
                     .runtime
                     .callbacks
                     .push_back((cb, Value::Str(message.into())));
+            }
+        }
+        Outcome::Pending => {}
+    }
+}
+
+/// One chunk of a `map_async` is done: the whole result is set when the last chunk is in,
+/// or at the first error (the other chunks' outcomes are then dropped, as in Python).
+fn complete_part(
+    interp: &mut Interp,
+    pool: &Rc<Pool>,
+    group: &Rc<MapGroup>,
+    part: usize,
+    outcome: Outcome,
+) {
+    if !matches!(*group.result.outcome.borrow(), Outcome::Pending) {
+        return;
+    }
+    match outcome {
+        Outcome::Value(v) => {
+            group.parts.borrow_mut()[part] = Some(v);
+            group.left.set(group.left.get() - 1);
+            if group.left.get() > 0 {
+                return;
+            }
+            let mut all = Vec::new();
+            for v in group.parts.borrow_mut().drain(..).flatten() {
+                match v {
+                    Value::List(list) => all.extend(list.borrow().iter().cloned()),
+                    other => all.push(other),
+                }
+            }
+            let value = Value::list(all);
+            *group.result.outcome.borrow_mut() = Outcome::Value(value.clone());
+            if let Some(cb) = &group.callback {
+                interp.runtime.callbacks.push_back((cb.clone(), value));
+            }
+        }
+        Outcome::Error(message) => {
+            group.parts.borrow_mut().clear();
+            *group.result.outcome.borrow_mut() = Outcome::Error(message.clone());
+            match &group.error_callback {
+                Some(cb) => {
+                    group.result.observed.set(true);
+                    interp
+                        .runtime
+                        .callbacks
+                        .push_back((cb.clone(), Value::Str(message.into())));
+                }
+                None => pool.state.borrow_mut().failed.push(group.result.clone()),
             }
         }
         Outcome::Pending => {}

@@ -1,14 +1,15 @@
-//! Starting a pool and its workers: by fork (a copy of the running interpreter) or by
-//! spawning the executable with a start message (sources, global names, globals).
+//! Starting a pool and its workers: the options every pool takes (`initializer`, `initargs`,
+//! `maxtasksperchild`), workers by fork (a copy of the running interpreter) or by spawning the
+//! executable with a start message (sources, global names, globals, the initializer).
 
 use std::collections::VecDeque;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 use std::time::Instant;
 
-use super::protocol::WorkerStart;
+use super::protocol::{InitSpec, WorkerStart, span_tuple};
 use super::worker;
-use super::{Pool, WORKER_ARG, Worker};
+use super::{Init, Pool, WORKER_ARG, Worker};
 use crate::interp::eval::NamedArgs;
 use crate::interp::value::Value;
 use crate::interp::{Interp, RtError, RtResult};
@@ -65,8 +66,9 @@ pub(crate) fn new_pool(
             return Err(RtError::new(message, span));
         }
     };
+    let (options, named) = pool_options(named, span)?;
     if !named.is_empty() {
-        return super::remote::new_remote_pool(interp, size, named, span);
+        return super::remote::new_remote_pool(interp, size, named, options, span);
     }
     let size = size.unwrap_or_else(crate::interp::builtins::cpu_count);
     interp.flush_output();
@@ -75,6 +77,7 @@ pub(crate) fn new_pool(
         std::process::id() as i32,
         interp.runtime.start_method,
     ));
+    options.apply(&pool);
     // Registered before any worker starts: a worker forked later must close its inherited
     // copies of the earlier workers' links (see `forget_inherited`), or those workers would
     // never see their parent let go of them.
@@ -84,6 +87,100 @@ pub(crate) fn new_pool(
         pool.state.borrow_mut().workers.push(worker);
     }
     Ok(Value::handle(pool))
+}
+
+/// The options every pool takes, local or remote: `initializer`, `initargs`,
+/// `maxtasksperchild`.
+pub(super) struct PoolOptions {
+    init: Option<Rc<Init>>,
+    max_tasks: Option<u32>,
+}
+
+impl PoolOptions {
+    pub(super) fn init(&self) -> Option<&Init> {
+        self.init.as_deref()
+    }
+
+    pub(super) fn apply(self, pool: &Pool) {
+        *pool.init.borrow_mut() = self.init;
+        pool.max_tasks.set(self.max_tasks);
+    }
+}
+
+/// Takes the options every pool takes out of `named`; the rest are for a remote pool.
+fn pool_options(named: NamedArgs, span: Span) -> RtResult<(PoolOptions, NamedArgs)> {
+    let fail = |m: String| RtError::new(m, span);
+    let (mut callee, mut args, mut max_tasks, mut rest) = (None, None, None, Vec::new());
+    for (name, value) in named {
+        match (&*name, value) {
+            ("initializer", Value::Nil) => {}
+            ("initializer", f @ Value::Function(_)) => callee = Some(f),
+            ("initializer", other) => {
+                return Err(fail(format!(
+                    "pool(): `initializer` must be a function, not {}",
+                    crate::interp::value::a(other.type_name())
+                )));
+            }
+            ("initargs", Value::Nil) => {}
+            ("initargs", Value::List(list)) => args = Some(list.borrow().clone()),
+            ("initargs", other) => {
+                return Err(fail(format!(
+                    "pool(): `initargs` must be a list of arguments, not {}",
+                    crate::interp::value::a(other.type_name())
+                )));
+            }
+            ("maxtasksperchild", Value::Nil) => {}
+            ("maxtasksperchild", Value::Int(n)) if (1..=u32::MAX as i64).contains(&n) => {
+                max_tasks = Some(n as u32)
+            }
+            ("maxtasksperchild", other) => {
+                return Err(fail(format!(
+                    "pool(): `maxtasksperchild` must be an int >= 1, not {}",
+                    other.repr()
+                )));
+            }
+            (_, value) => rest.push((name.clone(), value)),
+        }
+    }
+    if args.is_some() && callee.is_none() {
+        return Err(fail(
+            "pool(): `initargs` without an `initializer` (give both)".into(),
+        ));
+    }
+    let init = match callee {
+        Some(callee) => {
+            let init = Init {
+                callee,
+                args: args.unwrap_or_default(),
+            };
+            // What cannot reach a worker is refused here, at the `pool(...)` line.
+            init_spec(&init, !rest.is_empty(), span)?;
+            Some(Rc::new(init))
+        }
+        None => None,
+    };
+    Ok((PoolOptions { init, max_tasks }, rest))
+}
+
+/// The initializer as a start message carries it.
+pub(super) fn init_spec(init: &Init, remote: bool, span: Span) -> RtResult<InitSpec> {
+    let mut encoder = if remote {
+        Encoder::for_remote()
+    } else {
+        Encoder::new()
+    };
+    for v in std::iter::once(&init.callee).chain(init.args.iter()) {
+        encoder.push(v).map_err(|m| {
+            RtError::new(
+                format!("pool(): the initializer cannot reach the workers: {m}"),
+                span,
+            )
+        })?;
+    }
+    Ok(InitSpec {
+        packet: encoder.finish(),
+        span: span_tuple(span),
+    })
 }
 
 pub(super) fn start_worker(interp: &mut Interp, pool: &Pool, span: Span) -> RtResult<Worker> {
@@ -96,13 +193,15 @@ pub(super) fn start_worker(interp: &mut Interp, pool: &Pool, span: Span) -> RtRe
             .map_err(|e| RtError::new(format!("cannot create a socket: {e}"), span))?
     };
     let method = pool.state.borrow().start_method;
+    let init = pool.init.borrow().clone();
     let (pid, parent_end, start) = match method {
         StartMethod::Fork => {
-            let (pid, parent_end) = fork_worker(interp, parent_end, worker_end, span)?;
+            let (pid, parent_end) = fork_worker(interp, parent_end, worker_end, init, span)?;
             (pid, parent_end, None)
         }
         StartMethod::Spawn => {
-            let (pid, start) = exec_worker(interp, worker_end, pipes, span)?;
+            let init = init.map(|i| init_spec(&i, false, span)).transpose()?;
+            let (pid, start) = exec_worker(interp, worker_end, pipes, init, span)?;
             (pid, parent_end, Some(start))
         }
     };
@@ -120,6 +219,7 @@ pub(super) fn start_worker(interp: &mut Interp, pool: &Pool, span: Span) -> RtRe
         known_sources: interp.source_count(),
         started: Instant::now(),
         place: None,
+        tasks_left: pool.max_tasks.get(),
     })
 }
 
@@ -130,6 +230,7 @@ pub(super) fn fork_worker(
     interp: &mut Interp,
     parent_end: LinkEnds,
     worker_end: LinkEnds,
+    init: Option<Rc<Init>>,
     span: Span,
 ) -> RtResult<(i32, LinkEnds)> {
     let threads = sys::thread_count();
@@ -168,7 +269,21 @@ pub(super) fn fork_worker(
             if let Some((_read, write)) = pipe {
                 interp.print_into(write);
             }
-            let code = worker::worker_loop(interp, BlockingLink::new(worker_end));
+            let mut link = BlockingLink::new(worker_end);
+            let pinned = match init {
+                Some(init) => {
+                    let (callee, args) = (init.callee.clone(), init.args.clone());
+                    match worker::run_initializer(interp, &mut link, callee, args, span) {
+                        Ok(pinned) => pinned,
+                        Err(code) => {
+                            interp.flush_output();
+                            sys::exit_now(code)
+                        }
+                    }
+                }
+                None => Vec::new(),
+            };
+            let code = worker::worker_loop(interp, link, &pinned);
             interp.flush_output();
             interp.runtime.remove_created_segments();
             interp.remove_own_tempdirs();
@@ -181,6 +296,7 @@ pub(super) fn exec_worker(
     interp: &mut Interp,
     worker_end: LinkEnds,
     pipes: bool,
+    init: Option<InitSpec>,
     span: Span,
 ) -> RtResult<(i32, WorkerStart)> {
     let fail = |m: String| RtError::new(m, span);
@@ -191,6 +307,7 @@ pub(super) fn exec_worker(
         program: ParentProgram::of(interp),
         globals: encoder.finish(),
         global_slots,
+        init,
     };
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the executable to start a worker: {e}")))?;

@@ -13,19 +13,20 @@ use crate::runtime::os::sys;
 use crate::runtime::wire::Decoder;
 use crate::syntax::Span;
 
-/// A worker's life: run batches until the parent closes the link.
-pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink) -> i32 {
-    let code = serve_batches(interp, link);
+/// A worker's life: run batches until the parent closes the link. The globals in `pinned`
+/// (those the pool's initializer assigned) keep this worker's values: batches do not set them.
+pub(super) fn worker_loop(interp: &mut Interp, link: BlockingLink, pinned: &[u32]) -> i32 {
+    let code = serve_batches(interp, link, pinned);
     // A command a task started and left running ends with the worker, with its whole group,
     // as at the end of a script (its leader alone would die with the worker).
     crate::runtime::command::end_all(interp);
     code
 }
 
-fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
+fn serve_batches(interp: &mut Interp, mut link: BlockingLink, pinned: &[u32]) -> i32 {
     while let Some(message) = link.recv::<Batch>() {
         let Ok(batch) = message else { return 1 };
-        let ended = run_batch(interp, batch, &mut link);
+        let ended = run_batch(interp, batch, &mut link, pinned);
         sys::set_busy(false);
         if let Some(code) = ended {
             return code;
@@ -35,7 +36,12 @@ fn serve_batches(interp: &mut Interp, mut link: BlockingLink) -> i32 {
 }
 
 /// Runs a batch, sending one result per task. `Some(code)` if the worker must exit.
-pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLink) -> Option<i32> {
+pub(super) fn run_batch(
+    interp: &mut Interp,
+    batch: Batch,
+    link: &mut BlockingLink,
+    pinned: &[u32],
+) -> Option<i32> {
     if !batch.sources.is_empty() {
         interp.adopt_global_names(&batch.names);
         interp.adopt_sources(&batch.sources);
@@ -47,7 +53,9 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
     let mut values = batch.packet.values.iter();
     for &slot in &batch.global_slots {
         let value = values.next().and_then(|w| decoder.value(interp, w).ok())?;
-        interp.set_global_slot(slot as usize, value);
+        if !pinned.contains(&slot) {
+            interp.set_global_slot(slot as usize, value);
+        }
     }
     for spec in batch.tasks {
         // Busy while the task's code runs, not while its result is sent: the parent may close
@@ -65,7 +73,7 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
                     .collect::<Option<_>>()?;
                 interp
                     .call_value(callee, args, named, span)
-                    .map_err(|e| (e, None))
+                    .map_err(|e| (e, None, Vec::new()))
             }
             SpecKind::Chunk { star } => {
                 let callee = next()?;
@@ -82,17 +90,24 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
                 message: format!("the task's result cannot be sent back: {m}"),
                 location: None,
                 item: None,
+                partial: None,
             }),
-            Err((e, item)) => match e.kind {
+            Err((e, item, partial)) => match e.kind {
                 crate::ErrorKind::Exit(code) => return Some(code),
                 crate::ErrorKind::Interrupted => return Some(130),
                 _ => {
                     let location =
                         crate::error::Location::of(e.span, interp.sources()).map(|l| l.to_string());
+                    let partial = if partial.is_empty() {
+                        None
+                    } else {
+                        crate::runtime::wire::encode_one(&Value::list(partial)).ok()
+                    };
                     Err(RemoteError {
                         message: e.message,
                         location,
                         item,
+                        partial,
                     })
                 }
             },
@@ -110,13 +125,17 @@ pub(super) fn run_batch(interp: &mut Interp, batch: Batch, link: &mut BlockingLi
     None
 }
 
+/// A chunk's failure: the error, the failing item's index in the chunk, and the results of
+/// the items before it.
+type ChunkError = (Box<RtError>, Option<usize>, Vec<Value>);
+
 pub(super) fn run_chunk(
     interp: &mut Interp,
     callee: Value,
     items: Vec<Value>,
     star: bool,
     span: Span,
-) -> Result<Value, (Box<RtError>, Option<usize>)> {
+) -> Result<Value, ChunkError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let result = match (star, item) {
@@ -133,7 +152,10 @@ pub(super) fn run_chunk(
                 span,
             )),
         };
-        out.push(result.map_err(|e| (e, Some(i)))?);
+        match result {
+            Ok(v) => out.push(v),
+            Err(e) => return Err((e, Some(i), out)),
+        }
     }
     Ok(Value::list(out))
 }
@@ -241,8 +263,8 @@ pub fn run_remote_worker(interp: &mut Interp) -> i32 {
     start_serving(interp, start, link)
 }
 
-/// Sets the globals a start message carries, then serves batches.
-fn start_serving(interp: &mut Interp, start: WorkerStart, link: BlockingLink) -> i32 {
+/// Sets the globals a start message carries, runs the initializer, then serves batches.
+fn start_serving(interp: &mut Interp, start: WorkerStart, mut link: BlockingLink) -> i32 {
     if let Ok(decoder) = Decoder::new(interp, &start.globals) {
         for (slot, wire) in start.global_slots.iter().zip(start.globals.values.iter()) {
             if let Ok(v) = decoder.value(interp, wire) {
@@ -250,5 +272,78 @@ fn start_serving(interp: &mut Interp, start: WorkerStart, link: BlockingLink) ->
             }
         }
     }
-    worker_loop(interp, link)
+    let mut pinned = Vec::new();
+    if let Some(init) = start.init {
+        let span = span_of(init.span);
+        let Ok(decoder) = Decoder::new(interp, &init.packet) else {
+            return 1;
+        };
+        let mut values = Vec::new();
+        for wire in &init.packet.values {
+            match decoder.value(interp, wire) {
+                Ok(v) => values.push(v),
+                Err(_) => return 1,
+            }
+        }
+        if values.is_empty() {
+            return 1;
+        }
+        let callee = values.remove(0);
+        match run_initializer(interp, &mut link, callee, values, span) {
+            Ok(slots) => pinned = slots,
+            Err(code) => return code,
+        }
+    }
+    worker_loop(interp, link, &pinned)
+}
+
+/// Runs the pool's initializer in this worker. `Ok`: the global slots it assigned (they keep
+/// this worker's values from now on); `Err`: it raised, the pool was told, exit with this.
+pub(super) fn run_initializer(
+    interp: &mut Interp,
+    link: &mut BlockingLink,
+    callee: Value,
+    args: Vec<Value>,
+    span: Span,
+) -> Result<Vec<u32>, i32> {
+    let before: Vec<Option<Value>> = (0..interp.global_count())
+        .map(|slot| interp.global_value(slot))
+        .collect();
+    sys::set_busy(true);
+    let result = interp.call_value(callee, args, Vec::new(), span);
+    sys::set_busy(false);
+    if let Err(e) = result {
+        if e.kind == crate::ErrorKind::Interrupted {
+            return Err(130);
+        }
+        let message = match e.kind {
+            crate::ErrorKind::Exit(code) => format!("it called exit({code})"),
+            _ => e.message,
+        };
+        let location = crate::error::Location::of(e.span, interp.sources()).map(|l| l.to_string());
+        let _ = link.send(&Report::InitFailed(RemoteError {
+            message,
+            location,
+            item: None,
+            partial: None,
+        }));
+        return Err(1);
+    }
+    let changed = (0..interp.global_count())
+        .filter(|&slot| {
+            let now = interp.global_value(slot);
+            let was = before.get(slot as usize).cloned().flatten();
+            !same_value(&was, &now)
+        })
+        .collect();
+    Ok(changed)
+}
+
+/// Whether a global still holds the very value it held (the same list, not an equal one).
+fn same_value(a: &Option<Value>, b: &Option<Value>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => super::same_value(a, b),
+        _ => false,
+    }
 }

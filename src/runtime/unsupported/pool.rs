@@ -98,6 +98,23 @@ pub(super) fn finish_pools(_interp: &mut Interp, _span: Span) -> RtResult<()> {
 
 pub(super) fn terminate_all_pools(_interp: &mut Interp) {}
 
+pub(super) fn terminate_pool(pool: &Rc<Pool>) {
+    match pool.never {}
+}
+
+pub(super) fn is_iterator(_handle: &crate::interp::value::HandleRef) -> bool {
+    false
+}
+
+/// A handle a `for` loop walks through (`p.imap(...)`): none exists here.
+pub(super) fn next_item(
+    _interp: &mut Interp,
+    _handle: &crate::interp::value::HandleRef,
+    _span: Span,
+) -> Option<RtResult<Option<Value>>> {
+    None
+}
+
 /// With no pools, an interrupted input's clean-up is ending the child processes.
 pub(crate) fn end_interrupted(interp: &mut Interp) {
     process::terminate_children(interp);
