@@ -229,6 +229,13 @@ fn run_script(engine: &mut Engine, script: Result<(String, String), Error>) -> i
         }
         // The script ran, but finishing a pool it never joined failed (a callback's error).
         Err(e) if result.is_ok() => report(&e),
+        // A Ctrl-C that came while the script's last wait was finishing anyway (the children
+        // it waited for died of the same Ctrl-C) still interrupts it, as Python raises
+        // KeyboardInterrupt at the next instruction.
+        Ok(_) if result.is_ok() && mpscript::Engine::interrupted() => {
+            mpscript::Engine::clean_up_after_interrupt();
+            mpscript::Engine::interrupt_status()
+        }
         _ => status,
     }
 }
