@@ -165,8 +165,26 @@ impl Interp {
     /// False, having done nothing, when another path must run (and report the errors).
     #[inline(always)]
     fn assign_local_field(&mut self, f: &Frame, i: u32, value: &ir::Expr) -> bool {
-        let Some(v) = self.local_field(f, value) else {
+        // Not through `local_field`: its `Option<Value>` goes through the stack in parts whose
+        // reload cannot be forwarded from the store, which made `list` 35% slower in CPU time
+        // for 3% more instructions.
+        let ExprKind::Field {
+            object,
+            name,
+            cache,
+        } = &value.kind
+        else {
             return false;
+        };
+        let ExprKind::Local(j) = object.kind else {
+            return false;
+        };
+        let v = match &self.stack[f.base + j as usize] {
+            Slot::Val(Value::Record(record)) => match cache.slot(&record.ty, name) {
+                Some(slot) => record.slots()[slot].clone(),
+                None => return false,
+            },
+            _ => return false,
         };
         match &mut self.stack[f.base + i as usize] {
             Slot::Val(old) => std::mem::replace(old, v).release(),
