@@ -97,6 +97,33 @@ pub(crate) fn apply_async(
     Ok(Value::handle(Rc::new(AsyncResult { cell, pool })))
 }
 
+/// One chunk of a `map`-like call: `callee` over `items[range]` (the range clipped to the
+/// list), reading the globals as they were at the call.
+fn chunk_task(
+    pool: &Rc<Pool>,
+    callee: &Value,
+    items: &Rc<Vec<Value>>,
+    range: std::ops::Range<usize>,
+    star: bool,
+    globals: &super::Globals,
+    span: Span,
+) -> RtResult<Task> {
+    let start = range.start;
+    let mut task = new_task(
+        pool,
+        TaskKind::Chunk {
+            callee: callee.clone(),
+            items: items.clone(),
+            range: start..range.end.min(items.len()),
+            star,
+            offset: start,
+        },
+        span,
+    )?;
+    task.globals = Some(globals.clone());
+    Ok(task)
+}
+
 pub(super) fn new_task(pool: &Rc<Pool>, kind: TaskKind, span: Span) -> RtResult<Task> {
     if pool.state.borrow().closed && !pool.state.borrow().terminated {
         check_mine(pool, span)?;
@@ -371,19 +398,16 @@ fn map_async(
     let globals = schedule::snapshot_globals(interp, &callee);
     let mut tasks = Vec::with_capacity(starts.len());
     for (part, &start) in starts.iter().enumerate() {
-        let mut task = new_task(
+        let mut task = chunk_task(
             pool,
-            TaskKind::Chunk {
-                callee: callee.clone(),
-                items: items.clone(),
-                range: start..(start + size).min(items.len()),
-                star,
-                offset: start,
-            },
+            &callee,
+            &items,
+            start..start + size,
+            star,
+            &globals,
             span,
         )?;
         task.group = Some((group.clone(), part));
-        task.globals = Some(globals.clone());
         tasks.push(task);
     }
     if tasks.is_empty() {
@@ -437,18 +461,15 @@ pub(super) fn map(
     let globals = schedule::snapshot_globals(interp, &callee);
     let mut cells = Vec::new();
     for start in (0..items.len()).step_by(size) {
-        let mut task = new_task(
+        let task = chunk_task(
             pool,
-            TaskKind::Chunk {
-                callee: callee.clone(),
-                items: items.clone(),
-                range: start..(start + size).min(items.len()),
-                star,
-                offset: start,
-            },
+            &callee,
+            &items,
+            start..start + size,
+            star,
+            &globals,
             span,
         )?;
-        task.globals = Some(globals.clone());
         cells.push(task.result.clone());
         submit(interp, pool, task);
     }

@@ -701,6 +701,15 @@ pub(super) fn replace_worker(
     }
 }
 
+/// How errors name the pool's worker number `wi` (see [`who`]).
+pub(super) fn who_at(pool: &Pool, wi: usize) -> String {
+    pool.state
+        .borrow()
+        .workers
+        .get(wi)
+        .map_or_else(|| "worker ?".into(), |w| who(pool, w))
+}
+
 /// How errors name a worker: `worker 1234` locally, `the worker on host node1` remotely.
 pub(super) fn who(pool: &Pool, worker: &Worker) -> String {
     match (worker.place, pool.remote.borrow().as_ref()) {

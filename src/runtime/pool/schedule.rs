@@ -347,12 +347,7 @@ pub(super) fn collect(
             match message {
                 Ok(Report::Done(done)) => finish_task(interp, pool, wi, done)?,
                 Ok(Report::InitFailed(error)) => {
-                    let who = pool
-                        .state
-                        .borrow()
-                        .workers
-                        .get(wi)
-                        .map_or_else(|| "worker ?".into(), |w| super::remote::who(pool, w));
+                    let who = super::remote::who_at(pool, wi);
                     init_failed(interp, pool, &error, &who);
                     return Ok(());
                 }
@@ -488,12 +483,7 @@ pub(super) fn finish_task(
             if task.retries > 0 {
                 return retry(pool, task);
             }
-            let who = pool
-                .state
-                .borrow()
-                .workers
-                .get(wi)
-                .map_or_else(|| "worker ?".into(), |w| super::remote::who(pool, w));
+            let who = super::remote::who_at(pool, wi);
             let mut remote = remote;
             if let TaskKind::Chunk { offset, .. } = &task.kind {
                 remote.item = remote.item.map(|i| i + offset);
