@@ -576,3 +576,36 @@ fn bad_arguments_are_located_errors() {
             .run();
     }
 }
+
+#[test]
+fn a_closed_queue_refuses_put_and_get_in_the_closing_process_only() {
+    both(|| {
+        Test::new()
+            .script(
+                r#"
+                let q = queue()
+                q.put(1)
+                fn reader(q) {
+                    print("child got", q.get(5))
+                    q.put(2)
+                }
+                q.close()
+                for call in [fn() { q.put(3) }, fn() { q.get() }, fn() { q.put_nowait(3) }, fn() { q.get_nowait() }] {
+                    try { call() } catch e { print(e) }
+                }
+                print(q.qsize(), q.empty())
+                join spawn reader(q)
+                print(q.qsize())
+                "#,
+            )
+            .stdout(
+                "queue.put(): the queue was closed in this process (`close()`)\n\
+                 queue.get(): the queue was closed in this process (`close()`)\n\
+                 queue.put_nowait(): the queue was closed in this process (`close()`)\n\
+                 queue.get_nowait(): the queue was closed in this process (`close()`)\n\
+                 1 false\n\
+                 child got 1\n\
+                 1\n",
+            )
+    });
+}

@@ -46,6 +46,7 @@ pub fn method_names(type_name: &str) -> &'static [&'static str] {
             "size",
             "task_done",
             "join",
+            "close",
         ],
         "pipe" => &["send", "recv", "poll", "close"],
         "lock" => &["acquire", "release", "locked"],

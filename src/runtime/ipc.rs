@@ -64,6 +64,9 @@ pub(crate) use wait::wait_handles;
 /// `queue()`: many producers, many consumers.
 pub struct Queue {
     mailbox: Mailbox,
+    /// The process that called `q.close()` (0: none): no more `put` or `get` there (as
+    /// Python's `Queue.close`); other processes, forked children included, are not affected.
+    closed_by: std::cell::Cell<u32>,
 }
 
 /// One end of `pipe()`: sends into one mailbox, receives from the other.
@@ -242,7 +245,10 @@ pub(crate) fn new_queue(
     let mailbox = Mailbox::create(QUEUE).map_err(|e| RtError::new(e, span))?;
     mailbox.segment.set_word(MAXSIZE, maxsize);
     remember_created(interp, &[mailbox.segment.path()]);
-    Ok(Value::handle(Rc::new(Queue { mailbox })))
+    Ok(Value::handle(Rc::new(Queue {
+        mailbox,
+        closed_by: Default::default(),
+    })))
 }
 
 /// `pipe()`: two connected ends.

@@ -161,6 +161,7 @@ pub fn from_wire(handle: &WireHandle) -> Result<Value, String> {
     let object: Rc<dyn Any> = match handle {
         WireHandle::Queue(p) => Rc::new(Queue {
             mailbox: Mailbox::open(Path::new(p), QUEUE, "queue")?,
+            closed_by: Default::default(),
         }),
         WireHandle::PipeEnd { name, send, recv } => Rc::new(PipeEnd {
             name: *name,

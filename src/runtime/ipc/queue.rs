@@ -41,7 +41,19 @@ pub(super) fn queue_method(
 ) -> RtResult<Value> {
     let what = Callee::Method("queue", name);
     let segment = &q.mailbox.segment;
+    let me = crate::runtime::os::sys::my_pid();
+    if q.closed_by.get() == me && matches!(name, "put" | "put_nowait" | "get" | "get_nowait") {
+        return Err(RtError::new(
+            format!("{what}: the queue was closed in this process (`close()`)"),
+            span,
+        ));
+    }
     match name {
+        "close" => {
+            arity(what, args, 0, 0, span)?;
+            q.closed_by.set(me);
+            Ok(Value::Nil)
+        }
         "put" => {
             arity(what, args, 1, 2, span)?;
             let deadline = match args.get(1) {
@@ -113,7 +125,7 @@ pub(super) fn queue_method(
         _ => Err(no_method(
             "a queue",
             name,
-            "put, get, put_nowait, get_nowait, empty, full, qsize, size, task_done, join",
+            "put, get, put_nowait, get_nowait, empty, full, qsize, size, task_done, join, close",
             span,
         )),
     }
