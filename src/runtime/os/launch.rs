@@ -4,8 +4,8 @@
 //! A launcher is any command that runs a program somewhere and connects its standard input and
 //! output: the worker's link is the launcher's stdin and stdout (two pipes), and its stderr
 //! carries the launcher's and the worker's diagnostics. Many launchers start at once and are
-//! waited for together, with one deadline, so a pool of 64 workers takes about as long to start
-//! as one.
+//! waited for together, with one deadline, so the launchers' connection set-ups overlap instead
+//! of adding up.
 //!
 //! The handshake is two lines of text before the first framed message, so that it survives a
 //! change of the message format: the worker says `mpscript-worker PROTOCOL VERSION`, the parent
@@ -145,11 +145,6 @@ enum Progress {
 }
 
 impl Launching {
-    /// The launcher's process id.
-    pub fn pid(&self) -> i32 {
-        self.pid
-    }
-
     /// If the launcher has exited: why, with what it said on stderr. Does not wait.
     pub fn ended(&mut self) -> Option<String> {
         if !sys::has_exited(self.pid) {

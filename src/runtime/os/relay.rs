@@ -54,14 +54,18 @@ impl Relay {
     /// Copies what is available to `out`, whole lines at a time. Returns false once the pipe
     /// is closed and drained (the last partial line is passed on then).
     pub fn pump(&mut self, out: &mut dyn Write) -> bool {
-        if let Some(label) = &self.label {
-            let mut labelled = Labelled {
-                label: label.clone(),
-                out: std::io::stderr(),
-            };
-            return self.pump_into(&mut labelled);
+        match self.label.take() {
+            Some(label) => {
+                let mut labelled = Labelled {
+                    label,
+                    out: std::io::stderr(),
+                };
+                let open = self.pump_into(&mut labelled);
+                self.label = Some(labelled.label);
+                open
+            }
+            None => self.pump_into(out),
         }
-        self.pump_into(out)
     }
 
     fn pump_into(&mut self, out: &mut dyn Write) -> bool {

@@ -49,8 +49,9 @@ pub(super) struct Remote {
 pub(super) struct Place {
     /// As the script wrote it: the host (`user@node1:2222`) or the launcher command.
     pub(super) label: Rc<str>,
-    /// Whether errors say "host" (ssh) or "launcher".
-    ssh: bool,
+    /// For a host: its master connection's control socket (errors then say "host", not
+    /// "launcher").
+    control: Option<std::path::PathBuf>,
     /// The command that starts a worker there, the worker command included.
     argv: Vec<OsString>,
     /// Workers per place, once known.
@@ -61,7 +62,7 @@ pub(super) struct Place {
 
 impl Place {
     pub(super) fn describe(&self) -> String {
-        if self.ssh {
+        if self.control.is_some() {
             format!("host {}", self.label)
         } else {
             format!("launcher `{}`", self.label)
@@ -374,8 +375,14 @@ fn split_host(host: &str) -> (String, Option<String>) {
     (destination, port)
 }
 
-/// The ssh options shared by the master and the workers of one host.
-fn ssh_base(options: &Options, host: &str, control: &std::path::Path) -> Vec<OsString> {
+/// `ssh` with the options shared by the master and the workers of one host, then `extra`,
+/// then the destination.
+fn ssh_argv(
+    options: &Options,
+    host: &str,
+    control: &std::path::Path,
+    extra: &[&str],
+) -> Vec<OsString> {
     let (dest, port) = split_host(host);
     let timeout = options.timeout.as_secs().max(1);
     let mut argv: Vec<OsString> = options.ssh.iter().map(OsString::from).collect();
@@ -396,23 +403,19 @@ fn ssh_base(options: &Options, host: &str, control: &std::path::Path) -> Vec<OsS
         argv.push("-p".into());
         argv.push(port.into());
     }
+    argv.extend(extra.iter().map(OsString::from));
     argv.push(dest.into());
     argv
 }
 
 fn ssh_place(options: &Options, host: &str, control: &std::path::Path) -> Place {
-    let mut argv = ssh_base(options, host, control);
-    let dest = argv.pop().expect("the destination");
-    for o in ["-o", "ControlMaster=no", "-T"] {
-        argv.push(o.into());
-    }
-    argv.push(dest);
+    let mut argv = ssh_argv(options, host, control, &["-o", "ControlMaster=no", "-T"]);
     // ssh joins the remote command's words into one shell command line.
     argv.push("--".into());
     argv.push(format!("{} worker", shell_quote(&options.program)).into());
     Place {
         label: host.into(),
-        ssh: true,
+        control: Some(control.to_path_buf()),
         argv,
         count: None,
         lost: Default::default(),
@@ -425,7 +428,7 @@ fn launcher_place(launcher: &[String], program: &str) -> Place {
     argv.push("worker".into());
     Place {
         label: launcher.join(" ").into(),
-        ssh: false,
+        control: None,
         argv,
         count: None,
         lost: Default::default(),
@@ -490,33 +493,22 @@ fn start_masters(
     deadline: Instant,
     span: Span,
 ) -> RtResult<Vec<i32>> {
-    let mut started: Vec<(i32, std::path::PathBuf, String, launch::Launching)> = Vec::new();
-    let dir_of = |p: &Place| -> std::path::PathBuf {
-        let control = p
-            .argv
-            .iter()
-            .find_map(|a| a.to_str()?.strip_prefix("ControlPath=").map(String::from))
-            .unwrap_or_default();
-        control.into()
-    };
+    let mut started: Vec<(&std::path::Path, String, launch::Launching)> = Vec::new();
     let mut failure = None;
     for place in places {
-        let control = dir_of(place);
-        let mut argv = ssh_base(options, &place.label, &control);
-        let dest = argv.pop().expect("the destination");
-        for o in [
+        let Some(control) = place.control.as_deref() else {
+            continue;
+        };
+        let master = [
             "-o",
             "ControlMaster=yes",
             "-o",
             "ControlPersist=no",
             "-N",
             "-T",
-        ] {
-            argv.push(o.into());
-        }
-        argv.push(dest);
-        match launch::launch(&argv) {
-            Ok(l) => started.push((l.pid(), control, place.describe(), l)),
+        ];
+        match launch::launch(&ssh_argv(options, &place.label, control, &master)) {
+            Ok(l) => started.push((control, place.describe(), l)),
             Err(e) => {
                 failure = Some(format!(
                     "cannot start a worker on {}: {}",
@@ -533,7 +525,7 @@ fn start_masters(
             break;
         }
         let mut waiting = false;
-        for (_, control, describe, l) in started.iter_mut() {
+        for (control, describe, l) in started.iter_mut() {
             if control.exists() {
                 continue;
             }
@@ -549,8 +541,8 @@ fn start_masters(
         if Instant::now() >= deadline {
             let describe = started
                 .iter()
-                .find(|(_, c, ..)| !c.exists())
-                .map(|(_, _, d, _)| d.clone())
+                .find(|(c, ..)| !c.exists())
+                .map(|(_, d, _)| d.clone())
                 .unwrap_or_default();
             failure = Some(format!(
                 "cannot start a worker on {describe}: ssh did not connect within {} seconds",
@@ -565,7 +557,7 @@ fn start_masters(
         drop(started);
         return Err(RtError::new(message, span));
     }
-    for (_, _, _, l) in started {
+    for (_, _, l) in started {
         pids.push(l.keep());
     }
     Ok(pids)
