@@ -486,3 +486,24 @@ fn ctrl_c_stops_every_slurm_worker_and_its_job() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn the_ssh_command_and_the_far_program_can_come_from_the_environment() {
+    let Some(vars) = ssh() else { return };
+    Test::new()
+        .env(
+            "MPSCRIPT_SSH",
+            format!("ssh -F {}", vars["MPSCRIPT_SSH_CONFIG"]),
+        )
+        .env("MPSCRIPT_REMOTE_PROGRAM", BIN)
+        .script(
+            r#"
+            let p = pool(1, hosts = ["node1"])
+            print(p.map(fn(x) { return x + 1 }, [1, 2]))
+            close p
+            join p
+            "#,
+        )
+        .stdout("[2, 3]\n")
+        .run();
+}

@@ -626,3 +626,25 @@ fn a_task_reads_the_globals_as_they_were_when_it_was_submitted() {
             .stdout("1 [11, 21] [101, 201] 1000\n")
     });
 }
+
+#[test]
+fn chunksize_nil_means_the_default_for_map_map_async_and_imap() {
+    Test::new()
+        .script(
+            r#"
+            fn sq(x) { return x * x }
+            let p = pool(2)
+            print(p.map(sq, range(5), chunksize = nil))
+            print(p.map_async(sq, range(5), chunksize = nil).get())
+            print([y for y in p.imap(sq, range(5), chunksize = nil)])
+            try { p.map(sq, [1], chunksize = 0) } catch e { print(e) }
+            close p
+            join p
+            "#,
+        )
+        .stdout(
+            "[0, 1, 4, 9, 16]\n[0, 1, 4, 9, 16]\n[0, 1, 4, 9, 16]\n\
+             pool.map: bad option `chunksize = 0` (it has: chunksize, an int >= 1)\n",
+        )
+        .run();
+}

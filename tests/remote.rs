@@ -446,3 +446,20 @@ fn a_launched_pool_takes_an_initializer_maxtasksperchild_and_streams_imap() {
         .stdout("true true none\n4950\n[2, 4]\ntrue\n")
         .run();
 }
+
+#[test]
+fn a_global_holding_a_local_handle_is_absent_on_the_far_side() {
+    Test::new()
+        .script(&script(
+            r#"
+            let q = queue()
+            fn f(x) { return type(q) }
+            let p = pool(1, LOCAL)
+            print((apply_async p, f(1)).get())
+            "#,
+        ))
+        .args(&[BIN])
+        .status(1)
+        .stderr_contains("undefined name `q` (in f(1), the worker on launcher `sh -c exec")
+        .run();
+}

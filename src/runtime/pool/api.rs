@@ -443,6 +443,7 @@ pub(super) fn map(
     for (name, value) in named {
         match (&*name, value) {
             ("chunksize", Value::Int(n)) if n >= 1 => chunk_size = Some(n as usize),
+            ("chunksize", Value::Nil) => {}
             (other, v) => {
                 return Err(RtError::new(
                     format!(
